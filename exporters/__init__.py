@@ -1,0 +1,1 @@
+"""Files for people: work lists, province reports, CID batches."""

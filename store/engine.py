@@ -1,0 +1,139 @@
+"""Opening a store: SQLite at a centre, PostgreSQL at the province; one schema, portable queries.
+
+SQLite connections get WAL, foreign keys, a busy timeout, and transactions that Sitthi begins
+itself: readers with a plain BEGIN, writers with BEGIN IMMEDIATE so a writer takes the write lock
+up front instead of failing with "database is locked" when another process wrote in between.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+
+from store import paths
+
+SCHEMA_REVISIONS = ("0001",)
+"""Every migration revision in order; the last is the head. A test checks it against alembic."""
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be opened or used, with a message for the user."""
+
+
+def resolve_url(db: str | os.PathLike[str] | None, *, demo: bool = False) -> str:
+    """`--db` value (URL or path), else `SITTHI_DB`, else the default (or demo) SQLite file."""
+    value = os.fspath(db) if db is not None else os.environ.get("SITTHI_DB")
+    if not value:
+        value = os.fspath(paths.demo_db_path() if demo else paths.default_db_path())
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine with Sitthi's connection settings; does not touch the schema."""
+    if url.startswith("sqlite"):
+        file_part = url.split(":///", 1)[-1]
+        if file_part and file_part != ":memory:":
+            Path(file_part).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the store, None for an empty store."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the store's schema to the head revision (alembic is imported only here)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def open_store(db: str | os.PathLike[str] | None = None, *, demo: bool = False) -> Engine:
+    """Open (creating or upgrading as needed) the store named by `db`; refuse a newer one."""
+    url = resolve_url(db, demo=demo)
+    engine = create_store_engine(url)
+    try:
+        revision = current_revision(engine)
+    except Exception as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open the store {display_url(url)}: {exc}") from exc
+    if revision == SCHEMA_REVISIONS[-1]:
+        return engine
+    if revision is not None and revision not in SCHEMA_REVISIONS:
+        engine.dispose()
+        raise StoreError(
+            f"the store {display_url(url)} was written by a newer Sitthi (schema {revision}); "
+            "install the newer version to open it"
+        )
+    upgrade(engine)
+    return engine
+
+
+def display_url(url: str) -> str:
+    """The URL without a password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return url.removeprefix("sqlite:///")
+
+
+@contextmanager
+def write_tx(engine: Engine) -> Iterator[Connection]:
+    """A write transaction (BEGIN IMMEDIATE on SQLite): committed on success, else rolled back."""
+    with engine.connect() as conn:
+        if is_sqlite(engine):
+            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_tx(engine: Engine) -> Iterator[Connection]:
+    """A read transaction: one consistent snapshot."""
+    with engine.connect() as conn, conn.begin():
+        yield conn

@@ -1,0 +1,55 @@
+"""Where Sitthi keeps its files: per-user folders, or everything under `SITTHI_HOME` when set."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP = "sitthi"
+
+
+def _home() -> Path | None:
+    value = os.environ.get("SITTHI_HOME")
+    return Path(value) if value else None
+
+
+def data_dir() -> Path:
+    home = _home()
+    if home:
+        return home / "data"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP, appauthor=False))
+
+
+def config_dir() -> Path:
+    home = _home()
+    if home:
+        return home / "config"
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP, appauthor=False))
+
+
+def log_dir() -> Path:
+    home = _home()
+    if home:
+        return home / "log"
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir(APP, appauthor=False))
+
+
+def default_db_path() -> Path:
+    """The centre's real store."""
+    return data_dir() / "sitthi.db"
+
+
+def demo_db_path() -> Path:
+    """The demo store: separate, so a demo never touches the real one."""
+    return data_dir() / "demo.db"
+
+
+def reference_override_dir() -> Path:
+    """CSV files here with the name of a shipped reference table extend or replace its rows."""
+    return config_dir() / "reference"

@@ -1,0 +1,1 @@
+"""Data crossing a boundary: export readers, watcher, wire protocol, server, client, daemon."""

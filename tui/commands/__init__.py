@@ -1,0 +1,1 @@
+"""One module per `sitthi` subcommand, each with `register(subparsers)`; heavy imports lazy."""
