@@ -10,8 +10,9 @@ as-of date by the rules modules. Every row's `id` is a stable UUIDv5 of its natu
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 NAMING_CONVENTION = {
@@ -186,3 +187,187 @@ class NhsoRight(SQLModel, table=True):
     checked_on: dt.date = Field(description="checkdate, else the day the file was imported")
     imported_at: dt.datetime
     batch_id: str = Field(max_length=36)
+
+
+class PpService(SQLModel, table=True):
+    """A row of a 43 file that PP catalog items select from (ANC, POSTNATAL, FP, EPI, ...).
+
+    One table for every source file, so a province's catalog may select on any field without a
+    schema change: the fields with a meaning of their own are columns, the rest of the row is
+    kept as written in `fields_json` (field name → text, blanks left out). `key_code` holds the
+    file's key fields beyond HOSPCODE PID SEQ (f43_files.csv), e.g. FPTYPE for FP; `date_serv`
+    is the file's service date (PPCARE for POSTNATAL), `bdate` its related date (BDATE).
+    """
+
+    __tablename__ = "pp_service"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE)
+    source: str = Field(max_length=32)
+    pid: str = Field(max_length=CODE)
+    seq: str = Field(max_length=32)
+    key_code: str = Field(default="", max_length=64)
+    date_serv: dt.date
+    gravida: str = Field(default="", max_length=8)
+    bdate: dt.date | None = None
+    cid: str = Field(default="", max_length=CODE)
+    fields_json: str = Field(default="{}", sa_type=Text)
+    d_update: dt.datetime = Field(sa_type=DateTime)
+    batch_id: str = Field(max_length=36)
+
+
+class PpStatementLine(SQLModel, table=True):
+    """One line of an NHSO statement or REP file, kept as written; lines are never replaced.
+
+    Its natural key is (import batch, line number in the file): a corrected claim arrives as a
+    new line, and the line imported last (`imported_at`, then `line_no`) decides its service.
+    """
+
+    __tablename__ = "pp_statement_line"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE)
+    cid: str = Field(index=True, max_length=CODE)
+    date_serv: dt.date
+    item_code: str = Field(max_length=32)
+    paid: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    error_code: str = Field(default="", max_length=16)
+    statement_id: str = Field(default="", max_length=64)
+    imported_at: dt.datetime
+    batch_id: str = Field(index=True, max_length=36)
+    line_no: int
+
+
+class PpCatalogItem(SQLModel, table=True):
+    """One PP fee-schedule item of one fiscal year, as the catalog CSV writes it.
+
+    The rows of a fiscal year are replaced together by a province's catalog; fiscal years with
+    no stored rows use the catalog shipped with Sitthi.
+    """
+
+    __tablename__ = "pp_catalog_item"
+
+    id: str = Field(primary_key=True, max_length=36)
+    fiscal_year: int = Field(index=True)
+    position: int = Field(description="order in its catalog file: the first matching item wins")
+    item: str = Field(max_length=32)
+    name_th: str = Field(default="", max_length=NAME)
+    name_en: str = Field(default="", max_length=NAME)
+    rate: Decimal = Field(max_digits=12, decimal_places=2)
+    source: str = Field(max_length=32)
+    code_field: str = Field(default="", max_length=32)
+    codes: str = Field(default="", max_length=2000)
+    sex: str = Field(default="", max_length=1)
+    age_min: int | None = None
+    age_max: int | None = None
+    thai_only: bool = False
+    max_per_pregnancy: int | None = None
+    max_per_fiscal_year: int | None = None
+    min_interval_days: int | None = None
+    window_days: int | None = None
+    nhso_codes: str = Field(default="", max_length=2000)
+    origin: str = Field(default="", max_length=500)
+    loaded_at: dt.datetime
+
+
+SYNC_ID = BigInteger().with_variant(Integer(), "sqlite")
+"""A 64-bit counter; INTEGER on SQLite so that it is the rowid and AUTOINCREMENT applies."""
+
+
+class SyncChange(SQLModel, table=True):
+    """A row of a synced table that changed in this store, one entry per row.
+
+    At a centre this is the outbox: pushed in `id` order, removed when the server acknowledges
+    an `id` at or above it. At the server it is the change log the provincial readers follow,
+    ordered by the server-assigned `seq` (NULL until sequenced). Only the triggers that
+    `store.outbox` installs write it; a new change of a row replaces its entry with a fresh,
+    higher `id` (AUTOINCREMENT: ids are never reused), so an older acknowledgement cannot
+    cover a newer edit.
+    """
+
+    __tablename__ = "sync_change"
+    __table_args__ = (
+        UniqueConstraint("table_name", "row_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_type=SYNC_ID, primary_key=True)
+    table_name: str = Field(max_length=64)
+    row_id: str = Field(max_length=36)
+    seq: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    origin: str = Field(default="", max_length=80)
+
+
+class SyncRoute(SQLModel, table=True):
+    """Server side: a province-owned row or shared event is delivered to one unit (`*`: all).
+
+    `seq` is re-assigned whenever the row changes, so a unit's pull cursor meets it again.
+    """
+
+    __tablename__ = "sync_route"
+    __table_args__ = (
+        UniqueConstraint("table_name", "row_id", "hospcode"),
+        Index("ix_sync_route_hospcode_seq", "hospcode", "seq"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_type=SYNC_ID, primary_key=True)
+    table_name: str = Field(max_length=64)
+    row_id: str = Field(max_length=36)
+    hospcode: str = Field(max_length=16)
+    seq: int | None = Field(default=None, sa_type=BigInteger, index=True)
+
+
+class SyncState(SQLModel, table=True):
+    """Small named values of the sync machinery (node id, pull cursor, server counter)."""
+
+    __tablename__ = "sync_state"
+
+    key: str = Field(primary_key=True, max_length=200)
+    value: str = Field(default="", sa_type=Text)
+
+
+class SyncCredential(SQLModel, table=True):
+    """Server side: who may sync. Only the SHA-256 of the token is kept."""
+
+    __tablename__ = "sync_credential"
+
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=16, description="facility or province")
+    hospcode: str = Field(default="", index=True, max_length=16)
+    name: str = Field(default="", max_length=200)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class SyncPeer(SQLModel, table=True):
+    """Server side: one client store (node) of a credential and how far its pushes were applied."""
+
+    __tablename__ = "sync_peer"
+
+    credential_id: str = Field(primary_key=True, foreign_key="sync_credential.id", max_length=36)
+    node_id: str = Field(primary_key=True, max_length=36)
+    acked_upto: int = Field(default=0, sa_type=BigInteger)
+    last_batch_id: str = Field(default="", max_length=36)
+    last_push_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_pull_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    pull_cursor: int = Field(default=0, sa_type=BigInteger)
+
+
+class FollowupLog(SQLModel, table=True):
+    """One thing staff did about a person's gaps: appended at a centre or the province, never
+    edited. `hlc` orders the log on every machine (see `store.followup`); the person's current
+    follow-up state is derived from it, not stored."""
+
+    __tablename__ = "followup_log"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE)
+    person_id: str = Field(index=True, max_length=36)
+    action: str = Field(max_length=32)
+    unit: str = Field(default="", max_length=CODE)
+    note: str = Field(default="", max_length=1000)
+    hlc: str = Field(index=True, max_length=64)
+    node_id: str = Field(max_length=36)
+    created_at: dt.datetime = Field(sa_type=DateTime(timezone=True))

@@ -12,6 +12,10 @@ COMMAND_MODULES = (
     "tui.commands.report",
     "tui.commands.demo",
     "tui.commands.facility",
+    "tui.commands.sync",
+    "tui.commands.server",
+    "tui.commands.config",
+    "tui.commands.daemon",
 )
 
 EXIT_OK = 0

@@ -1,4 +1,4 @@
-"""`sitthi` with no command: the terminal app (until it lands, the KPI report of the store)."""
+"""`sitthi` with no command: open the terminal app on the store."""
 
 from __future__ import annotations
 
@@ -6,6 +6,13 @@ import argparse
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from tui.commands.report import print_kpi
+    from store.engine import resolve_url
+    from tui.app import SitthiApp
 
-    return print_kpi(args)
+    SitthiApp(
+        resolve_url(args.db),
+        lang=args.lang,
+        as_of=getattr(args, "as_of", None),
+        hospcode=getattr(args, "hospcode", None),
+    ).run()
+    return 0

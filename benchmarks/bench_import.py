@@ -1,0 +1,294 @@
+"""Import of a large centre's 43-file zip against the floor of pandas reading the same members.
+
+    .venv/bin/python benchmarks/bench_import.py [--runs 3] [--persons N] [--no-docs] [--profile]
+
+Builds the large synthetic centre in a temporary folder, then measures in fresh subprocesses,
+`--runs` times each: (a) pandas reading every member of the zip (`sep="|"`, `dtype=str`,
+UTF-8), the floor; (b) `sync.ingest.importer.import_paths` loading the zip into a fresh SQLite
+store; and, for context only, (c) the same rows split on `|` and inserted as text into plain
+SQLite tables, about the least that writing them into SQLite from Python costs. Each worker times
+only the work (not interpreter start-up or module imports) and reports its peak resident memory.
+Prints one JSON document and writes its figures into the import section of docs/benchmarks.md.
+The target: the import takes at most twice the floor.
+`--profile` adds the functions where the import spends its time (cProfile, one extra run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "benchmarks.md"
+SECTION_START = "<!-- bench_import:start -->"
+SECTION_END = "<!-- bench_import:end -->"
+TARGET_RATIO = 2.0
+BENCH_DAY = dt.date(2025, 5, 20)
+"""A fixed day, so that every run measures the same bytes."""
+PROFILE_LINES = 25
+
+
+def peak_rss_mib() -> float | None:
+    """Peak resident memory of this process in MiB (None where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+def pandas_worker(zip_path: Path) -> dict[str, Any]:
+    import pandas as pd
+
+    started = time.perf_counter()
+    rows = 0
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in archive.namelist():
+            with archive.open(name) as member:
+                frame = pd.read_csv(
+                    member, sep="|", dtype=str, encoding="utf-8", keep_default_na=False
+                )
+            rows += len(frame)
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def sqlite_worker(zip_path: Path, db_path: Path) -> dict[str, Any]:
+    """Context, not the floor: the members split on `|` and inserted as text into plain SQLite
+    tables (no conversion, no keys, no indexes), in one transaction."""
+    import sqlite3
+
+    started = time.perf_counter()
+    rows = 0
+    connection = sqlite3.connect(db_path)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    with zipfile.ZipFile(zip_path) as archive, connection:
+        for name in archive.namelist():
+            lines = archive.read(name).decode("utf-8").split("\r\n")[:-1]
+            header = lines[0].split("|")
+            table = name.removesuffix(".txt")
+            columns = ", ".join(f'"{field}" TEXT' for field in header)
+            connection.execute(f'CREATE TABLE "{table}" ({columns})')
+            marks = ", ".join("?" * len(header))
+            values = [line.split("|") for line in lines[1:]]
+            connection.executemany(f'INSERT INTO "{table}" VALUES ({marks})', values)
+            rows += len(values)
+    connection.close()
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def sitthi_worker(zip_path: Path, db_path: Path, profile: bool) -> dict[str, Any]:
+    from store.engine import open_store
+    from sync.ingest.importer import import_paths
+
+    engine = open_store(db_path)
+    started = time.perf_counter()
+    if profile:
+        import cProfile
+        import io
+        import pstats
+
+        profiler = cProfile.Profile()
+        results = profiler.runcall(import_paths, engine, [zip_path])
+        seconds = time.perf_counter() - started
+        text = io.StringIO()
+        stats = pstats.Stats(profiler, stream=text)
+        stats.sort_stats("cumulative").print_stats(PROFILE_LINES)
+        stats.sort_stats("tottime").print_stats(PROFILE_LINES)
+        print(text.getvalue(), file=sys.stderr)
+    else:
+        results = import_paths(engine, [zip_path])
+        seconds = time.perf_counter() - started
+    engine.dispose()
+    refused = [r.message for r in results if r.refused]
+    if refused:
+        raise SystemExit(f"the import refused the zip: {refused}")
+    return {"seconds": seconds, "rows": sum(r.rows_loaded for r in results)}
+
+
+def run_worker(kind: str, zip_path: Path, work: Path, run: int, profile: bool = False) -> dict:
+    """One measurement in a fresh interpreter."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(zip_path)]
+    if kind != "pandas":
+        command += ["--db", str(work / f"{kind}-{run}.db")]
+    if profile:
+        command.append("--profile")
+    env = {**os.environ, "SITTHI_HOME": str(work / "home"), "PYTHONPATH": str(ROOT)}
+    env.pop("SITTHI_DB", None)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} worker failed:\n{done.stderr}")
+    if profile:
+        print(done.stderr, file=sys.stderr)
+    result: dict = json.loads(done.stdout)
+    return result
+
+
+def summarise(runs: list[dict]) -> dict[str, Any]:
+    return {
+        "best_s": round(min(r["seconds"] for r in runs), 3),
+        "runs_s": [round(r["seconds"], 3) for r in runs],
+        "peak_rss_mib": max((r["peak_rss_mib"] or 0) for r in runs) or None,
+        "rows": runs[0]["rows"],
+    }
+
+
+def machine() -> dict[str, Any]:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {
+        "nproc": os.cpu_count(),
+        "load_average": round(load, 2) if load is not None else None,
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "processor": platform.machine(),
+    }
+
+
+def build_zip(work: Path, persons: int | None) -> tuple[Path, int, dict[str, int]]:
+    """The large centre's zip; returns its path, PERSON rows and rows per member."""
+    sys.path.insert(0, str(ROOT))
+    from sync.simulate.centre import build_centre, default_size
+    from sync.simulate.f43 import f43_tables, write_f43_zip
+
+    count = persons or default_size(large=True)
+    centre = build_centre(today=BENCH_DAY, persons=count)
+    tables = f43_tables(centre)
+    path = write_f43_zip(work, centre.hospcode, centre.exported_at, tables)
+    return path, count, {name.lower(): len(rows) for name, rows in tables.items()}
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="sitthi-bench-") as folder:
+        work = Path(folder)
+        zip_path, persons, members = build_zip(work, args.persons)
+        pandas_runs, sqlite_runs, sitthi_runs = [], [], []
+        for run in range(args.runs):
+            pandas_runs.append(run_worker("pandas", zip_path, work, run))
+            sqlite_runs.append(run_worker("sqlite", zip_path, work, run))
+            sitthi_runs.append(run_worker("sitthi", zip_path, work, run))
+        if args.profile:
+            run_worker("sitthi", zip_path, work, args.runs, profile=True)
+        floor, sitthi = summarise(pandas_runs), summarise(sitthi_runs)
+        ratio = round(sitthi["best_s"] / floor["best_s"], 2)
+        return {
+            "benchmark": "import_f43_zip",
+            "version": 1,
+            "date": dt.date.today().isoformat(),
+            "machine": machine(),
+            "persons": persons,
+            "zip_bytes": zip_path.stat().st_size,
+            "member_rows": members,
+            "floor_pandas": floor,
+            "context_sqlite_text_insert": summarise(sqlite_runs),
+            "sitthi_import": sitthi,
+            "ratio": ratio,
+            "target_ratio": TARGET_RATIO,
+            "target_met": ratio <= TARGET_RATIO,
+        }
+
+
+def docs_section(report: dict[str, Any]) -> str:
+    floor, sitthi = report["floor_pandas"], report["sitthi_import"]
+    plain = report["context_sqlite_text_insert"]
+    box = report["machine"]
+    rows = ", ".join(f"{name} {count:,}" for name, count in report["member_rows"].items())
+    verdict = "met" if report["target_met"] else "**missed**"
+
+    def rss(value: float | None) -> str:
+        return f"{value:.0f} MiB" if value else "n/a"
+
+    return "\n".join(
+        [
+            SECTION_START,
+            "## Import of a large centre's 43-file zip",
+            "",
+            f"Measured {report['date']} by `benchmarks/bench_import.py` on {box['nproc']} CPUs, "
+            f"Python {box['python']}, {box['platform']} ({box['processor']}); load average "
+            f"{box['load_average']} when it started.",
+            "",
+            f"The synthetic large centre: {report['persons']:,} persons; zip of "
+            f"{report['zip_bytes']:,} bytes holding {rows} rows. Each figure is the best of "
+            f"{len(floor['runs_s'])} runs in a fresh process, timing the work only. The "
+            "simulated export has no SERVICE or PP rows yet (the planned large centre also has "
+            "100,000 service rows).",
+            "",
+            "| | wall time (best) | all runs (s) | peak RSS |",
+            "|---|---:|---|---:|",
+            f"| floor: pandas reads every member | {floor['best_s']:.2f} s | "
+            f"{', '.join(f'{s:.2f}' for s in floor['runs_s'])} | {rss(floor['peak_rss_mib'])} |",
+            f"| context: the rows split and inserted as text into plain SQLite tables | "
+            f"{plain['best_s']:.2f} s | {', '.join(f'{s:.2f}' for s in plain['runs_s'])} | "
+            f"{rss(plain['peak_rss_mib'])} |",
+            f"| Sitthi imports the zip into a fresh SQLite store | {sitthi['best_s']:.2f} s | "
+            f"{', '.join(f'{s:.2f}' for s in sitthi['runs_s'])} | {rss(sitthi['peak_rss_mib'])} |",
+            "",
+            f"Ratio {report['ratio']:.2f}× the floor; target ≤ {report['target_ratio']:g}×: "
+            f"{verdict}.",
+            SECTION_END,
+        ]
+    )
+
+
+def update_docs(report: dict[str, Any]) -> None:
+    """Replace the import section of docs/benchmarks.md (or add it, or create the file)."""
+    section = docs_section(report)
+    if DOCS.exists():
+        text = DOCS.read_text(encoding="utf-8")
+    else:
+        text = (
+            "# Benchmarks\n\nFigures measured by the scripts in `benchmarks/`; rerun to update.\n"
+        )
+    if SECTION_START in text and SECTION_END in text:
+        before, rest = text.split(SECTION_START, 1)
+        after = rest.split(SECTION_END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    DOCS.write_text(text, encoding="utf-8")
+
+
+def worker_main(args: argparse.Namespace) -> None:
+    zip_path = Path(args.zip)
+    if args.worker == "pandas":
+        result = pandas_worker(zip_path)
+    elif args.worker == "sqlite":
+        result = sqlite_worker(zip_path, Path(args.db))
+    else:
+        result = sitthi_worker(zip_path, Path(args.db), args.profile)
+    result["peak_rss_mib"] = peak_rss_mib()
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each side (default 3)")
+    parser.add_argument("--persons", type=int, default=None, help="centre size (default large)")
+    parser.add_argument("--no-docs", action="store_true", help="do not update the docs")
+    parser.add_argument("--profile", action="store_true", help="profile one more import run")
+    parser.add_argument("--worker", choices=("pandas", "sqlite", "sitthi"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("zip", nargs="?", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker_main(args)
+        return
+    report = measure(args)
+    print(json.dumps(report, indent=2))
+    if not args.no_docs:
+        update_docs(report)
+
+
+if __name__ == "__main__":
+    main()

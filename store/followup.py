@@ -1,0 +1,262 @@
+"""The follow-up log: what staff did about a person's gaps, appended, never edited.
+
+Rows are written at a centre and at the province and later exchanged, so each row carries a
+client-made UUID, the writing store's node id and a hybrid logical clock (HLC) timestamp. The
+HLC is text that sorts in time order on every machine: 13-digit wall milliseconds, a 6-digit
+counter, then the node id. A new stamp is later than every stamp already in the log (local or
+received), so the log's order survives clocks that drift or jump back.
+
+A person's current follow-up state is derived, never stored: the latest state-setting action
+by HLC, ties (same wall time and counter) broken by node id. Notes are history only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from collections.abc import Collection, Iterable
+from dataclasses import asdict, dataclass
+from typing import Any, cast
+
+from sqlalchemy import Connection, Row, Table, func, insert, select
+from sqlmodel import SQLModel
+
+from store.models import FollowupLog, Person
+from store.outbox import get_state, set_state
+from store.reference import table
+
+ACTIONS_TABLE = "followup_actions.csv"
+NODE_KEY = "node_id"
+MAX_NOTE = 1000
+MAX_UNIT = 16
+_WALL_DIGITS = 13
+_COUNTER_DIGITS = 6
+
+
+class FollowupError(ValueError):
+    """A follow-up that cannot be recorded; `code` names the problem for translated messages."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class FollowupAction:
+    code: str
+    rank: int
+    label_th: str
+    label_en: str
+    needs_unit: bool
+    sets_state: bool
+    outcome: str
+    """`open` (still to do), `resolved` (nothing more to do), blank for notes."""
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_th
+
+
+@functools.cache
+def followup_actions() -> tuple[FollowupAction, ...]:
+    """The actions staff can record, in menu order."""
+    rows = table(ACTIONS_TABLE, key=("code",))
+    actions = [
+        FollowupAction(
+            code=r["code"],
+            rank=int(r["rank"]),
+            label_th=r["label_th"],
+            label_en=r["label_en"],
+            needs_unit=r["needs_unit"] == "1",
+            sets_state=r["sets_state"] == "1",
+            outcome=r["outcome"],
+        )
+        for r in rows
+    ]
+    return tuple(sorted(actions, key=lambda a: a.rank))
+
+
+def followup_action(code: str) -> FollowupAction:
+    for action in followup_actions():
+        if action.code == code:
+            return action
+    raise FollowupError("unknown_action", f"unknown follow-up action {code!r}")
+
+
+@dataclass(frozen=True, order=True)
+class Hlc:
+    """A hybrid logical clock stamp; compares as (wall_ms, counter, node)."""
+
+    wall_ms: int
+    counter: int
+    node: str
+
+    def __str__(self) -> str:
+        return f"{self.wall_ms:0{_WALL_DIGITS}d}-{self.counter:0{_COUNTER_DIGITS}d}-{self.node}"
+
+    @classmethod
+    def parse(cls, value: str) -> Hlc:
+        wall, counter, node = value.split("-", 2)
+        if len(wall) != _WALL_DIGITS or len(counter) != _COUNTER_DIGITS or not node:
+            raise ValueError(f"not an HLC stamp: {value!r}")
+        return cls(int(wall), int(counter), node)
+
+
+def next_hlc(latest: Hlc | None, now_ms: int, node: str) -> Hlc:
+    """A stamp later than `latest` (the newest stamp seen anywhere), not behind the wall clock."""
+    if latest is None or now_ms > latest.wall_ms:
+        return Hlc(now_ms, 0, node)
+    return Hlc(latest.wall_ms, latest.counter + 1, node)
+
+
+@dataclass(frozen=True)
+class FollowupEntry:
+    id: str
+    hospcode: str
+    person_id: str
+    action: str
+    unit: str
+    note: str
+    hlc: str
+    node_id: str
+    created_at: dt.datetime
+
+    @property
+    def order_key(self) -> tuple[int, int, str]:
+        stamp = Hlc.parse(self.hlc)
+        return (stamp.wall_ms, stamp.counter, self.node_id)
+
+
+def derive_state(entries: Iterable[FollowupEntry]) -> FollowupEntry | None:
+    """The entry that decides a person's follow-up state: latest state-setting action by HLC."""
+    deciding = [e for e in entries if _sets_state(e.action)]
+    if not deciding:
+        return None
+    return max(deciding, key=lambda e: e.order_key)
+
+
+def derive_states(entries: Iterable[FollowupEntry]) -> dict[str, FollowupEntry]:
+    """The deciding entry of every person that has one, by person id."""
+    by_person: dict[str, list[FollowupEntry]] = {}
+    for entry in entries:
+        by_person.setdefault(entry.person_id, []).append(entry)
+    states = {}
+    for person_id, person_entries in by_person.items():
+        state = derive_state(person_entries)
+        if state is not None:
+            states[person_id] = state
+    return states
+
+
+def _sets_state(code: str) -> bool:
+    try:
+        return followup_action(code).sets_state
+    except FollowupError:
+        return False
+
+
+def store_node_id(conn: Connection) -> str:
+    """This store's node id (shared with sync), made on first use and kept in `sync_state`."""
+    found = get_state(conn, NODE_KEY)
+    if found:
+        return found
+    node = str(uuid.uuid4())
+    set_state(conn, NODE_KEY, node)
+    return node
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+def _latest_hlc(conn: Connection) -> Hlc | None:
+    log = _table(FollowupLog)
+    value = conn.execute(select(func.max(log.c.hlc))).scalar()
+    return Hlc.parse(value) if value else None
+
+
+def validate(action: str, unit: str, note: str) -> tuple[str, str]:
+    """The unit and note as they will be stored; FollowupError when they cannot be."""
+    spec = followup_action(action)
+    unit, note = unit.strip(), note.strip()
+    if spec.needs_unit and not unit:
+        raise FollowupError("unit_required", f"{action} needs the unit's code")
+    if unit and (len(unit) > MAX_UNIT or not unit.isalnum()):
+        raise FollowupError("bad_unit", "a unit code is letters and digits, at most 16")
+    if len(note) > MAX_NOTE:
+        raise FollowupError("note_too_long", f"a note is at most {MAX_NOTE} characters")
+    if not spec.sets_state and not note:
+        raise FollowupError("note_required", "a note needs some text")
+    return unit, note
+
+
+def append_followup(
+    conn: Connection,
+    *,
+    hospcode: str,
+    person_id: str,
+    action: str,
+    unit: str = "",
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> FollowupEntry:
+    """Append one follow-up to the log. Call inside `store.engine.write_tx`."""
+    unit, note = validate(action, unit, note)
+    person = _table(Person)
+    known = conn.execute(
+        select(func.count())
+        .select_from(person)
+        .where(person.c.id == person_id, person.c.hospcode == hospcode)
+    ).scalar()
+    if not known:
+        raise FollowupError("unknown_person", "no such person in this unit")
+    created = _aware(now or dt.datetime.now(dt.UTC))
+    node = store_node_id(conn)
+    stamp = next_hlc(_latest_hlc(conn), int(created.timestamp() * 1000), node)
+    entry = FollowupEntry(
+        id=str(uuid.uuid4()),
+        hospcode=hospcode,
+        person_id=person_id,
+        action=action,
+        unit=unit,
+        note=note,
+        hlc=str(stamp),
+        node_id=node,
+        created_at=created,
+    )
+    conn.execute(insert(_table(FollowupLog)).values(**asdict(entry)))
+    return entry
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _entry(row: Row[Any]) -> FollowupEntry:
+    values = row._asdict()
+    values["created_at"] = _aware(values["created_at"])
+    return FollowupEntry(**values)
+
+
+def followup_history(conn: Connection, person_id: str) -> list[FollowupEntry]:
+    """A person's whole log, oldest first."""
+    log = _table(FollowupLog)
+    rows = conn.execute(select(log).where(log.c.person_id == person_id)).all()
+    return sorted((_entry(r) for r in rows), key=lambda e: e.order_key)
+
+
+def current_states(
+    conn: Connection, hospcode: str | None = None, person_ids: Collection[str] | None = None
+) -> dict[str, FollowupEntry]:
+    """Each person's deciding follow-up entry (see `derive_state`), by person id."""
+    log = _table(FollowupLog)
+    query = select(log).where(log.c.action.in_(_state_setting_codes()))
+    if hospcode is not None:
+        query = query.where(log.c.hospcode == hospcode)
+    if person_ids is not None:
+        query = query.where(log.c.person_id.in_(list(person_ids)))
+    return derive_states(_entry(r) for r in conn.execute(query))
+
+
+def _state_setting_codes() -> list[str]:
+    return [a.code for a in followup_actions() if a.sets_state]

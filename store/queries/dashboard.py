@@ -1,0 +1,153 @@
+"""The numbers on the dashboard, taken from the same report functions as `sitthi report`.
+
+The monthly trend re-evaluates the rules at each month end with what the store holds now (the
+rules are pure functions of the inputs and a date). A point therefore answers "how would that
+month end look with today's knowledge", not "what did the screen say then": an NHSO check
+imported later improves earlier months too. It needs no history table and its last point is the
+headline figure exactly.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from store.facts import iter_unit_facts
+from store.gaps import CoverageTally, GapRules, evaluate, tally
+from store.kpi import coverage_target_pct, kpi_report
+from store.queries.states import STATE_NONE, STATE_OPEN, STATE_RESOLVED, STATES
+from store.queries.worklist import work_rows
+
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Rights coverage of the units shown, summed when there are several."""
+
+    units: int
+    population: int
+    thai_population: int
+    covered: int
+    coverage_pct: float | None
+    gaps: dict[str, int]
+    target_pct: float
+
+    @property
+    def meets_target(self) -> bool | None:
+        if self.coverage_pct is None:
+            return None
+        return self.coverage_pct >= self.target_pct
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    day: dt.date
+    coverage_pct: float | None
+    covered: int
+    thai_population: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    points: tuple[TrendPoint, ...]
+    target_pct: float
+
+
+def coverage_from_report(report: dict[str, Any]) -> Coverage:
+    """The dashboard's coverage figures from a `kpi_report` result."""
+    units = report["units"]
+    target = coverage_target_pct()
+    if len(units) == 1:
+        unit = units[0]
+        return Coverage(
+            1,
+            unit["population"],
+            unit["thai_population"],
+            unit["covered"],
+            unit["coverage_pct"],
+            dict(unit["gaps"]),
+            target,
+        )
+    gaps: dict[str, int] = {}
+    for unit in units:
+        for code, count in unit["gaps"].items():
+            gaps[code] = gaps.get(code, 0) + count
+    total = CoverageTally(
+        population=sum(u["population"] for u in units),
+        thai_population=sum(u["thai_population"] for u in units),
+        covered=sum(u["covered"] for u in units),
+        gaps=gaps,
+    )
+    return Coverage(
+        len(units),
+        total.population,
+        total.thai_population,
+        total.covered,
+        total.coverage_pct,
+        gaps,
+        target,
+    )
+
+
+def coverage(conn: Connection, as_of: dt.date, hospcode: str | None = None) -> Coverage:
+    return coverage_from_report(kpi_report(conn, as_of, hospcode))
+
+
+def month_ends(as_of: dt.date, months: int = TREND_MONTHS) -> list[dt.date]:
+    """The last day of each of the `months - 1` months before `as_of`'s month, then `as_of`."""
+    days = []
+    year, month = as_of.year, as_of.month
+    for _ in range(months - 1):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        days.append(dt.date(year, month, calendar.monthrange(year, month)[1]))
+    return [*reversed(days), as_of]
+
+
+def coverage_trend(
+    conn: Connection, as_of: dt.date, hospcode: str | None = None, months: int = TREND_MONTHS
+) -> Trend:
+    """Coverage at each month end (see the module docstring), oldest first."""
+    rules = GapRules.from_reference()
+    units = list(iter_unit_facts(conn, hospcode))
+    points = []
+    for day in month_ends(as_of, months):
+        covered = thai = 0
+        for unit in units:
+            counts = tally(
+                evaluate(person, day, partners=unit.partners, rules=rules)
+                for person in unit.persons
+            )
+            covered += counts.covered
+            thai += counts.thai_population
+        pct = CoverageTally(0, thai, covered, {}).coverage_pct
+        points.append(TrendPoint(day, pct, covered, thai))
+    return Trend(tuple(points), coverage_target_pct())
+
+
+@dataclass(frozen=True)
+class FollowupSummary:
+    """Persons on the work list by follow-up state."""
+
+    not_started: int
+    in_progress: int
+    resolved: int
+
+    @property
+    def pending(self) -> int:
+        """Persons with a gap that nobody has finished with."""
+        return self.not_started + self.in_progress
+
+
+def followup_summary(
+    conn: Connection, as_of: dt.date, hospcode: str | None = None
+) -> FollowupSummary:
+    rows = work_rows(conn, as_of, hospcode)
+    counts = {state: 0 for state in STATES}
+    for row in rows:
+        counts[row.state] += 1
+    return FollowupSummary(counts[STATE_NONE], counts[STATE_OPEN], counts[STATE_RESOLVED])

@@ -1,0 +1,317 @@
+"""Turning read values into column values, and naming what is wrong with them.
+
+Each target column has a kind of conversion. A value that cannot be stored is an `error` issue
+and its row is not loaded; a value stored after a correction (a Buddhist-era year, text that was
+too long) is a `warning`. Reasons never quote the value: it may be personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from sqlalchemy import String, Table
+
+from store.cid import is_valid_cid, normalise_cid
+from store.reference import table as reference_table
+from store.thaidate import DateError, parse_any_date, parse_ymd, parse_ymdhms
+
+ERROR = "error"
+WARNING = "warning"
+
+BE_REASON = "Buddhist-era year; 543 years subtracted"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem with one field of one row; `line` is the row's line (or sheet row) number."""
+
+    member: str
+    line: int
+    field: str
+    severity: str
+    reason: str
+
+
+class Problem(ValueError):
+    """A value that cannot be stored; the reason names no value."""
+
+
+Converted = tuple[object, str | None]
+"""A stored value and, when it was corrected, the warning reason."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """Where a read field goes and how it is converted.
+
+    `kind` names a converter in `CONVERTERS`; `codes` names a reference table whose `code`
+    column lists the values allowed (blank allowed unless the field is required).
+    """
+
+    field: str
+    column: str
+    kind: str = "text"
+    codes: str = ""
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column computed from several read fields (field → text, stripped)."""
+
+    column: str
+    fields: tuple[str, ...]
+    compute: Callable[[Mapping[str, str]], str]
+
+
+def _upper(value: object) -> Converted:
+    return _as_text(value).upper(), None
+
+
+def _unit(value: object) -> Converted:
+    """A unit code: five digits, restored when a spreadsheet dropped the leading zeros."""
+    text = _as_text(value)
+    return (text.zfill(5) if text.isdigit() else text), None
+
+
+def _cid(value: object) -> Converted:
+    text = normalise_cid(value)
+    if not is_valid_cid(text):
+        raise Problem("not a valid 13-digit citizen ID")
+    return text, None
+
+
+def _cid_as_given(value: object) -> Converted:
+    """A CID kept even when invalid: the rights-gap rules report it (NO_CID)."""
+    if isinstance(value, str) and len(value) == 13 and value.isdigit():
+        return value, None
+    return normalise_cid(value), None
+
+
+def _ymd(value: object) -> Converted:
+    try:
+        day, be = parse_ymd(_as_text(value))
+    except DateError as exc:
+        raise Problem("not a date in the form YYYYMMDD") from exc
+    return day, BE_REASON if be else None
+
+
+def _ymdhms(value: object) -> Converted:
+    try:
+        stamp, be = parse_ymdhms(_as_text(value))
+    except DateError as exc:
+        raise Problem("not a timestamp in the form YYYYMMDDHHMMSS") from exc
+    return stamp, BE_REASON if be else None
+
+
+def _any_date(value: object) -> Converted:
+    """NHSO files write Buddhist-era dates as a matter of course: read without a warning."""
+    try:
+        day, _be = parse_any_date(value)
+    except (OverflowError, ValueError) as exc:
+        raise Problem("not a date (YYYYMMDD, YYYY-MM-DD or dd/mm/yyyy)") from exc
+    return day, None
+
+
+def _text_column(values: list[object]) -> list[str]:
+    """A column as text; columns read from text files already are."""
+    if all(type(v) is str for v in values):
+        return values  # type: ignore[return-value]
+    return [_as_text(v) for v in values]
+
+
+def _as_text(value: object) -> str:
+    """Text of a cell: spreadsheet numbers without a trailing `.0`, dates as ISO."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+CONVERTERS: Mapping[str, Callable[[object], Converted]] = {
+    "upper": _upper,
+    "unit": _unit,
+    "cid": _cid,
+    "cid_as_given": _cid_as_given,
+    "ymd": _ymd,
+    "ymdhms": _ymdhms,
+    "date": _any_date,
+}
+"""Conversions by kind; `ymd`/`ymdhms` are the 43-file date forms (a Buddhist-era year there is
+corrected with a warning), `date` any NHSO date form (where Buddhist-era years are normal).
+The kinds `text` and `free` keep text as read; `free` text that is too long is shortened with a
+warning, any other value too long for its column is an error."""
+
+_DATE_KINDS = frozenset({"ymd", "ymdhms", "date"})
+_KEPT_AS_READ = frozenset({"text", "free"})
+
+
+def allowed_codes(name: str) -> frozenset[str]:
+    return frozenset(r["code"] for r in reference_table(name, key=("code",)))
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Rows read from one member, column by column: row `i` was read from line `lines[i]`."""
+
+    lines: list[int]
+    values: dict[str, list[object]]
+    """Field → the value of each row; a field the member lacks is absent."""
+
+
+@dataclass
+class ConvertedColumns:
+    """Stored values of every read row by target column, the rows fit to load, the issues."""
+
+    lines: list[int]
+    values: dict[str, list[object]]
+    keep: list[int]
+    """Indices of the rows without an error."""
+    issues: list[Issue]
+
+
+_Outcome = tuple[object, str, str]
+"""A value's stored form, its warning reason (or ""), its error reason (or "")."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    field: str
+    column: str
+    convert: Callable[[object], Converted] | None
+    """None: text kept as read (after the checks)."""
+    empty: object
+    required: bool
+    max_length: int | None
+    shorten: bool
+    codes: frozenset[str] | None
+    codes_name: str
+
+
+@dataclass
+class ColumnConverter:
+    """Converts the read columns of one member into columns of `target`, collecting issues.
+
+    Work is done once per distinct value of a column (codes and dates repeat a great deal),
+    which keeps large exports fast.
+    """
+
+    member: str
+    target: Table
+    columns: Sequence[Column]
+    required: Collection[str]
+    derived: Sequence[Derived] = ()
+    plans: list[_Plan] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.plans = [self._plan(c.field, c.column, c.kind, c.codes) for c in self.columns]
+
+    def _plan(self, source: str, column: str, kind: str, codes: str) -> _Plan:
+        sql_type = self.target.c[column].type
+        return _Plan(
+            field=source,
+            column=column,
+            convert=None if kind in _KEPT_AS_READ else CONVERTERS[kind],  # KeyError: no such kind
+            empty=None if kind in _DATE_KINDS else "",
+            required=source in self.required,
+            max_length=sql_type.length if isinstance(sql_type, String) else None,
+            shorten=kind == "free",
+            codes=allowed_codes(codes) if codes else None,
+            codes_name=codes,
+        )
+
+    def convert(self, read: Columns) -> ConvertedColumns:
+        count = len(read.lines)
+        blank: list[object] = [""] * count
+        errors = bytearray(count)
+        issues: list[Issue] = []
+        values: dict[str, list[object]] = {}
+        for plan in self.plans:
+            column = read.values.get(plan.field, blank)
+            values[plan.column] = self._column(plan, read.lines, column, errors, issues)
+        for derived in self.derived:
+            plan = self._plan(derived.column, derived.column, "text", "")
+            names = derived.fields
+            texts = [_text_column(read.values.get(f, blank)) for f in names]
+            rows: Iterable[tuple[str, ...]] = (
+                zip(*texts, strict=True) if names else itertools.repeat((), count)
+            )
+            computed: list[object] = [
+                derived.compute(dict(zip(names, row, strict=True))) for row in rows
+            ]
+            values[derived.column] = self._column(plan, read.lines, computed, errors, issues)
+        keep = [i for i in range(count) if not errors[i]]
+        issues.sort(key=lambda issue: issue.line)
+        return ConvertedColumns(read.lines, values, keep, issues)
+
+    def _column(
+        self,
+        plan: _Plan,
+        lines: Sequence[int],
+        column: Sequence[object],
+        errors: bytearray,
+        issues: list[Issue],
+    ) -> list[object]:
+        distinct = set(column)
+        if self._all_fine_as_read(plan, distinct):
+            return list(column)
+        outcomes = {value: self._outcome(plan, value) for value in distinct}
+        flagged = {value for value, (_s, warning, error) in outcomes.items() if warning or error}
+        if flagged:
+            for index, value in enumerate(column):
+                if value not in flagged:
+                    continue
+                _stored, warning, error = outcomes[value]
+                if error:
+                    errors[index] = 1
+                    issues.append(Issue(self.member, lines[index], plan.field, ERROR, error))
+                if warning:
+                    issues.append(Issue(self.member, lines[index], plan.field, WARNING, warning))
+        return [outcomes[value][0] for value in column]
+
+    @staticmethod
+    def _all_fine_as_read(plan: _Plan, distinct: set[object]) -> bool:
+        """Text kept as read with nothing to report: the common case, checked in bulk."""
+        if plan.convert is not None or not all(type(v) is str for v in distinct):
+            return False
+        texts = cast(set[str], distinct)
+        if plan.required and "" in texts:
+            return False
+        if plan.max_length is not None and max(map(len, texts), default=0) > plan.max_length:
+            return False
+        return plan.codes is None or texts <= plan.codes | {""}
+
+    def _outcome(self, plan: _Plan, value: object) -> _Outcome:
+        if value == "" or value is None:
+            return plan.empty, "", "missing (required)" if plan.required else ""
+        stored: object
+        warning: str | None
+        if plan.convert is None:
+            stored, warning = _as_text(value), None
+        else:
+            try:
+                stored, warning = plan.convert(value)
+            except Problem as problem:
+                return plan.empty, "", str(problem)
+        if (
+            isinstance(stored, str)
+            and plan.max_length is not None
+            and len(stored) > plan.max_length
+        ):
+            if not plan.shorten:
+                return stored, "", f"longer than {plan.max_length} characters"
+            stored = stored[: plan.max_length]
+            warning = f"longer than {plan.max_length} characters; shortened"
+        if plan.codes is not None and stored not in plan.codes:
+            return stored, "", f"not a known code (see {plan.codes_name})"
+        return stored, warning or "", ""

@@ -1,0 +1,125 @@
+"""Reading one table of the MoPH 43-file export (`person.txt`, `card.txt`, ...), no database.
+
+Fields are separated by `|`, lines end in CRLF or LF. A first line made of known field names
+(HOSPCODE among them) is a header: columns are then mapped by name (any case) and unknown
+columns ignored. Without a header, columns are mapped by the known field order of
+`f43_layout.csv`, and fields past the known ones (a newer export version) are ignored. Values
+are stripped of surrounding spaces.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from store.reference import table
+from sync.ingest.convert import Columns
+from sync.ingest.safezip import member_basename
+from sync.ingest.textfile import decode_text
+
+LAYOUT = "f43_layout.csv"
+SEPARATOR = "|"
+MEMBER_SUFFIX = ".txt"
+SPLIT_CHUNK = 10_000
+"""Lines split at a time: the cells of unwanted fields are freed chunk by chunk."""
+
+Row = dict[str, str]
+
+
+def layout(file: str) -> tuple[str, ...]:
+    """The known fields of a 43 file in export order (`PERSON` → HOSPCODE, CID, PID, ...)."""
+    rows = [r for r in table(LAYOUT) if r["file"] == file]
+    return tuple(r["field"] for r in sorted(rows, key=lambda r: int(r["position"])))
+
+
+def known_files() -> frozenset[str]:
+    return frozenset(r["file"] for r in table(LAYOUT))
+
+
+def file_of_member(member: str) -> str | None:
+    """`export/PERSON.TXT` → `PERSON`; None for a member that is not a known 43 file."""
+    base = member_basename(member)
+    if base.lower().endswith(MEMBER_SUFFIX):
+        base = base[: -len(MEMBER_SUFFIX)]
+    name = base.upper()
+    return name if name in known_files() else None
+
+
+@dataclass(frozen=True)
+class F43Reading:
+    """One decoded member: how it was read, and its rows on demand."""
+
+    file: str
+    encoding: str
+    has_header: bool
+    columns_by_position: tuple[str | None, ...]
+    """The known field at each column position (None for an unknown column)."""
+    lines: tuple[str, ...]
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The known fields this member has a column for."""
+        return frozenset(f for f in self.columns_by_position if f is not None)
+
+    def rows(self, wanted: Collection[str] | None = None) -> Iterator[tuple[int, Row]]:
+        """(line number, {field: value}) for each non-blank data line; absent fields are ``""``.
+
+        With `wanted`, each dict holds exactly those fields, else every known field present.
+        """
+        names = tuple(wanted) if wanted is not None else tuple(sorted(self.fields))
+        read = self.columns(names)
+        blank = [""] * len(read.lines)
+        cells = [(name, read.values.get(name, blank)) for name in names]
+        for index, number in enumerate(read.lines):
+            yield number, {name: str(values[index]) for name, values in cells}
+
+    def columns(self, wanted: Collection[str]) -> Columns:
+        """The non-blank data lines column by column, for the `wanted` fields.
+
+        A wanted field the member has no column for is absent from the result; a line shorter
+        than the others has ``""`` in the missing fields.
+        """
+        first = 2 if self.has_header else 1
+        numbered = [
+            (number, line)
+            for number, line in enumerate(self.lines[first - 1 :], first)
+            if line.strip()
+        ]
+        position = {f: i for i, f in reversed(list(enumerate(self.columns_by_position))) if f}
+        picks = {name: position[name] for name in wanted if name in position}
+        width = max(picks.values(), default=-1) + 1
+        values: dict[str, list[object]] = {name: [] for name in picks}
+        for start in range(0, len(numbered), SPLIT_CHUNK):
+            split = [line.split(SEPARATOR) for _n, line in numbered[start : start + SPLIT_CHUNK]]
+            transposed = list(itertools.islice(itertools.zip_longest(*split, fillvalue=""), width))
+            for name, index in picks.items():
+                cells = transposed[index] if index < len(transposed) else ("",) * len(split)
+                values[name].extend(cell.strip() for cell in cells)
+        return Columns([number for number, _line in numbered], values)
+
+
+def read_f43(data: bytes, file: str) -> F43Reading:
+    """Decode a member of the 43 file `file` (`PERSON`) and work out its columns."""
+    decoded = decode_text(data)
+    lines = tuple(decoded.text.split("\n"))
+    known = layout(file)
+    header = _header_columns(lines[0] if lines else "", known)
+    if header is not None:
+        return F43Reading(file, decoded.encoding, True, header, lines)
+    return F43Reading(file, decoded.encoding, False, known, lines)
+
+
+def _header_columns(first_line: str, known: tuple[str, ...]) -> tuple[str | None, ...] | None:
+    """The columns named by the first line when it is a header line, else None.
+
+    A header names the file's first field (HOSPCODE in every 43 file, never a value: a hospcode
+    is five digits) and is mostly made of known field names.
+    """
+    cells = [c.strip().upper() for c in first_line.rstrip("\r").split(SEPARATOR)]
+    names = frozenset(known)
+    named = tuple(c if c in names else None for c in cells)
+    matches = sum(1 for c in named if c is not None)
+    if not known or known[0] not in named or matches * 2 < sum(1 for c in cells if c):
+        return None
+    return named

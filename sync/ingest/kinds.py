@@ -1,0 +1,245 @@
+"""What an offered file is: the kinds Sitthi recognises, tried in order.
+
+Each kind looks at the file without touching the store and either says "not mine" (None),
+refuses it (a hostile zip, missing columns), or returns a `Prepared` load to run in the
+import's transaction. The kinds: a 43-file export zip, a loose 43-file table (`person.txt`),
+and the tabular NHSO downloads listed in `store/reference/nhso_files.csv`, each of which names
+its alias table and mandatory fields and has a `LoaderSpec` in `TABULAR_SPECS`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from store.reference import table
+from sync.ingest.f43 import file_of_member, read_f43
+from sync.ingest.f43_specs import f43_spec, f43_specs
+from sync.ingest.ledger import member_loaded_before, record_part
+from sync.ingest.limits import Limits
+from sync.ingest.loading import load_columns
+from sync.ingest.refused import Refused
+from sync.ingest.results import PartResult
+from sync.ingest.rights import KIND as RIGHTS_KIND
+from sync.ingest.rights import rights_spec
+from sync.ingest.safezip import SafeZip, looks_like_zip, open_zip
+from sync.ingest.spec import LoadContext, LoaderSpec
+from sync.ingest.tabular import (
+    OLE2_MAGIC,
+    XLSX_MARKER,
+    Header,
+    find_header,
+    load_aliases,
+    open_tabular,
+    read_columns,
+)
+
+NHSO_FILES = "nhso_files.csv"
+ZIP = "zip"
+F43_ZIP = "f43_zip"
+F43_MEMBER = "f43_member"
+
+TABULAR_SPECS: dict[str, Callable[[], LoaderSpec]] = {RIGHTS_KIND: rights_spec}
+"""Loader of each tabular kind named in nhso_files.csv (rows without one are not offered)."""
+
+_HOSPCODE_IN_NAME = re.compile(r"(?:^|_)(\d{5})_\d{8,14}(?:\D|$)")
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A file offered for import, read whole."""
+
+    path: Path
+    data: bytes
+    sha256: str
+    limits: Limits
+
+
+Load = Callable[[Connection, LoadContext, Counter[str]], list[PartResult]]
+"""Loads a recognised file in the import's transaction, counting the rows of each hospcode."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A recognised file, ready to load."""
+
+    kind: str
+    load: Load
+
+
+def hospcode_hint(name: str) -> str | None:
+    """The hospcode in an export's file name (`F43_12345_20250101120000.zip`), if any."""
+    found = _HOSPCODE_IN_NAME.search(Path(name).stem)
+    return found.group(1) if found else None
+
+
+def _load_f43_member(
+    conn: Connection,
+    member: str,
+    spec: LoaderSpec,
+    data: bytes,
+    context: LoadContext,
+    hospcodes: Counter[str],
+) -> PartResult:
+    sha256 = hashlib.sha256(data).hexdigest()
+    part = PartResult(member=member, table=spec.table.name)
+    if member_loaded_before(conn, sha256, spec.table.name):
+        part.skipped_duplicate = True
+        record_part(conn, context.batch_id, part, sha256)
+        return part
+    try:
+        reading = read_f43(data, spec.name)
+    except Refused as refusal:
+        raise Refused(f"{member}: {refusal.message}", kind=refusal.kind) from refusal
+    part.encoding, part.has_header = reading.encoding, reading.has_header
+    missing = sorted(spec.required - reading.fields)
+    if missing:
+        raise Refused(f"{member}: no column for {', '.join(missing)}", kind=F43_ZIP)
+    hospcodes.update(load_columns(conn, spec, reading.columns(spec.fields), part, context))
+    record_part(conn, context.batch_id, part, sha256)
+    return part
+
+
+def prepare_f43_zip(offered: Offered) -> Prepared | None:
+    if not looks_like_zip(offered.data):
+        return None
+    try:
+        archive = open_zip(offered.data, offered.limits)
+    except Refused as refusal:
+        raise Refused(refusal.message, kind=ZIP) from refusal
+    infos = list(archive.members())
+    if any(info.filename == XLSX_MARKER for info in infos):
+        return None
+    order = {spec.name: i for i, spec in enumerate(f43_specs())}
+    chosen: list[tuple[zipfile.ZipInfo, LoaderSpec]] = []
+    for info in infos:
+        file = file_of_member(info.filename)
+        spec = f43_spec(file) if file else None
+        if spec is not None:
+            chosen.append((info, spec))
+    if not chosen:
+        wanted = ", ".join(f"{s.name.lower()}.txt" for s in f43_specs())
+        raise Refused(
+            f"no 43-file table Sitthi loads in the zip (looked for {wanted})",
+            kind=F43_ZIP,
+        )
+    chosen.sort(key=lambda pair: (order[pair[1].name], pair[0].filename))
+    return Prepared(F43_ZIP, _zip_loader(archive, chosen))
+
+
+def _zip_loader(archive: SafeZip, chosen: list[tuple[zipfile.ZipInfo, LoaderSpec]]) -> Load:
+    def load(conn: Connection, context: LoadContext, hospcodes: Counter[str]) -> list[PartResult]:
+        parts = []
+        for info, spec in chosen:
+            part = _load_f43_member(
+                conn, info.filename, spec, archive.read(info), context, hospcodes
+            )
+            parts.append(part)
+        return parts
+
+    return load
+
+
+def prepare_f43_member(offered: Offered) -> Prepared | None:
+    if looks_like_zip(offered.data) or offered.data.startswith(OLE2_MAGIC):
+        return None
+    file = file_of_member(offered.path.name)
+    spec = f43_spec(file) if file else None
+    if spec is None:
+        return None
+
+    def load(conn: Connection, context: LoadContext, hospcodes: Counter[str]) -> list[PartResult]:
+        return [_load_f43_member(conn, offered.path.name, spec, offered.data, context, hospcodes)]
+
+    return Prepared(F43_MEMBER, load)
+
+
+@dataclass(frozen=True)
+class TabularKind:
+    kind: str
+    label: str
+    aliases: str
+    mandatory: tuple[str, ...]
+    spec: Callable[[], LoaderSpec]
+
+
+def tabular_kinds() -> list[TabularKind]:
+    """The NHSO download kinds of nhso_files.csv that have a loader, in the file's order."""
+    return [
+        TabularKind(
+            r["kind"],
+            r["label"],
+            r["aliases"],
+            tuple(r["mandatory_fields"].split()),
+            TABULAR_SPECS[r["kind"]],
+        )
+        for r in table(NHSO_FILES, key=("kind",))
+        if r["kind"] in TABULAR_SPECS
+    ]
+
+
+def prepare_tabular(offered: Offered) -> Prepared:
+    """The first NHSO download kind whose header the file has with every mandatory column."""
+    sheets = open_tabular(offered.data, offered.path.name, offered.limits)
+    closest: tuple[TabularKind, Header] | None = None
+    kinds = tabular_kinds()
+    for kind in kinds:
+        header = find_header(sheets, load_aliases(kind.aliases))
+        if header is None:
+            continue
+        if not header.missing(kind.mandatory):
+            return _tabular_prepared(offered, kind, header)
+        if closest is None or len(header.columns) > len(closest[1].columns):
+            closest = (kind, header)
+    if closest is not None:
+        kind, header = closest
+        raise Refused(
+            f"looks like an {kind.label} but has no column for "
+            f"{', '.join(header.missing(kind.mandatory))} (column names are read through "
+            f"{kind.aliases})",
+            kind=kind.kind,
+        )
+    labels = ", ".join(k.label for k in kinds)
+    raise Refused(
+        "not a file Sitthi imports: neither a 43-file export zip nor a table "
+        f"with a header row naming the columns of: {labels}"
+    )
+
+
+def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Prepared:
+    def load(conn: Connection, context: LoadContext, hospcodes: Counter[str]) -> list[PartResult]:
+        spec = kind.spec()
+        part = PartResult(
+            member=offered.path.name,
+            table=spec.table.name,
+            encoding=header.sheet.encoding,
+            has_header=True,
+        )
+        hospcodes.update(load_columns(conn, spec, read_columns(header), part, context))
+        record_part(conn, context.batch_id, part, offered.sha256)
+        return [part]
+
+    return Prepared(kind.kind, load)
+
+
+FILE_KINDS: tuple[Callable[[Offered], Prepared | None], ...] = (
+    prepare_f43_zip,
+    prepare_f43_member,
+    prepare_tabular,
+)
+"""Tried in order; the first that recognises a file loads it (the last refuses the rest)."""
+
+
+def recognise(offered: Offered) -> Prepared:
+    for prepare in FILE_KINDS:
+        prepared = prepare(offered)
+        if prepared is not None:
+            return prepared
+    raise Refused("not a file Sitthi imports")

@@ -1,0 +1,82 @@
+"""Loading read columns through a `LoaderSpec`: convert, quarantine, de-duplicate, upsert, log."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import Connection, Table
+
+from store.ids import stable_ids
+from store.models import Facility
+from sync.ingest.convert import WARNING, ColumnConverter, Columns, Issue
+from sync.ingest.ledger import record_issues
+from sync.ingest.results import PartResult
+from sync.ingest.spec import LoadContext, LoaderSpec
+from sync.ingest.upsert import insert_missing, upsert_columns
+
+FACILITY: Table = Facility.__table__  # type: ignore[attr-defined]
+
+
+def load_columns(
+    conn: Connection, spec: LoaderSpec, read: Columns, part: PartResult, context: LoadContext
+) -> Counter[str]:
+    """Store the rows of one part; returns how many stored rows name each hospcode.
+
+    Rows with an error are kept out and logged; of two rows with the same key, the newer (or,
+    when equally new, the later) is kept and the other logged as a warning.
+    """
+    converter = ColumnConverter(part.member, spec.table, spec.columns, spec.required, spec.derived)
+    converted = converter.convert(read)
+    count = len(read.lines)
+    values = converted.values
+    values["batch_id"] = [context.batch_id] * count
+    if spec.complete is not None:
+        spec.complete(values, read.lines, context)
+    ids = stable_ids(spec.table.name, zip(*(values[k] for k in spec.key), strict=True))
+    values["id"] = list(ids)
+    issues = converted.issues
+    chosen = _newest_of_each_key(
+        ids, values[spec.version], converted.keep, read.lines, part, issues
+    )
+    hospcodes: Counter[str] = Counter()
+    if spec.hospcode is not None:
+        column = values[spec.hospcode]
+        hospcodes.update(str(column[i]) for i in chosen)
+        facilities = [{"hospcode": h, "name": ""} for h in sorted(hospcodes)]
+        insert_missing(conn, FACILITY, "hospcode", facilities)
+    part.rows_read = count
+    part.rows_loaded, part.rows_unchanged = upsert_columns(
+        conn, spec.table, spec.version, values, chosen
+    )
+    issues.sort(key=lambda issue: issue.line)
+    record_issues(conn, context.batch_id, issues)
+    part.count(issues)
+    return hospcodes
+
+
+def _newest_of_each_key(
+    ids: list[str],
+    versions: list[object],
+    keep: list[int],
+    lines: list[int],
+    part: PartResult,
+    issues: list[Issue],
+) -> list[int]:
+    """One row index per id: the newest version, the later line on a tie."""
+    chosen: dict[str, int] = {}
+    for index in keep:
+        row_id = ids[index]
+        earlier = chosen.get(row_id)
+        if earlier is None:
+            chosen[row_id] = index
+            continue
+        if versions[index] < versions[earlier]:  # type: ignore[operator]
+            issues.append(_superseded(part.member, lines[index], lines[earlier]))
+            continue
+        issues.append(_superseded(part.member, lines[earlier], lines[index]))
+        chosen[row_id] = index
+    return list(chosen.values())
+
+
+def _superseded(member: str, line: int, kept_line: int) -> Issue:
+    return Issue(member, line, "", WARNING, f"same key as line {kept_line}, which was kept")

@@ -1,0 +1,59 @@
+"""How read rows become stored rows: one `LoaderSpec` per 43 file or NHSO download kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Table
+
+from sync.ingest.convert import Column, Derived
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What a loader knows beyond the rows: the batch and when the import happens."""
+
+    batch_id: str
+    now: dt.datetime
+    """Aware UTC time of the import."""
+
+    @property
+    def import_day(self) -> dt.date:
+        """The local calendar day of the import (the day staff would name)."""
+        return self.now.astimezone().date()
+
+
+Completion = Callable[[dict[str, list[object]], Sequence[int], LoadContext], None]
+"""Adds columns (target column → a value per row) that come from the context or the rows' line
+numbers (the second argument) rather than from the file's fields."""
+
+
+@dataclass(frozen=True)
+class LoaderSpec:
+    """Target table, natural key and column conversions of one kind of rows.
+
+    `required` are read fields that must have a value; `key` are target columns whose values
+    name the row (its id is `store.ids.stable_id(table name, *key values)`); `version` is the
+    target column that decides which copy of a row is newer; `complete` adds columns that come
+    from the context rather than the file; `hospcode` is the column naming the facility, if any.
+    """
+
+    name: str
+    table: Table
+    columns: tuple[Column, ...]
+    required: frozenset[str]
+    key: tuple[str, ...]
+    version: str
+    derived: tuple[Derived, ...] = ()
+    complete: Completion | None = None
+    hospcode: str | None = None
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """Every read field the spec uses."""
+        names = {c.field for c in self.columns} | set(self.required)
+        for derived in self.derived:
+            names.update(derived.fields)
+        return frozenset(names)

@@ -1,0 +1,1 @@
+"""The provincial sync server: a Starlette app on uvicorn over the provincial store."""

@@ -1,0 +1,69 @@
+"""A whole synthetic health centre: its people with their rights, as of one day.
+
+The same seed, day and size always give the same centre, byte for byte in every file written
+from it; dates are counted back from `today`, so a centre built today looks current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sync.simulate.params import Params, load_params
+from sync.simulate.population import Person, Population, Streams, build_population, export_moment
+from sync.simulate.rights import assign_problems, assign_rights, write_records
+
+
+@dataclass(frozen=True)
+class Centre:
+    """The centre's identity, its population, and when its files are dated."""
+
+    hospcode: str
+    name: str
+    partner: str
+    today: dt.date
+    exported_at: dt.datetime
+    seed: int
+    population: Population = field(repr=False)
+    params: Params = field(repr=False)
+
+    @property
+    def persons(self) -> list[Person]:
+        return self.population.persons
+
+
+def default_size(large: bool = False) -> int:
+    """PERSON rows of the default (or the large benchmark) centre."""
+    return load_params().size.integer("large_persons" if large else "persons")
+
+
+def default_seed() -> int:
+    return load_params().size.integer("seed")
+
+
+def build_centre(
+    *, seed: int | None = None, today: dt.date | None = None, persons: int | None = None
+) -> Centre:
+    """The centre for `seed` (default from rates.toml) as of `today` (default: today)."""
+    params = load_params()
+    seed = default_seed() if seed is None else seed
+    today = today or dt.date.today()
+    count = default_size() if persons is None else persons
+    if count < 1:
+        raise ValueError(f"a centre needs at least one person, not {count}")
+    streams = Streams(seed)
+    population = build_population(streams, params, count, today)
+    assign_rights(streams.rng("rights"), params, population, today)
+    assign_problems(streams.rng("problems"), params, population, today)
+    write_records(streams.rng("records"), params, population, today)
+    section = params.centre
+    return Centre(
+        hospcode=section.text("hospcode"),
+        name=section.text("name"),
+        partner=section.text("partner_hospcode"),
+        today=today,
+        exported_at=export_moment(params, today),
+        seed=seed,
+        population=population,
+        params=params,
+    )

@@ -1,0 +1,169 @@
+"""The centre's NHSO rights lists: a recent one as XLSX, an older batch check as CSV.
+
+The XLSX is laid out like a download from the NHSO web site: two title rows above the header,
+Thai column names where the alias table has one, CIDs as text cells, Thai Buddhist-era dates as
+text and the start date as a real Excel date. The CSV is UTF-8 with a byte-order mark (as Excel
+writes it), English column names and CE dates. Column names come from
+`store/reference/nhso_rights_aliases.csv`, so whatever is written here the importer knows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from store.reference import table
+from store.thaidate import BE_OFFSET
+from sync.simulate.centre import Centre
+from sync.simulate.records import NhsoRow
+
+FIELDS = (
+    "cid",
+    "maininscl",
+    "subinscl",
+    "hmain_op",
+    "hsub",
+    "hmain",
+    "startdate",
+    "expdate",
+    "deathdate",
+    "status",
+    "checkdate",
+)
+ROW_NUMBER = "ลำดับ"
+FULL_NAME = "ชื่อ - สกุล"
+SHEET_TITLE = "ผลตรวจสอบสิทธิ"
+TEXT_FORMAT = "@"
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+def header(field: str, *, thai: bool) -> str:
+    """The column name for a field: its first Thai alias if wanted and known, else its first."""
+    aliases = [r["alias"] for r in table("nhso_rights_aliases.csv") if r["field"] == field]
+    if not aliases:
+        raise KeyError(f"no alias for the NHSO field {field!r}")
+    if thai:
+        return next((a for a in aliases if not a.isascii()), aliases[0])
+    return aliases[0]
+
+
+def be_text(day: dt.date | None) -> str:
+    """`dd/mm/yyyy` with the Buddhist-era year, as NHSO pages print dates."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year + BE_OFFSET}" if day else ""
+
+
+def ce_text(day: dt.date | None) -> str:
+    return day.strftime("%Y%m%d") if day else ""
+
+
+def list_date(rows: Sequence[NhsoRow]) -> dt.date:
+    """The day a list was downloaded: its latest check."""
+    return max(r.checked_at for r in rows).date()
+
+
+def rights_file_name(centre: Centre, rows: Sequence[NhsoRow], suffix: str) -> str:
+    return f"nhso_rights_{centre.hospcode}_{list_date(rows):%Y%m%d}.{suffix}"
+
+
+def recent_rows(centre: Centre) -> list[NhsoRow]:
+    return _rows(centre, recent=True)
+
+
+def old_rows(centre: Centre) -> list[NhsoRow]:
+    return _rows(centre, recent=False)
+
+
+def _rows(centre: Centre, *, recent: bool) -> list[NhsoRow]:
+    rows = [p.nhso_recent if recent else p.nhso_old for p in centre.persons]
+    return sorted((r for r in rows if r is not None), key=lambda r: (r.checked_at, r.cid))
+
+
+def write_rights_xlsx(directory: Path, centre: Centre, rows: Sequence[NhsoRow]) -> Path:
+    """The recent list as an XLSX download; same centre, same bytes."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.writer.excel import ExcelWriter
+
+    names = {p.nhso_cid: f"{p.name} {p.lname}" for p in centre.persons}
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(SHEET_TITLE)
+    day = list_date(rows)
+    sheet.append([f"ผลการตรวจสอบสิทธิหลักประกันสุขภาพ หน่วยบริการ {centre.hospcode} {centre.name}"])
+    sheet.append([f"ข้อมูล ณ วันที่ {be_text(day)} จำนวน {len(rows):,} ราย"])
+    headers = [header(f, thai=True) for f in FIELDS]
+    sheet.append([ROW_NUMBER, headers[0], FULL_NAME, *headers[1:]])
+    for number, row in enumerate(rows, start=1):
+        cid = WriteOnlyCell(sheet, value=row.cid)
+        cid.number_format = TEXT_FORMAT
+        start = WriteOnlyCell(sheet, value=row.startdate)
+        start.number_format = DATE_FORMAT
+        sheet.append(
+            [
+                number,
+                cid,
+                names.get(row.cid, ""),
+                row.maininscl or None,
+                row.subinscl or None,
+                row.hmain_op or None,
+                row.hsub or None,
+                row.hmain or None,
+                start,
+                be_text(row.expdate) or None,
+                be_text(row.deathdate) or None,
+                row.status or None,
+                be_text(row.checked_at.date()),
+            ]
+        )
+    moment = dt.datetime.combine(day, dt.time(9, 0))
+    book.properties.created = book.properties.modified = moment
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
+    path = directory / rights_file_name(centre, rows, "xlsx")
+    path.write_bytes(_restamp_zip(buffer.getvalue(), moment))
+    return path
+
+
+def _restamp_zip(data: bytes, moment: dt.datetime) -> bytes:
+    """The same zip with every entry dated `moment` (openpyxl dates them with the clock)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=moment.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(entry))
+    return out.getvalue()
+
+
+def write_rights_csv(directory: Path, centre: Centre, rows: Sequence[NhsoRow]) -> Path:
+    """An older batch check as CSV: English headers, CE dates, check time as ISO."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([header(f, thai=False) for f in FIELDS])
+    for row in rows:
+        writer.writerow(
+            [
+                row.cid,
+                row.maininscl,
+                row.subinscl,
+                row.hmain_op,
+                row.hsub,
+                row.hmain,
+                ce_text(row.startdate),
+                ce_text(row.expdate),
+                ce_text(row.deathdate),
+                row.status,
+                row.checked_at.isoformat(sep=" "),
+            ]
+        )
+    path = directory / rights_file_name(centre, rows, "csv")
+    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    return path

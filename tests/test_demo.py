@@ -1,0 +1,128 @@
+"""`sitthi demo`: a synthetic centre imported into a store of its own, never the real one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from store import models
+from store.engine import open_store, read_tx
+from store.facts import partner_units
+from store.kpi import kpi_report
+from store.paths import data_dir, default_db_path, demo_db_path
+from tui.cli import main
+
+TODAY = "2025-05-20"
+AS_OF = dt.date(2025, 5, 20)
+UNIT, PARTNER = "09901", "09902"
+
+
+def demo(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    code = main(["demo", "--no-app", "--lang", "en", "--today", TODAY, *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def unit_kpis(url: str) -> dict[str, object]:
+    engine = open_store(url)
+    try:
+        with read_tx(engine) as conn:
+            units = kpi_report(conn, AS_OF)["units"]
+            assert partner_units(conn, UNIT) == {PARTNER}
+    finally:
+        engine.dispose()
+    assert [u["hospcode"] for u in units] == [UNIT]
+    unit: dict[str, object] = units[0]
+    return unit
+
+
+def person_rows(url: str) -> int:
+    engine = open_store(url)
+    try:
+        with read_tx(engine) as conn:
+            return int(conn.execute(select(func.count()).select_from(models.Person)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+def test_the_demo_store_shows_a_realistic_centre_and_the_real_store_is_untouched(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = demo(capsys, "--persons", "2000")
+    assert (code, err) == (0, "")
+    assert "Coverage %" in out and "OUTSIDE_UNIT" in out
+    assert not default_db_path().exists()
+    assert demo_db_path().exists()
+    assert len(list((data_dir() / "demo-files").iterdir())) == 3
+    unit = unit_kpis(f"sqlite:///{demo_db_path()}")
+    coverage = unit["coverage_pct"]
+    assert isinstance(coverage, float) and 98.5 <= coverage <= 99.7
+    gaps = unit["gaps"]
+    assert isinstance(gaps, dict) and all(count > 0 for count in gaps.values()), gaps
+
+
+def test_running_the_demo_twice_imports_nothing_new(capsys: pytest.CaptureFixture[str]) -> None:
+    assert demo(capsys, "--persons", "400")[0] == 0
+    url = f"sqlite:///{demo_db_path()}"
+    before = person_rows(url)
+    code, out, _ = demo(capsys, "--persons", "400")
+    assert code == 0
+    assert out.count("nothing new") == 3
+    assert person_rows(url) == before == 400
+
+
+def test_the_demo_goes_into_the_store_named_by_db(
+    store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = demo(capsys, "--persons", "600", "--db", store_url)
+    assert (code, err) == (0, "")
+    assert person_rows(store_url) == 600
+    assert unit_kpis(store_url)["population"]
+    assert not demo_db_path().exists() and not default_db_path().exists()
+
+
+def test_the_demo_goes_into_sitthi_db_when_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chosen = tmp_path / "chosen.db"
+    monkeypatch.setenv("SITTHI_DB", str(chosen))
+    files = tmp_path / "files"
+    assert demo(capsys, "--persons", "300", "--dir", str(files))[0] == 0
+    assert person_rows(f"sqlite:///{chosen}") == 300
+    assert not demo_db_path().exists() and not default_db_path().exists()
+    assert {p.suffix for p in files.iterdir()} == {".zip", ".xlsx", ".csv"}
+    assert not (data_dir() / "demo-files").exists()
+
+
+def test_a_folder_that_cannot_be_written_is_reported_and_no_store_is_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where the folder should be")
+    code, _, err = demo(capsys, "--persons", "50", "--dir", str(blocker / "demo"))
+    assert code == 1
+    assert err.startswith("sitthi: cannot write the demo files to ")
+    assert not demo_db_path().exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--persons", "0"],
+        ["--persons", "many"],
+        ["--persons", "10", "--large"],
+        ["--today", "2025-13-01"],
+    ],
+)
+def test_bad_demo_options_are_usage_errors(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["demo", "--no-app", *argv])
+    assert stop.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+    assert not demo_db_path().exists()

@@ -1,0 +1,185 @@
+"""The read queries behind the app's screens, on SQLite and PostgreSQL: the dashboard's numbers
+are the KPI report's, the work list is the gaps report's, and the change marker notices writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, insert
+
+from store.engine import read_tx, write_tx
+from store.followup import append_followup
+from store.kpi import gaps_report, kpi_report
+from store.models import SQLModel
+from store.queries.changes import change_marker
+from store.queries.dashboard import (
+    coverage,
+    coverage_from_report,
+    coverage_trend,
+    followup_summary,
+    month_ends,
+)
+from store.queries.imports import batch_issues, last_batch, recent_batches
+from store.queries.worklist import (
+    WorkFilter,
+    WorkRow,
+    filter_rows,
+    sort_rows,
+    villages,
+    work_rows,
+)
+from tests.tui_store import AS_OF, BATCH_LOADED, BATCH_REFUSED, HOSPCODE, PEOPLE, build_store
+
+
+@pytest.fixture
+def centre(store_url: str) -> Iterator[Engine]:
+    engine = build_store(store_url)
+    yield engine
+    engine.dispose()
+
+
+def test_dashboard_coverage_is_the_kpi_report(centre: Engine) -> None:
+    with read_tx(centre) as conn:
+        report = kpi_report(conn, AS_OF)["units"][0]
+        shown = coverage(conn, AS_OF)
+    assert (shown.population, shown.thai_population, shown.covered) == (
+        report["population"],
+        report["thai_population"],
+        report["covered"],
+    )
+    assert shown.coverage_pct == report["coverage_pct"]
+    assert shown.gaps == report["gaps"]
+    assert shown.target_pct == 99.0
+    assert shown.meets_target is False
+
+
+def test_several_units_are_summed_with_the_reports_own_rounding() -> None:
+    unit = {"population": 3, "thai_population": 3, "covered": 2, "coverage_pct": 66.67}
+    report = {
+        "units": [
+            {**unit, "hospcode": "1", "gaps": {"NO_RIGHT": 1}},
+            {**unit, "hospcode": "2", "covered": 3, "coverage_pct": 100.0, "gaps": {"NO_RIGHT": 0}},
+        ]
+    }
+    shown = coverage_from_report(report)
+    assert (shown.units, shown.thai_population, shown.covered) == (2, 6, 5)
+    assert shown.coverage_pct == 83.33
+    assert shown.gaps == {"NO_RIGHT": 1}
+
+
+def test_the_trend_ends_with_the_headline_figure_and_has_twelve_month_ends(
+    centre: Engine,
+) -> None:
+    with read_tx(centre) as conn:
+        trend = coverage_trend(conn, AS_OF)
+        headline = coverage(conn, AS_OF)
+    points = trend.points
+    assert trend.target_pct == headline.target_pct
+    assert [p.day for p in points] == month_ends(AS_OF)
+    assert points[-1].coverage_pct == headline.coverage_pct
+    assert points[-1].covered == headline.covered
+
+
+def test_an_earlier_month_end_judges_expiry_on_that_day(centre: Engine) -> None:
+    """Person 4's right expired on 31 Dec 2024: covered at November's end, not in January."""
+    with read_tx(centre) as conn:
+        points = {p.day: p for p in coverage_trend(conn, AS_OF).points}
+    assert points[dt.date(2024, 11, 30)].covered == points[AS_OF].covered + 1
+
+
+def test_month_ends_cross_the_year_boundary() -> None:
+    assert month_ends(dt.date(2025, 2, 10), months=4) == [
+        dt.date(2024, 11, 30),
+        dt.date(2024, 12, 31),
+        dt.date(2025, 1, 31),
+        dt.date(2025, 2, 10),
+    ]
+
+
+def test_the_work_list_is_the_gaps_report_with_person_ids(centre: Engine) -> None:
+    with read_tx(centre) as conn:
+        rows = work_rows(conn, AS_OF)
+        report = gaps_report(conn, AS_OF)["gaps"]
+    assert [(r.evaluation.person.pid, list(r.codes)) for r in rows] == [
+        (g["pid"], g["codes"]) for g in report
+    ]
+    by_pid = {p.pid: p.person_id for p in PEOPLE}
+    assert all(r.person_id == by_pid[r.evaluation.person.pid] for r in rows)
+    assert all(r.state == "none" for r in rows)
+
+
+def test_followups_move_people_between_states(centre: Engine) -> None:
+    with write_tx(centre) as conn:
+        append_followup(conn, hospcode=HOSPCODE, person_id=PEOPLE[2].person_id, action="PHONED")
+        append_followup(
+            conn, hospcode=HOSPCODE, person_id=PEOPLE[3].person_id, action="REGISTERED", unit="1"
+        )
+    with read_tx(centre) as conn:
+        summary = followup_summary(conn, AS_OF)
+        states = {r.evaluation.person.pid: r.state for r in work_rows(conn, AS_OF)}
+    assert states["3"] == "open"
+    assert states["4"] == "resolved"
+    assert (summary.in_progress, summary.resolved) == (1, 1)
+    assert summary.pending == len(states) - 1
+
+
+def pids(found: list[WorkRow]) -> list[str]:
+    return [r.evaluation.person.pid for r in found]
+
+
+def test_filters_search_and_sorts(centre: Engine) -> None:
+    with read_tx(centre) as conn:
+        rows = work_rows(conn, AS_OF)
+    assert pids(filter_rows(rows, WorkFilter(gap="EXPIRED"))) == ["4"]
+    assert villages(rows) == ["หมู่ 1", "หมู่ 2"]
+    assert pids(filter_rows(rows, WorkFilter(village="หมู่ 2"))) == ["4", "5", "7"]
+    assert pids(filter_rows(rows, WorkFilter(search="มานี"))) == ["4"]
+    assert pids(filter_rows(rows, WorkFilter(search=PEOPLE[5].cid[-4:]))) == ["6"]
+    assert pids(filter_rows(rows, WorkFilter(search="aung"))) == ["10"]
+    assert filter_rows(rows, WorkFilter(state="resolved")) == []
+    by_name = sort_rows(rows, "name")
+    assert [r.name for r in by_name] == sorted(r.name for r in rows)
+    assert sort_rows(rows, "gaps")[0].codes[0] == "NO_CID"
+    assert sort_rows(rows, "village", descending=True)[0].village == "หมู่ 2"
+    with pytest.raises(ValueError, match="unknown sort key"):
+        sort_rows(rows, "age")
+
+
+def test_import_batches_newest_first_with_their_issues(centre: Engine) -> None:
+    with read_tx(centre) as conn:
+        batches = recent_batches(conn)
+        newest = last_batch(conn)
+        issues = batch_issues(conn, BATCH_LOADED)
+        capped = batch_issues(conn, BATCH_LOADED, limit=1)
+    assert [b.id for b in batches] == [BATCH_LOADED, BATCH_REFUSED]
+    assert newest == batches[0]
+    assert newest.started_at.tzinfo is not None
+    assert [(i.line, i.field) for i in issues.rows] == [(7, "BIRTH"), (12, "CID"), (15, "D_UPDATE")]
+    assert (len(capped.rows), capped.total) == (1, 3)
+
+
+def test_the_change_marker_moves_on_an_import_or_a_followup_only(centre: Engine) -> None:
+    with read_tx(centre) as conn:
+        before = change_marker(conn)
+    with read_tx(centre) as conn:
+        assert change_marker(conn) == before
+    with write_tx(centre) as conn:
+        conn.execute(
+            insert(SQLModel.metadata.tables["import_batch"]).values(
+                id="x" * 36,
+                kind="nhso_rights",
+                file_name="rights.xlsx",
+                sha256="c" * 64,
+                status="loading",
+                started_at=dt.datetime(2025, 1, 16, tzinfo=dt.UTC),
+            )
+        )
+    with read_tx(centre) as conn:
+        after_import = change_marker(conn)
+    assert after_import != before
+    with write_tx(centre) as conn:
+        append_followup(conn, hospcode=HOSPCODE, person_id=PEOPLE[2].person_id, action="PHONED")
+    with read_tx(centre) as conn:
+        assert change_marker(conn) != after_import

@@ -1,0 +1,110 @@
+"""How each screen looks at 80×24, in Thai and in English, on the fixed test centre.
+
+Run `pytest tests/test_tui_snapshots.py --snapshot-update` after a deliberate change to the
+screens and look at the new SVGs in tests/snapshots/ before keeping them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_textual_snapshot
+from textual.pilot import Pilot
+
+from tests.tui_pilot import make_app, settle
+from tests.tui_store import PEOPLE, build_store
+from tui.app import SitthiApp
+
+SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
+SIZE = (80, 24)
+LANGS = ("th", "en")
+
+
+class SitthiSnapshots(pytest_textual_snapshot.SVGImageExtension):
+    """The plugin's SVG snapshots, kept in tests/snapshots/ instead of __snapshots__/."""
+
+    @classmethod
+    def dirname(cls, *, test_location: Any) -> str:
+        return str(SNAPSHOT_DIR / test_location.basename)
+
+
+@pytest.fixture(autouse=True)
+def snapshots_in_their_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", SitthiSnapshots)
+
+
+@pytest.fixture
+def folder(request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A store and settings file at a path that is the same on every run (it is on screen)."""
+    path = Path(tempfile.gettempdir()) / "sitthi-snapshots" / request.node.name
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    build_store(f"sqlite:///{path / 'centre.db'}").dispose()
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def app_for(folder: Path, lang: str, **options: object) -> SitthiApp:
+    return make_app(
+        f"sqlite:///{folder / 'centre.db'}", lang=lang, prefs_file=folder / "app.json", **options
+    )
+
+
+def keys(*pressed: str) -> Callable[[Pilot[object]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        for key in pressed:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+def to_person(index: int, *pressed: str) -> Callable[[Pilot[object]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[object]) -> None:
+        await keys("2")(pilot)
+        table = pilot.app.screen.query_one("#worklist")
+        table.move_cursor(row=table.get_row_index(PEOPLE[index].person_id))  # type: ignore[attr-defined]
+        await keys("enter", *pressed)(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dashboard(snap_compare: Any, folder: Path, lang: str) -> None:
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_worklist(snap_compare: Any, folder: Path, lang: str) -> None:
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys("2"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_person(snap_compare: Any, folder: Path, lang: str) -> None:
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=to_person(2))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_followup_form(snap_compare: Any, folder: Path, lang: str) -> None:
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=to_person(2, "a"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_imports(snap_compare: Any, folder: Path, lang: str) -> None:
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys("3"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_settings(snap_compare: Any, folder: Path, lang: str) -> None:
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys("4"))
+
+
+def test_dashboard_in_sixteen_colours(snap_compare: Any, folder: Path) -> None:
+    app = app_for(folder, "th", environ={"TERM": "linux"})
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys())

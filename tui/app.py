@@ -1,0 +1,220 @@
+"""The Sitthi terminal app: where the centre stands, whom to visit, which services to claim.
+
+Screens are modes, one per navigation entry, switched with the number keys, a click on the top
+line, or the command palette. All store work runs in thread workers (see `tui.gateway`); the app
+itself only draws. A cheap change marker is polled in a worker every few seconds so that imports
+by the daemon or another `sitthi` appear without a key press, and nothing is redrawn when
+nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import events, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Input
+
+from tui.gateway import StoreGateway
+from tui.i18n import DEFAULT_LANGUAGE, Translator
+from tui.prefs import Prefs, load_prefs, save_prefs, use_ansi_colours
+from tui.screens.base import SitthiScreen
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.imports import ImportsScreen
+from tui.screens.settings import SettingsScreen
+from tui.screens.worklist import WorklistScreen
+
+POLL_SECONDS = 3.0
+FULL_THEME = "textual-dark"
+ANSI_THEME = "ansi-dark"
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    mode: str
+    key: str
+    label: str
+    """Message key of the entry's name."""
+
+
+NAV: tuple[NavEntry, ...] = (
+    NavEntry("dashboard", "1", "nav.dashboard"),
+    NavEntry("gaps", "2", "nav.gaps"),
+    NavEntry("imports", "3", "nav.imports"),
+    NavEntry("settings", "4", "nav.settings"),
+)
+
+
+class Polled(Message):
+    """The store's change marker and the daemon status file's modification time, just read."""
+
+    def __init__(self, marker: tuple[Any, ...], daemon_mtime: int | None) -> None:
+        super().__init__()
+        self.marker = marker
+        self.daemon_mtime = daemon_mtime
+
+
+class SitthiApp(App[None]):
+    TITLE = "Sitthi"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "dashboard": DashboardScreen,
+        "gaps": WorklistScreen,
+        "imports": ImportsScreen,
+        "settings": SettingsScreen,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(e.key, f"go('{e.mode}')", e.label, show=False) for e in NAV),
+        Binding("q", "quit", "key.quit"),
+    ]
+
+    lang: reactive[str] = reactive(DEFAULT_LANGUAGE, init=False)
+    as_of: reactive[dt.date] = reactive(dt.date.today, init=False)
+    data_version: reactive[int] = reactive(0, init=False)
+    """Bumped whenever what the screens show may have changed (store contents, as-of date)."""
+    daemon_version: reactive[int] = reactive(0, init=False)
+    """Bumped when the sync daemon rewrote its status file."""
+
+    def __init__(
+        self,
+        store_url: str,
+        *,
+        lang: str | None = None,
+        as_of: dt.date | None = None,
+        prefs_file: Path | None = None,
+        poll_seconds: float = POLL_SECONDS,
+        environ: Mapping[str, str] | None = None,
+        hospcode: str | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.prefs_file = prefs_file
+        self.prefs: Prefs = load_prefs(prefs_file)
+        if lang is not None:
+            self.prefs = self.prefs.with_lang(lang)
+        self.environ = dict(os.environ if environ is None else environ)
+        super().__init__()
+        self.gateway = StoreGateway(store_url)
+        self.hospcode = hospcode
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.poll_seconds = poll_seconds
+        self.t = Translator(self.prefs.lang)
+        self.set_reactive(SitthiApp.lang, self.prefs.lang)
+        self.set_reactive(SitthiApp.as_of, as_of or dt.date.today())
+        self._marker: tuple[Any, ...] | None = None
+        self._daemon_mtime: int | None = None
+        self._polled = False
+        self.theme = self._theme_for(self.prefs.colours)
+
+    def _theme_for(self, colours: str) -> str:
+        return ANSI_THEME if use_ansi_colours(colours, self.environ) else FULL_THEME
+
+    @staticmethod
+    def nav_entries() -> tuple[NavEntry, ...]:
+        return NAV
+
+    def on_mount(self) -> None:
+        self.gateway.bind_ui_thread()
+        self.switch_mode("dashboard")
+        self.call_after_refresh(self.poll_store)
+        if self.poll_seconds > 0:
+            self.set_interval(self.poll_seconds, self.poll_store)
+
+    def on_unmount(self) -> None:
+        self.gateway.close()
+
+    def action_go(self, mode: str) -> None:
+        if mode in self.MODES:
+            self.switch_mode(mode)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A steady cursor: blinking repaints the line twice a second, costly over SSH."""
+        if isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for entry in NAV:
+            yield SystemCommand(
+                self.t(entry.label),
+                self.t("palette_help.go", key=entry.key),
+                lambda mode=entry.mode: self.action_go(mode),
+            )
+        other = "en" if self.lang == "th" else "th"
+        yield SystemCommand(
+            self.t("palette_help.language"),
+            self.t(f"settings.lang_{other}"),
+            lambda: self.set_language(other),
+        )
+        yield SystemCommand(self.t("key.quit"), self.t("palette_help.quit"), self.action_quit)
+
+    def set_language(self, lang: str) -> None:
+        """Switch the language now and remember it for the next start."""
+        self.lang = lang
+        self._remember(self.prefs.with_lang(lang))
+
+    def set_colours(self, colours: str) -> None:
+        self.theme = self._theme_for(colours)
+        self._remember(self.prefs.with_colours(colours))
+
+    def set_as_of(self, day: dt.date) -> None:
+        self.as_of = day
+
+    def _remember(self, prefs: Prefs) -> None:
+        self.prefs = prefs
+        try:
+            save_prefs(prefs, self.prefs_file)
+        except OSError as exc:
+            self.notify(self.t("settings.not_saved", error=str(exc)), severity="warning")
+
+    async def watch_lang(self, lang: str) -> None:
+        self.t = Translator(lang)
+        await self._refresh_current_screen()
+
+    async def watch_as_of(self) -> None:
+        self.data_version += 1
+
+    async def watch_data_version(self) -> None:
+        await self._refresh_current_screen()
+
+    async def _refresh_current_screen(self) -> None:
+        """Bring the screen on display up to date; the others catch up when shown."""
+        if isinstance(self.screen, SitthiScreen):
+            await self.screen.catch_up()
+        self.screen.refresh_bindings()
+
+    def poll_store(self) -> None:
+        """Look for changes by others (cheap: a few aggregate queries on small tables)."""
+        self._poll()
+
+    @work(thread=True, group="poll", exclusive=True, exit_on_error=False)
+    def _poll(self) -> None:
+        from store.queries.changes import change_marker
+        from sync.status import status_path
+
+        marker = self.gateway.read(change_marker)
+        try:
+            daemon_mtime: int | None = status_path().stat().st_mtime_ns
+        except OSError:
+            daemon_mtime = None
+        self.post_message(Polled(marker, daemon_mtime))
+
+    def on_polled(self, message: Polled) -> None:
+        """Bump the versions that changed since the last poll (the first poll only records)."""
+        first, self._polled = not self._polled, True
+        store_changed = message.marker != self._marker
+        daemon_changed = message.daemon_mtime != self._daemon_mtime
+        self._marker, self._daemon_mtime = message.marker, message.daemon_mtime
+        if first:
+            return
+        if store_changed:
+            self.data_version += 1
+        if daemon_changed:
+            self.daemon_version += 1

@@ -1,0 +1,350 @@
+"""`sitthi report kpi|gaps`: the rights reports as aligned tables (Thai or English) or `--json`.
+
+Each report is one entry of `REPORTS`; a new one (claims) adds an entry and its runner. The JSON
+is `store.kpi`'s stable, versioned output. `--show-cid` prints whole CIDs: a deliberate export of
+person-level data, recorded in the audit log before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import itertools
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
+
+TEXTS: dict[str, dict[str, str]] = {
+    "th": {
+        "kpi_title": "ความครอบคลุมสิทธิหลักประกันสุขภาพ ณ วันที่ {date}",
+        "kpi_target": "เป้าหมาย: คนไทยในเขตรับผิดชอบมีสิทธิไม่น้อยกว่าร้อยละ {target}",
+        "kpi_note": "ประชากร = TYPEAREA 1, 3 ที่ยังไม่จำหน่าย\n"
+        "คนไทย = ผู้ถือสัญชาติไทยในกลุ่มนี้ ไม่นับผู้ที่ สปสช. บันทึกว่าเสียชีวิต",
+        "unit": "หน่วยบริการ",
+        "population": "ประชากร",
+        "thai_population": "คนไทย",
+        "covered": "มีสิทธิ",
+        "coverage_pct": "ร้อยละ",
+        "vs_target": "เทียบเป้า",
+        "met": "ผ่าน",
+        "below": "ต่ำกว่าเป้า",
+        "total": "รวม",
+        "gap_counts": "จำนวนคนตามปัญหาสิทธิ",
+        "no_units": "ยังไม่มีข้อมูลหน่วยบริการในฐานข้อมูล",
+        "gaps_title": "ผู้มีปัญหาสิทธิ หน่วยบริการ {unit} ณ วันที่ {date}: {count} คน",
+        "no_gaps": "ไม่พบผู้มีปัญหาสิทธิ ณ วันที่ {date}",
+        "village": "หมู่บ้าน",
+        "cid": "เลขประจำตัวประชาชน",
+        "name": "ชื่อ-สกุล",
+        "codes": "ปัญหา",
+        "action": "ควรทำก่อน",
+        "unknown_unit": "ไม่พบหน่วยบริการ {unit} ในฐานข้อมูล",
+        "audit_failed": "บันทึกการส่งออกข้อมูลรายบุคคลไม่ได้ จึงไม่แสดงเลขประจำตัวประชาชน: {error}",
+    },
+    "en": {
+        "kpi_title": "Health-insurance rights coverage as of {date}",
+        "kpi_target": "Target: at least {target}% of Thai nationals in the area hold a right",
+        "kpi_note": "Population = TYPEAREA 1 or 3, not discharged\n"
+        "Thai = its Thai nationals, less those NHSO records as dead",
+        "unit": "Unit",
+        "population": "Population",
+        "thai_population": "Thai",
+        "covered": "Covered",
+        "coverage_pct": "Coverage %",
+        "vs_target": "Target",
+        "met": "met",
+        "below": "below",
+        "total": "All units",
+        "gap_counts": "Persons by rights gap",
+        "no_units": "No units in the store yet",
+        "gaps_title": "Rights gaps of unit {unit} as of {date}: {count} persons",
+        "no_gaps": "No rights gaps as of {date}",
+        "village": "Village",
+        "cid": "CID",
+        "name": "Name",
+        "codes": "Gaps",
+        "action": "Do first",
+        "unknown_unit": "no unit {unit} in the store",
+        "audit_failed": "cannot write the export audit log, so CIDs are not shown: {error}",
+    },
+}
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """One `sitthi report` subcommand."""
+
+    help: str
+    run: Callable[[argparse.Namespace], int]
+    person_level: bool
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "report", help="print a report", description="Rights reports of the store."
+    )
+    add_global_options(parser)
+    kinds = parser.add_subparsers(dest="report", metavar="REPORT", required=True)
+    for name, kind in REPORTS.items():
+        sub = kinds.add_parser(name, help=kind.help, description=kind.help)
+        add_global_options(sub)
+        sub.add_argument("--json", action="store_true", help="stable, versioned JSON output")
+        sub.add_argument(
+            "--as-of",
+            type=parse_as_of,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="evaluate on this date (default: today)",
+        )
+        sub.add_argument("--hospcode", default=None, help="only this unit")
+        if kind.person_level:
+            sub.add_argument(
+                "--show-cid",
+                action="store_true",
+                help="print whole citizen IDs (recorded in the export audit log)",
+            )
+        sub.set_defaults(func=kind.run)
+
+
+def parse_as_of(text: str) -> dt.date:
+    """`YYYY-MM-DD`; a Buddhist-era year (e.g. 2568-01-15) is read as BE."""
+    from store.thaidate import DateError, parse_any_date
+
+    if not _ISO_DATE.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(f"not a date {text!r}: use YYYY-MM-DD, e.g. 2025-01-15")
+    try:
+        day, _ = parse_any_date(text.strip())
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(f"no such date {text!r}") from exc
+    return day
+
+
+def print_kpi(args: argparse.Namespace) -> int:
+    """The KPI report; also what `sitthi` shows until the terminal app lands."""
+    from store.kpi import kpi_report
+
+    options = _Options.of(args)
+    with _reading(args) as conn:
+        if not _unit_known(conn, options):
+            return EXIT_FAILED
+        report = kpi_report(conn, options.as_of, options.hospcode)
+    if options.json:
+        _print_json(report)
+    else:
+        print(render_kpi(report, options.lang))
+    return EXIT_OK
+
+
+def print_gaps(args: argparse.Namespace) -> int:
+    """The gaps work list; with `--show-cid` the export is audited first."""
+    from store.kpi import gaps_report
+
+    options = _Options.of(args)
+    show_cid = bool(getattr(args, "show_cid", False))
+    with _reading(args) as conn:
+        if not _unit_known(conn, options):
+            return EXIT_FAILED
+        report = gaps_report(conn, options.as_of, options.hospcode, show_cid, lang=options.lang)
+    if show_cid and not _audit(options, len(report["gaps"])):
+        return EXIT_FAILED
+    if options.json:
+        _print_json(report)
+    else:
+        print(render_gaps(report, options.lang))
+    return EXIT_OK
+
+
+REPORTS: dict[str, ReportKind] = {
+    "kpi": ReportKind("rights coverage and gap counts per unit", print_kpi, person_level=False),
+    "gaps": ReportKind("persons with rights gaps and what to do", print_gaps, person_level=True),
+}
+
+
+@dataclass(frozen=True)
+class _Options:
+    as_of: dt.date
+    hospcode: str | None
+    json: bool
+    lang: str
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> _Options:
+        return cls(
+            as_of=getattr(args, "as_of", None) or dt.date.today(),
+            hospcode=getattr(args, "hospcode", None),
+            json=bool(getattr(args, "json", False)),
+            lang=getattr(args, "lang", None) or "th",
+        )
+
+
+@contextlib.contextmanager
+def _reading(args: argparse.Namespace) -> Iterator[Connection]:
+    from store.engine import open_store, read_tx
+
+    engine = open_store(getattr(args, "db", None))
+    try:
+        with read_tx(engine) as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def _unit_known(conn: Connection, options: _Options) -> bool:
+    from store.facts import unit_hospcodes
+
+    if options.hospcode is None or unit_hospcodes(conn, options.hospcode):
+        return True
+    message = TEXTS[options.lang]["unknown_unit"].format(unit=options.hospcode)
+    print(f"sitthi: {message}", file=sys.stderr)
+    return False
+
+
+def _audit(options: _Options, persons: int) -> bool:
+    from exporters.audit import record_export
+
+    command = "report gaps --show-cid" + (" --json" if options.json else "")
+    try:
+        record_export(command, options.hospcode, persons)
+    except OSError as exc:
+        message = TEXTS[options.lang]["audit_failed"].format(error=exc.strerror or exc)
+        print(f"sitthi: {message}", file=sys.stderr)
+        return False
+    return True
+
+
+def _print_json(report: dict[str, Any]) -> None:
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    """BE in Thai (`15 ม.ค. 2568`), `15 Jan 2025` in English."""
+    from store.thaidate import format_be
+
+    return format_be(day) if lang == "th" else f"{day.day} {day:%b %Y}"
+
+
+def render_kpi(report: dict[str, Any], lang: str) -> str:
+    """The KPI report as text: coverage against the target, then persons per gap code."""
+    from store.gaps import explanation
+    from store.kpi import coverage_target_pct
+
+    text = TEXTS[lang]
+    as_of = dt.date.fromisoformat(report["as_of"])
+    target = coverage_target_pct()
+    lines = [
+        text["kpi_title"].format(date=format_date(as_of, lang)),
+        text["kpi_target"].format(target=f"{target:g}"),
+    ]
+    units = report["units"]
+    if not units:
+        return "\n".join([*lines, "", text["no_units"]])
+    rows = [_coverage_cells(u["hospcode"], u, target, text) for u in units]
+    if len(units) > 1:
+        rows.append(_coverage_cells(text["total"], _sum_units(units), target, text))
+    headers = ["unit", "population", "thai_population", "covered", "coverage_pct", "vs_target"]
+    lines += ["", format_table([text[h] for h in headers], rows, "lrrrrl"), text["kpi_note"]]
+    gap_codes = list(units[0]["gaps"])
+    gap_rows = [[u["hospcode"], *(f"{u['gaps'][c]:,}" for c in gap_codes)] for u in units]
+    if len(units) > 1:
+        gap_rows.append(
+            [text["total"], *(f"{sum(u['gaps'][c] for u in units):,}" for c in gap_codes)]
+        )
+    lines += [
+        "",
+        text["gap_counts"],
+        format_table([text["unit"], *gap_codes], gap_rows, "l" + "r" * len(gap_codes)),
+        "",
+        *(f"{code}: {explanation([code], lang)}" for code in gap_codes),
+    ]
+    return "\n".join(lines)
+
+
+def _sum_units(units: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    from store.gaps import CoverageTally
+
+    keys = ("population", "thai_population", "covered")
+    total: dict[str, Any] = {k: sum(u[k] for u in units) for k in keys}
+    total["coverage_pct"] = CoverageTally(**total, gaps={}).coverage_pct
+    return total
+
+
+def _coverage_cells(
+    label: str, unit: dict[str, Any], target: float, text: dict[str, str]
+) -> list[str]:
+    pct = unit["coverage_pct"]
+    if pct is None:
+        shown, verdict = "-", "-"
+    else:
+        shown, verdict = f"{pct:.2f}", text["met"] if pct >= target else text["below"]
+    return [
+        label,
+        f"{unit['population']:,}",
+        f"{unit['thai_population']:,}",
+        f"{unit['covered']:,}",
+        shown,
+        verdict,
+    ]
+
+
+def render_gaps(report: dict[str, Any], lang: str) -> str:
+    """The gaps work list as text: one table per unit, then what each code found means."""
+    from store.gaps import explanation, in_rank_order
+
+    text = TEXTS[lang]
+    date = format_date(dt.date.fromisoformat(report["as_of"]), lang)
+    rows = report["gaps"]
+    if not rows:
+        return text["no_gaps"].format(date=date)
+    headers = [text["village"], "PID", text["cid"], text["name"], text["codes"], text["action"]]
+    lines: list[str] = []
+    for unit, grouped in itertools.groupby(rows, key=lambda r: r["hospcode"]):
+        unit_rows = list(grouped)
+        cells = [
+            [r["village"], r["pid"], r["cid"], r["name"], " ".join(r["codes"]), r["action"]]
+            for r in unit_rows
+        ]
+        if lines:
+            lines.append("")
+        lines += [
+            text["gaps_title"].format(unit=unit, date=date, count=f"{len(unit_rows):,}"),
+            format_table(headers, cells, "llllll"),
+        ]
+    used = in_rank_order(code for r in rows for code in r["codes"])
+    lines += ["", *(f"{code}: {explanation([code], lang)}" for code in used)]
+    return "\n".join(lines)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of a string: Thai vowel and tone marks take none, wide characters two."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> str:
+    """Columns padded to equal display width; `align` holds `l` or `r` per column."""
+    table = [list(headers), *(list(r) for r in rows)]
+    widths = [max(display_width(row[i]) for row in table) for i in range(len(headers))]
+    lines = []
+    for row in table:
+        cells = []
+        for cell, width, side in zip(row, widths, align, strict=True):
+            pad = " " * (width - display_width(cell))
+            cells.append(pad + cell if side == "r" else cell + pad)
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

@@ -1,0 +1,343 @@
+"""Where the centre stands: rights coverage against the target, gaps by kind, the trend, how
+fresh the data is and how many people still need a follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.screens.base import SitthiScreen
+from tui.widgets.charts import chart_floor, column_cells, hbar
+from tui.widgets.footer import SitthiFooter
+from tui.widgets.navbar import NavBar
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from store.queries.dashboard import Coverage, FollowupSummary, Trend
+    from store.queries.imports import BatchRow
+    from tui.i18n import Translator
+
+TREND_HEIGHT = 4
+GAP_BAR_WIDTH = 10
+COVERAGE_BAR_WIDTH = 30
+
+
+class DashboardScreen(SitthiScreen):
+    NAV = "dashboard"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("g", "app.go('gaps')", "key.open_gaps"),
+        Binding("i", "app.go('imports')", "key.open_imports"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.coverage: Coverage | None = None
+        self.trend: Trend | None = None
+        self.last_batch: BatchRow | None = None
+        self.batch_loaded = False
+        self.followups: FollowupSummary | None = None
+        self.daemon: DaemonView | None = None
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield NavBar(self.NAV)
+        with Horizontal(id="dash-top"):
+            with Vertical(id="coverage-panel", classes="panel") as panel:
+                panel.border_title = t("dashboard.coverage_title")
+                yield Static(t("common.loading"), id="coverage", markup=False)
+            with Vertical(id="gaps-panel", classes="panel") as panel:
+                panel.border_title = t("dashboard.gaps_title")
+                yield Static(t("common.loading"), id="gap-bars", markup=False)
+        with Horizontal(id="dash-bottom"):
+            with Vertical(id="trend-panel", classes="panel") as panel:
+                panel.border_title = t("dashboard.trend_title")
+                yield Static(t("common.loading"), id="trend", markup=False)
+            with Vertical(id="status-panel", classes="panel") as panel:
+                panel.border_title = t("dashboard.status_title")
+                yield Static(t("common.loading"), id="status", markup=False)
+        yield SitthiFooter()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.watch(self.sitthi, "daemon_version", self.reload_daemon, init=False)
+
+    def reload(self) -> None:
+        """Four workers, each showing its panel as soon as it is ready. The store modules are
+        imported inside the workers, so the first frame does not wait for SQLAlchemy."""
+        as_of, hospcode = self.sitthi.as_of, self.sitthi.hospcode
+
+        def coverage(conn: Connection) -> Coverage:
+            from store.queries.dashboard import coverage
+
+            return coverage(conn, as_of, hospcode)
+
+        def last_batch(conn: Connection) -> BatchRow | None:
+            from store.queries.imports import last_batch
+
+            return last_batch(conn)
+
+        def followups(conn: Connection) -> FollowupSummary:
+            from store.queries.dashboard import followup_summary
+
+            return followup_summary(conn, as_of, hospcode)
+
+        def trend(conn: Connection) -> Trend:
+            from store.queries.dashboard import coverage_trend
+
+            return coverage_trend(conn, as_of, hospcode)
+
+        self.fetch(coverage, self.show_coverage, group="coverage")
+        self.fetch(last_batch, self.show_last_batch, group="batch")
+        self.fetch(followups, self.show_followups, group="followups")
+        self.fetch(trend, self.show_trend, group="trend")
+        self.reload_daemon()
+
+    def reload_daemon(self) -> None:
+        """The sync daemon's status file (not in the store), read in a worker too."""
+
+        def daemon() -> DaemonView | None:
+            from sync.status import is_running, read_status
+
+            status = read_status()
+            if status is None:
+                return None
+            return DaemonView.of(status.last_sync, status.pending, is_running(status))
+
+        self.off_ui(daemon, self.show_daemon, group="daemon")
+
+    def show_daemon(self, view: DaemonView | None) -> None:
+        self.daemon = view
+        self.render_status()
+
+    def render_data(self) -> None:
+        if self.coverage is not None:
+            self.show_coverage(self.coverage)
+        if self.trend is not None:
+            self.show_trend(self.trend)
+        if self.batch_loaded or self.followups is not None:
+            self.render_status()
+
+    def show_coverage(self, coverage: Coverage) -> None:
+        self.coverage = coverage
+        self.query_one("#coverage", Static).update(coverage_content(coverage, self.t))
+        self.query_one("#gap-bars", Static).update(gap_bars_content(coverage, self.t))
+
+    def show_trend(self, trend: Trend) -> None:
+        self.trend = trend
+        self.query_one("#trend", Static).update(trend_content(trend, self.t))
+
+    def show_last_batch(self, batch: BatchRow | None) -> None:
+        self.last_batch = batch
+        self.batch_loaded = True
+        self.render_status()
+
+    def show_followups(self, summary: FollowupSummary) -> None:
+        self.followups = summary
+        self.render_status()
+
+    def render_status(self) -> None:
+        content = status_content(
+            self.last_batch if self.batch_loaded else None,
+            self.batch_loaded,
+            self.followups,
+            self.daemon,
+            self.sitthi.clock(),
+            self.t,
+        )
+        self.query_one("#status", Static).update(content)
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} %"
+
+
+def coverage_content(coverage: Coverage, tr: Translator) -> Content:
+    if coverage.coverage_pct is None:
+        return Content(tr("dashboard.no_population"))
+    ok = bool(coverage.meets_target)
+    verdict = tr("dashboard.meets_target") if ok else tr("dashboard.below_target")
+    colour = "$success" if ok else "$error"
+    needed = max(
+        0, math.ceil(coverage.target_pct * coverage.thai_population / 100) - coverage.covered
+    )
+    lines = [
+        Content.assemble(
+            (pct(coverage.coverage_pct), f"bold {colour}"),
+            "  ",
+            (verdict, colour),
+        ),
+        Content.styled(hbar(coverage.coverage_pct / 100, COVERAGE_BAR_WIDTH), colour),
+        Content(tr("dashboard.target", target=f"{coverage.target_pct:g}")),
+        Content(
+            tr(
+                "dashboard.covered",
+                covered=tr.number(coverage.covered),
+                total=tr.number(coverage.thai_population),
+            )
+        ),
+        Content(tr("dashboard.population", population=tr.number(coverage.population))),
+    ]
+    if needed:
+        lines.append(Content.styled(tr("dashboard.needed", needed=tr.number(needed)), colour))
+    if coverage.units > 1:
+        lines.append(Content(tr("dashboard.units", units=coverage.units)))
+    return Content("\n").join(lines)
+
+
+def gap_bars_content(coverage: Coverage, tr: Translator) -> Content:
+    if not coverage.gaps:
+        return Content(tr("dashboard.no_population"))
+    largest = max(coverage.gaps.values(), default=0) or 1
+    label_width = max(_cells(tr(f"gap.{code}")) for code in coverage.gaps)
+    lines = []
+    for code, count in coverage.gaps.items():
+        label = tr(f"gap.{code}")
+        padding = " " * (label_width - _cells(label))
+        style = "$text-muted" if count == 0 else ""
+        lines.append(
+            Content.assemble(
+                (label + padding, style),
+                (f" {count:>5,} ", "bold" if count else style),
+                (hbar(count / largest, GAP_BAR_WIDTH).rstrip(), "$warning"),
+            )
+        )
+    return Content("\n").join(lines)
+
+
+def trend_content(trend: Trend, tr: Translator) -> Content:
+    points = trend.points
+    values = [p.coverage_pct for p in points]
+    if all(v is None for v in values):
+        return Content(tr("dashboard.no_population"))
+    goal = trend.target_pct
+    low = chart_floor(values, goal)
+    rows = column_cells(values, low, 100.0, TREND_HEIGHT, width=1)
+    lines = []
+    for index, cells in enumerate(rows):
+        axis = f"{100:>3}%" if index == 0 else (f"{low:>3.0f}%" if index == len(rows) - 1 else "")
+        parts: list[tuple[str, str] | str] = [f"{axis:>4} "]
+        for value, cell in zip(values, cells, strict=True):
+            ok = value is not None and value >= goal
+            parts.append((cell, "$success" if ok else "$error"))
+            parts.append(" ")
+        lines.append(Content.assemble(*parts))
+    first, last = points[0], points[-1]
+    lines.append(
+        Content.assemble(
+            "     ",
+            tr.month(first.day),
+            " … ",
+            tr.month(last.day),
+            "  ",
+            (pct(last.coverage_pct), "bold"),
+        )
+    )
+    return Content("\n").join(lines)
+
+
+@dataclass(frozen=True)
+class DaemonView:
+    """What the overview says about sync, from the daemon's status file."""
+
+    synced_at: dt.datetime | None
+    sync_ok: bool
+    pending: int
+    running: bool
+
+    @classmethod
+    def of(cls, last_sync: dict[str, Any] | None, pending: int, running: bool) -> DaemonView:
+        synced_at = None
+        if last_sync and isinstance(last_sync.get("at"), str):
+            try:
+                synced_at = dt.datetime.fromisoformat(last_sync["at"])
+            except ValueError:
+                synced_at = None
+        ok = bool(last_sync and last_sync.get("ok"))
+        return cls(synced_at, ok, int(pending or 0), running)
+
+
+def daemon_content(view: DaemonView, now: dt.datetime, tr: Translator) -> Content:
+    parts: list[str | tuple[str, str]] = [tr("dashboard.sync"), " "]
+    if view.synced_at is None:
+        parts.append((tr("dashboard.sync_never"), "$warning"))
+    else:
+        verdict = tr("dashboard.sync_ok") if view.sync_ok else tr("dashboard.sync_failed")
+        parts.append((verdict, "bold $success" if view.sync_ok else "bold $error"))
+        parts += [" · ", age_text(now - view.synced_at, tr)]
+    if view.pending:
+        parts += [" · ", tr("dashboard.sync_pending", n=tr.number(view.pending))]
+    if not view.running:
+        parts += [" · ", (tr("dashboard.daemon_stopped"), "$warning")]
+    return Content.assemble(*parts)
+
+
+def status_content(
+    batch: BatchRow | None,
+    batch_loaded: bool,
+    followups: FollowupSummary | None,
+    daemon: DaemonView | None,
+    now: dt.datetime,
+    tr: Translator,
+) -> Content:
+    lines: list[Content] = []
+    if not batch_loaded:
+        lines.append(Content(tr("common.loading")))
+    elif batch is None:
+        lines.append(Content.styled(tr("dashboard.never_imported"), "$warning"))
+    else:
+        colour = "$success" if batch.status in ("loaded", "unchanged") else "$error"
+        lines.append(
+            Content.assemble(
+                tr("dashboard.last_import"),
+                " ",
+                (tr(f"import_status.{batch.status}"), f"bold {colour}"),
+                " · ",
+                age_text(batch.age(now), tr),
+            )
+        )
+        lines.append(Content.styled(batch.file_name.rsplit("/", 1)[-1], "$text-muted"))
+    if daemon is not None:
+        lines.append(daemon_content(daemon, now, tr))
+    if followups is not None:
+        if daemon is None:
+            lines.append(Content(""))
+        lines.append(
+            Content.assemble(
+                tr("dashboard.followups"),
+                " ",
+                (tr.number(followups.pending), "bold $warning" if followups.pending else "bold"),
+            )
+        )
+        lines.append(
+            Content(
+                tr(
+                    "dashboard.followup_states",
+                    none=tr.number(followups.not_started),
+                    open=tr.number(followups.in_progress),
+                    done=tr.number(followups.resolved),
+                )
+            )
+        )
+    return Content("\n").join(lines)
+
+
+def age_text(age: dt.timedelta, tr: Translator) -> str:
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 60:
+        return tr("age.minutes", n=max(minutes, 0))
+    if minutes < 48 * 60:
+        return tr("age.hours", n=minutes // 60)
+    return tr("age.days", n=minutes // (24 * 60))
+
+
+def _cells(text: str) -> int:
+    return Content(text).cell_length

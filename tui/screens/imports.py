@@ -1,0 +1,147 @@
+"""What came in: recent import batches with their counts, each batch's issues, and importing a
+file by path without leaving the app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from tui.screens.base import SitthiScreen
+from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_table
+from tui.widgets.footer import SitthiFooter
+from tui.widgets.navbar import NavBar
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from store.queries.imports import BatchIssues, BatchRow
+
+
+class ImportsScreen(SitthiScreen):
+    NAV = "imports"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("i", "import_file", "key.import_file"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[BatchRow] | None = None
+        self.issues: BatchIssues | None = None
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.NAV)
+        batches: DataTable[object] = DataTable(cursor_type="row", id="batches")
+        add_columns(batches, self.batch_columns())
+        yield batches
+        yield Static("", id="batch-message", markup=False)
+        issues: DataTable[object] = DataTable(cursor_type="row", id="issues")
+        add_columns(issues, self.issue_columns())
+        yield issues
+        yield SitthiFooter()
+
+    def batch_columns(self) -> Columns:
+        widths = {"when": 16, "file": 24, "status": 10, "loaded": 6, "issues": 12}
+        return [Column(k, self.t(f"imports.col_{k}"), w) for k, w in widths.items()]
+
+    def issue_columns(self) -> Columns:
+        widths = {"member": 14, "line": 6, "field": 12, "reason": 38}
+        return [Column(k, self.t(f"imports.col_{k}"), w) for k, w in widths.items()]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#batches", DataTable).focus()
+
+    def reload(self) -> None:
+        def batches(conn: Connection) -> list[BatchRow]:
+            from store.queries.imports import recent_batches
+
+            return recent_batches(conn)
+
+        self.fetch(batches, self.show_batches)
+
+    def render_data(self) -> None:
+        if self.batches is not None:
+            self.show_batches(self.batches)
+        self.query_one("#batches", DataTable).focus()
+
+    def show_batches(self, batches: list[BatchRow]) -> None:
+        self.batches = batches
+        table: DataTable[object] = self.query_one("#batches", DataTable)
+        fill_table(table, self.batch_columns(), [(b.id, self.batch_cells(b)) for b in batches])
+        if not batches:
+            self.query_one("#batch-message", Static).update(self.t("imports.none"))
+            return
+        self.load_issues()
+
+    def batch_cells(self, batch: BatchRow) -> tuple[str, ...]:
+        local = batch.started_at.astimezone()
+        return (
+            f"{self.t.short_date(local.date())} {local:%H:%M}",
+            batch.file_name.replace("\\", "/").rsplit("/", 1)[-1],
+            self.t(f"import_status.{batch.status}"),
+            self.t.number(batch.rows_loaded),
+            self.t("imports.issue_counts", errors=batch.issues, warnings=batch.warnings),
+        )
+
+    def selected_batch(self) -> BatchRow | None:
+        key = cursor_key(self.query_one("#batches", DataTable))
+        return next((b for b in self.batches or () if b.id == key), None)
+
+    @on(DataTable.RowHighlighted, "#batches")
+    def batch_highlighted(self) -> None:
+        self.load_issues()
+
+    def load_issues(self) -> None:
+        batch = self.selected_batch()
+        if batch is None:
+            return
+        self.show_message(batch)
+        batch_id = batch.id
+
+        def issues(conn: Connection) -> BatchIssues:
+            from store.queries.imports import batch_issues
+
+            return batch_issues(conn, batch_id)
+
+        self.fetch(issues, self.show_issues, group="issues")
+
+    def show_message(self, batch: BatchRow) -> None:
+        text = batch.message or self.t(
+            "imports.counts",
+            loaded=self.t.number(batch.rows_loaded),
+            unchanged=self.t.number(batch.rows_unchanged),
+        )
+        self.query_one("#batch-message", Static).update(text)
+
+    def show_issues(self, issues: BatchIssues) -> None:
+        self.issues = issues
+        rows = [
+            (
+                str(index),
+                (
+                    issue.member,
+                    str(issue.line),
+                    issue.field,
+                    f"{self.t(f'imports.severity_{issue.severity}')}: {issue.reason}",
+                ),
+            )
+            for index, issue in enumerate(issues.rows)
+        ]
+        more = issues.total - len(issues.rows)
+        if more > 0:
+            rows.append(("more", ("", "", "", self.t("imports.more_issues", more=more))))
+        fill_table(self.query_one("#issues", DataTable), self.issue_columns(), rows)
+
+    def action_import_file(self) -> None:
+        from tui.screens.import_file import ImportFileForm
+
+        self.app.push_screen(ImportFileForm(), self.imported)
+
+    def imported(self, summary: str | None) -> None:
+        if summary:
+            self.notify(summary, timeout=10)
+            self.sitthi.poll_store()

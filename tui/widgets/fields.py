@@ -1,0 +1,85 @@
+"""Table helpers shared by the screens.
+
+Tables are refilled with columns sized to their contents up front. DataTable's own auto width is
+settled later, when the table is idle, and a frame drawn in between is kept in its line cache,
+so on a busy machine a table could stay drawn with columns cut to the width of their labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+
+MAX_COLUMN_WIDTH = 48
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    max_width: int = MAX_COLUMN_WIDTH
+    """Longer cells are cut, with an ellipsis, so that the table fits an 80-column terminal."""
+
+
+Columns = Sequence[Column]
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells with an ellipsis; Thai marks stay on their letter."""
+    if cell_len(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        size = cell_len(char)
+        if used + size > width - 1:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept) + ELLIPSIS
+
+
+def cursor_key(table: DataTable[object]) -> str | None:
+    """The key of the row under the cursor, None for an empty table."""
+    if table.row_count == 0:
+        return None
+    try:
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+    except CellDoesNotExist:
+        return None
+    return None if key.value is None else str(key.value)
+
+
+def add_columns(table: DataTable[object], columns: Columns) -> None:
+    for column in columns:
+        table.add_column(column.label, key=column.key)
+
+
+def fill_table(
+    table: DataTable[object],
+    columns: Columns,
+    rows: Sequence[tuple[str, Sequence[str]]],
+) -> None:
+    """Replace a table's columns and rows (key, cells), keeping the cursor on the same key."""
+    current = cursor_key(table)
+    table.clear(columns=True)
+    fitted = [
+        (key, [fit(cell, column.max_width) for column, cell in zip(columns, cells, strict=True)])
+        for key, cells in rows
+    ]
+    for index, column in enumerate(columns):
+        widest = max((cell_len(cells[index]) for _, cells in fitted), default=0)
+        width = min(max(widest, cell_len(column.label)), column.max_width)
+        table.add_column(column.label, key=column.key, width=width)
+    for key, cells in fitted:
+        table.add_row(*cells, key=key)
+    if current is None:
+        return
+    try:
+        table.move_cursor(row=table.get_row_index(current), animate=False)
+    except RowDoesNotExist:
+        table.move_cursor(row=0, animate=False)

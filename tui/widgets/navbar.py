@@ -1,0 +1,44 @@
+"""The top line: the screens with their keys (the current one marked), and the as-of date."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from tui.app import SitthiApp
+
+
+class NavBar(Static):
+    """`1 ภาพรวม  2 รายชื่อ ...   ณ 15 ม.ค. 2568`; each entry is also clickable."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(id="navbar", markup=False)
+        self.current = current
+
+    def on_mount(self) -> None:
+        self.update(self.build())
+        self.watch(self.app, "as_of", self.on_resize, init=False)
+
+    def on_resize(self) -> None:
+        self.update(self.build())
+
+    def build(self) -> Content:
+        app: SitthiApp = self.app  # type: ignore[assignment]
+        parts: list[Content | str] = []
+        for entry in app.nav_entries():
+            style = "reverse bold" if entry.mode == self.current else "bold"
+            parts.append(
+                Content.from_markup(
+                    f"[{style} @click=app.go('{entry.mode}')]$label[/]",
+                    label=f" {entry.key} {app.t(entry.label)} ",
+                )
+            )
+        left = Content.assemble(*parts)
+        right = Content(app.t("nav.as_of", date=app.t.date(app.as_of)))
+        gap = self.size.width - left.cell_length - right.cell_length
+        if gap < 1:
+            return left
+        return Content.assemble(left, " " * gap, right)
