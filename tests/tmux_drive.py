@@ -45,6 +45,8 @@ class Session:
         self.name = name
         self.log = log
         tmux("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT), command, env=env)
+        # tmux holds a lone Esc for 500 ms by default, turning "Esc then 3" into Alt+3.
+        tmux("set-option", "-s", "escape-time", "20")
         tmux("pipe-pane", "-o", "-t", name, f"cat >> {log}")
 
     def screen(self) -> str:
@@ -68,19 +70,17 @@ class Session:
             time.sleep(0.2)
         raise DriveFailed(f"{text!r} did not appear on screen")
 
-    def alive(self) -> bool:
-        return (
-            subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode
-            == 0
-        )
-
     def close(self) -> None:
-        if self.alive():
-            tmux("kill-session", "-t", self.name)
+        tmux("kill-session", "-t", self.name)
+
+
+SOCKET = f"sitthi-drive-{os.getpid()}"
+"""A tmux server of our own: its settings and sessions never touch the user's."""
 
 
 def tmux(*args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(["tmux", *args], capture_output=True, text=True, env=env, check=False)
+    command = ["tmux", "-L", SOCKET, *args]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         raise DriveFailed(f"tmux {args[0]} failed: {result.stderr.strip()}")
     return result.stdout
@@ -249,6 +249,7 @@ def main() -> int:
         print(f"FAILED  {failure}", file=sys.stderr)
         return 1
     finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True, check=False)
         if args.keep:
             print(f"files kept in {work}")
         else:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from tui.i18n import Translator
 
 TREND_HEIGHT = 4
-GAP_BAR_WIDTH = 10
+GAP_BAR_WIDTH = 12
+COUNT_WIDTH = 7
 COVERAGE_BAR_WIDTH = 30
 
 
@@ -129,7 +130,12 @@ class DashboardScreen(SitthiScreen):
     def show_coverage(self, coverage: Coverage) -> None:
         self.coverage = coverage
         self.query_one("#coverage", Static).update(coverage_content(coverage, self.t))
-        self.query_one("#gap-bars", Static).update(gap_bars_content(coverage, self.t))
+        bars = self.query_one("#gap-bars", Static)
+        bars.update(gap_bars_content(coverage, self.t, bars.content_region.width))
+
+    def on_resize(self) -> None:
+        if self.coverage is not None:
+            self.call_after_refresh(self.show_coverage, self.coverage)
 
     def show_trend(self, trend: Trend) -> None:
         self.trend = trend
@@ -193,11 +199,13 @@ def coverage_content(coverage: Coverage, tr: Translator) -> Content:
     return Content("\n").join(lines)
 
 
-def gap_bars_content(coverage: Coverage, tr: Translator) -> Content:
+def gap_bars_content(coverage: Coverage, tr: Translator, width: int) -> Content:
+    """One line per gap kind: its name, the count and a bar, the bar taking what room is left."""
     if not coverage.gaps:
         return Content(tr("dashboard.no_population"))
     largest = max(coverage.gaps.values(), default=0) or 1
     label_width = max(_cells(tr(f"gap.{code}")) for code in coverage.gaps)
+    bar_width = min(GAP_BAR_WIDTH, max(0, width - label_width - COUNT_WIDTH))
     lines = []
     for code, count in coverage.gaps.items():
         label = tr(f"gap.{code}")
@@ -207,7 +215,7 @@ def gap_bars_content(coverage: Coverage, tr: Translator) -> Content:
             Content.assemble(
                 (label + padding, style),
                 (f" {count:>5,} ", "bold" if count else style),
-                (hbar(count / largest, GAP_BAR_WIDTH).rstrip(), "$warning"),
+                (hbar(count / largest, bar_width).rstrip(), "$warning"),
             )
         )
     return Content("\n").join(lines)

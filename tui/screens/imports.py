@@ -11,7 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from tui.screens.base import SitthiScreen
-from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_table
+from tui.widgets.fields import (
+    Column,
+    Columns,
+    add_columns,
+    cursor_key,
+    fill_table,
+    fit_middle,
+)
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
 
@@ -19,6 +26,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from store.queries.imports import BatchIssues, BatchRow
+
+
+FILE_WIDTH = 24
 
 
 class ImportsScreen(SitthiScreen):
@@ -44,7 +54,7 @@ class ImportsScreen(SitthiScreen):
         yield SitthiFooter()
 
     def batch_columns(self) -> Columns:
-        widths = {"when": 16, "file": 24, "status": 10, "loaded": 6, "issues": 12}
+        widths = {"when": 16, "file": FILE_WIDTH, "status": 10, "loaded": 6, "issues": 12}
         return [Column(k, self.t(f"imports.col_{k}"), w) for k, w in widths.items()]
 
     def issue_columns(self) -> Columns:
@@ -81,7 +91,7 @@ class ImportsScreen(SitthiScreen):
         local = batch.started_at.astimezone()
         return (
             f"{self.t.short_date(local.date())} {local:%H:%M}",
-            batch.file_name.replace("\\", "/").rsplit("/", 1)[-1],
+            fit_middle(batch.file_name.replace("\\", "/").rsplit("/", 1)[-1], FILE_WIDTH),
             self.t(f"import_status.{batch.status}"),
             self.t.number(batch.rows_loaded),
             self.t("imports.issue_counts", errors=batch.issues, warnings=batch.warnings),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,7 +15,7 @@ from textual.widgets import DataTable, Static
 
 from store.cid import format_cid, mask_cid
 from tui.screens.base import SitthiScreen
-from tui.widgets.fields import Column, Columns, add_columns, fill_table
+from tui.widgets.fields import Column, Columns, add_columns, fill_table, fit
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
 
@@ -145,8 +146,15 @@ class PersonScreen(SitthiScreen):
         self.query_one("#person-header", Static).update(self.header())
 
 
+RECORD_WIDTH = 34
+"""Cells of a record line: half of an 80-column screen less borders and padding."""
+
+
 def _field(t: Translator, key: str, value: str) -> Content:
-    return Content.assemble((t(key) + " ", "$text-muted"), value or "–")
+    label = t(key) + " "
+    return Content.assemble(
+        (label, "$text-muted"), fit(value or "–", RECORD_WIDTH - cell_len(label))
+    )
 
 
 def card_content(row: WorkRow, t: Translator) -> Content:

@@ -54,6 +54,16 @@ def cursor_key(table: DataTable[object]) -> str | None:
     return None if key.value is None else str(key.value)
 
 
+def fit_middle(text: str, width: int) -> str:
+    """`text` cut in the middle to `width` cells, keeping both ends (a file's date and type)."""
+    if cell_len(text) <= width:
+        return text
+    head = fit(text, (width + 1) // 2)[:-1]
+    room = width - cell_len(head) - 1
+    tail = text[len(text) - room :] if room > 0 else ""
+    return head + ELLIPSIS + tail
+
+
 def add_columns(table: DataTable[object], columns: Columns) -> None:
     for column in columns:
         table.add_column(column.label, key=column.key)
