@@ -118,10 +118,11 @@ def label(table_name: str, code: str, lang: str = "th") -> str:
 
 
 def clear_cache() -> None:
-    """Forget every derived view (after reference overrides change)."""
-    from store import reference
+    """Forget every derived view (after reference overrides change), the PP tables' too."""
+    from store import pp, reference
 
     reference.clear_cache()
+    pp.clear_cache()
     for fn in (
         gap_codes,
         gap_code,

@@ -5,13 +5,18 @@ dashboard and a row in the work list always come from the same judgement. The di
 report functions return are the stable, versioned `--json` output of `sitthi report`:
 
     kpi:  {"version": 1, "as_of": "YYYY-MM-DD", "units": [{"hospcode", "population",
-           "thai_population", "covered", "coverage_pct", "gaps": {code: count, ...}}]}
+           "thai_population", "covered", "coverage_pct", "gaps": {code: count, ...},
+           "pp": {"fiscal_year", "qualifying", "eligible_baht", "paid_baht", "denied_baht",
+                  "pending_baht", "unclaimed_baht", "claim_rate_pct"}}]}
     gaps: {"version": 1, "as_of": "YYYY-MM-DD", "gaps": [{"hospcode", "pid", "cid", "name",
            "village", "codes", "explanation_th", "explanation_en", "action"}]}
 
 `population` is the responsible population, `thai_population` the coverage denominator and
 `covered` its numerator; `coverage_pct` is null when the denominator is 0. `gaps` in the KPI
-report holds all eight codes in rank order, zeros included. In the gaps report the CID is masked
+report holds all eight codes in rank order, zeros included; `pp` is the unit's PP money for the
+services dated in the fiscal year up to the as-of date (`store.pp.report` says what each figure
+is; the fiscal year is the as-of date's unless another is asked for). In the gaps report the CID
+is masked
 unless asked for, and `action` is the first code's action in the report's language (`th` unless
 `lang="en"`): one thing to do first, while both explanations are given in full.
 """
@@ -83,9 +88,24 @@ def coverage_target_pct() -> float:
     return codes.setting_float("coverage_target_pct")
 
 
-def kpi_report(conn: Connection, as_of: dt.date, hospcode: str | None = None) -> dict[str, Any]:
-    """Population, coverage and gap counts of each unit (schema in the module docstring)."""
-    units = []
+def pp_claim_target_pct() -> float:
+    """The PP money target: paid against claimable (settings.csv `pp_claim_target_pct`)."""
+    return codes.setting_float("pp_claim_target_pct")
+
+
+def kpi_report(
+    conn: Connection,
+    as_of: dt.date,
+    hospcode: str | None = None,
+    fiscal_year: int | None = None,
+) -> dict[str, Any]:
+    """Population, coverage, gap counts and PP money of each unit (schema in the module
+    docstring); PP money of `fiscal_year`, by default the as-of date's."""
+    from store.pp.report import pp_blocks
+    from store.thaidate import fiscal_year as fiscal_year_of
+
+    year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
+    units: list[dict[str, Any]] = []
     for unit in evaluate_units(conn, as_of, hospcode):
         counts = tally(unit.evaluations)
         units.append(
@@ -98,6 +118,9 @@ def kpi_report(conn: Connection, as_of: dt.date, hospcode: str | None = None) ->
                 "gaps": counts.gaps,
             }
         )
+    money = pp_blocks(conn, year, [u["hospcode"] for u in units], as_of=as_of, hospcode=hospcode)
+    for unit_row in units:
+        unit_row["pp"] = money[unit_row["hospcode"]]
     return {"version": REPORT_VERSION, "as_of": as_of.isoformat(), "units": units}
 
 

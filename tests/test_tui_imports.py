@@ -10,6 +10,8 @@ from textual.widgets import DataTable
 from tests.tui_pilot import centre_url, column, make_app, person_zip, settle, text
 from tests.tui_store import BATCH_LOADED, BATCH_REFUSED
 from tui.app import SitthiApp
+from tui.screens.imports import FILE_WIDTH
+from tui.widgets.fields import fit_middle
 
 pytestmark = pytest.mark.anyio
 
@@ -56,7 +58,7 @@ async def test_a_file_imported_by_path_shows_up_everywhere(url: str, tmp_path: P
         await pilot.press("enter")
         await settle(pilot)
         assert batches(app).row_count == 3
-        assert column(batches(app), "file")[0] == export.name
+        assert column(batches(app), "file")[0] == fit_middle(export.name, FILE_WIDTH)
         await pilot.press("1")
         await settle(pilot)
         assert "ประชากรรับผิดชอบ 19 คน" in text(app.screen.query_one("#coverage"))

@@ -123,12 +123,23 @@ class Catalog:
     _by_year: dict[int, tuple[CatalogItem, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
+    _by_source: dict[tuple[int, str], tuple[CatalogItem, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         by_year: dict[int, list[CatalogItem]] = {}
+        by_source: dict[tuple[int, str], list[CatalogItem]] = {}
         for item in self.items:
             by_year.setdefault(item.fiscal_year, []).append(item)
+            by_source.setdefault((item.fiscal_year, item.source), []).append(item)
         self._by_year.update({year: tuple(items) for year, items in by_year.items()})
+        self._by_source.update({key: tuple(items) for key, items in by_source.items()})
+
+    @property
+    def sources(self) -> frozenset[str]:
+        """The source files any item selects from."""
+        return frozenset(source for _year, source in self._by_source)
 
     @property
     def fiscal_years(self) -> tuple[int, ...]:
@@ -139,7 +150,7 @@ class Catalog:
 
     def match(self, fiscal_year: int, source: str, fields: Mapping[str, str]) -> CatalogItem | None:
         """The first item of the fiscal year that selects this row, None if it is no PP service."""
-        for item in self.for_year(fiscal_year):
+        for item in self._by_source.get((fiscal_year, source.upper()), ()):
             if item.selects(source, fields):
                 return item
         return None
@@ -180,6 +191,10 @@ def shipped_catalog() -> Catalog:
     """The starter catalog shipped with Sitthi (store/reference/pp_catalog.csv)."""
     text = resources.files("store.reference").joinpath(CATALOG).read_text(encoding="utf-8")
     return parse_catalog(text, CATALOG)
+
+
+def clear_cache() -> None:
+    shipped_catalog.cache_clear()
 
 
 def read_catalog_file(path: Path) -> Catalog:

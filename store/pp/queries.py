@@ -2,11 +2,20 @@
 
 With a hospcode only that unit's services, persons and statement lines are read (a centre's
 view); without one, every unit's, so limits count a person's services across units.
+
+`period_claims` and `period_money` are what screens and reports ask for: the claims of the
+services dated in a fiscal year (or one month of it) up to an as-of date, with the statement
+lines of those days that match no service, and each unit's money. Services before the period
+are still read, since an item's interval counts from the person's last qualifying service of
+any year; services after it are not, since a later service never changes an earlier one's
+judgement.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, Select, Table, select
@@ -15,9 +24,10 @@ from store.models import Person as PersonRow
 from store.models import PpService, PpStatementLine
 from store.pp.catalog import Catalog
 from store.pp.catalog_store import load_catalog
-from store.pp.claims import ClaimResult, StatementLine, match_claims
+from store.pp.claims import ClaimResult, MoneySummary, StatementLine, match_claims, money_summary
 from store.pp.eligibility import Person, Service, evaluate, is_thai_nation
 from store.pp.sources import row_fields
+from store.thaidate import fiscal_year_bounds
 
 PERSONS: Table = PersonRow.__table__  # type: ignore[attr-defined]
 SERVICES: Table = PpService.__table__  # type: ignore[attr-defined]
@@ -53,13 +63,33 @@ def service_from_row(row: Mapping[str, Any] | RowMapping) -> Service:
     )
 
 
-def load_services(conn: Connection, hospcode: str | None = None) -> list[Service]:
+def load_services(
+    conn: Connection,
+    hospcode: str | None = None,
+    *,
+    sources: frozenset[str] | None = None,
+    until: dt.date | None = None,
+) -> list[Service]:
+    """Stored services; only rows of `sources` (upper-case file names) and dated up to `until`
+    when given."""
     query = _for_unit(select(SERVICES), SERVICES, hospcode)
+    if sources is not None:
+        query = query.where(SERVICES.c.source.in_(sorted(sources)))
+    if until is not None:
+        query = query.where(SERVICES.c.date_serv <= until)
     return [service_from_row(row) for row in conn.execute(query).mappings()]
 
 
-def load_statement_lines(conn: Connection, hospcode: str | None = None) -> list[StatementLine]:
+def load_statement_lines(
+    conn: Connection,
+    hospcode: str | None = None,
+    *,
+    between: tuple[dt.date, dt.date] | None = None,
+) -> list[StatementLine]:
+    """Stored statement lines; only those whose service date is within `between` when given."""
     query = _for_unit(select(LINES), LINES, hospcode)
+    if between is not None:
+        query = query.where(LINES.c.date_serv.between(*between))
     return [
         StatementLine(
             hospcode=r.hospcode,
@@ -88,3 +118,65 @@ def load_claims(
     persons = load_persons(conn, hospcode)
     evaluations = evaluate(load_services(conn, hospcode), persons, catalog)
     return match_claims(evaluations, load_statement_lines(conn, hospcode), catalog)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The service days a claims view covers: a fiscal year (BE), or one calendar month of it
+    (1-12; October to December fall in the year before the fiscal year's end), up to `as_of`."""
+
+    fiscal_year: int
+    month: int | None = None
+    as_of: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is not 1-12")
+
+    @property
+    def bounds(self) -> tuple[dt.date, dt.date]:
+        """First and last day, the last no later than `as_of`."""
+        first, last = fiscal_year_bounds(self.fiscal_year)
+        if self.month is not None:
+            year = first.year if self.month >= first.month else last.year
+            first = dt.date(year, self.month, 1)
+            following = dt.date(year + self.month // 12, self.month % 12 + 1, 1)
+            last = following - dt.timedelta(days=1)
+        if self.as_of is not None:
+            last = min(last, self.as_of)
+        return first, last
+
+    def contains(self, day: dt.date) -> bool:
+        first, last = self.bounds
+        return first <= day <= last
+
+
+def period_claims(
+    conn: Connection,
+    period: Period,
+    hospcode: str | None = None,
+    catalog: Catalog | None = None,
+) -> ClaimResult:
+    """The PP services dated in the period with their status (not-eligible ones included), in
+    date order, and the statement lines of those days that belong to no service."""
+    catalog = catalog or load_catalog(conn)
+    first, last = period.bounds
+    services = load_services(conn, hospcode, sources=catalog.sources, until=last)
+    evaluations = evaluate(services, load_persons(conn, hospcode), catalog)
+    lines = load_statement_lines(conn, hospcode, between=(first, last))
+    result = match_claims(evaluations, lines, catalog)
+    return ClaimResult(
+        tuple(c for c in result.claims if period.contains(c.evaluation.service.date)),
+        result.unmatched,
+    )
+
+
+def period_money(
+    conn: Connection,
+    period: Period,
+    hospcode: str | None = None,
+    catalog: Catalog | None = None,
+) -> list[MoneySummary]:
+    """Each unit's PP money for the services dated in the period (units with services only)."""
+    claims = period_claims(conn, period, hospcode, catalog).claims
+    return money_summary(claims, period.fiscal_year)

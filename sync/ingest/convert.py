@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import cast
 
 from sqlalchemy import String, Table
@@ -23,6 +24,9 @@ ERROR = "error"
 WARNING = "warning"
 
 BE_REASON = "Buddhist-era year; 543 years subtracted"
+CENT = Decimal("0.01")
+MAX_BAHT = Decimal(10) ** 10
+"""Amounts are stored with 12 digits, 2 of them decimals."""
 
 
 @dataclass(frozen=True)
@@ -60,11 +64,17 @@ class Column:
 
 @dataclass(frozen=True)
 class Derived:
-    """A column computed from several read fields (field → text, stripped)."""
+    """A column computed from several read fields (field → text, stripped).
+
+    `compute` makes one row's value. `by_column`, when given, is used instead and must give the
+    same values: it gets the fields' whole columns (in `fields` order) and the number of rows,
+    for work that is much cheaper done a column at a time on a large export.
+    """
 
     column: str
     fields: tuple[str, ...]
     compute: Callable[[Mapping[str, str]], str]
+    by_column: Callable[[Sequence[Sequence[str]], int], list[str]] | None = None
 
 
 def _upper(value: object) -> Converted:
@@ -116,6 +126,23 @@ def _any_date(value: object) -> Converted:
     return day, None
 
 
+def _baht(value: object) -> Converted:
+    """An amount of money: a spreadsheet number, or text such as `1,234.50` or `360`."""
+    if isinstance(value, bool):
+        raise Problem("not an amount in baht")
+    text = str(value) if isinstance(value, int | float) else _as_text(value).replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as exc:
+        raise Problem("not an amount in baht") from exc
+    if not amount.is_finite():
+        raise Problem("not an amount in baht")
+    amount = amount.quantize(CENT, ROUND_HALF_UP)
+    if abs(amount) >= MAX_BAHT:
+        raise Problem("too large an amount in baht")
+    return amount, None
+
+
 def _text_column(values: list[object]) -> list[str]:
     """A column as text; columns read from text files already are."""
     if all(type(v) is str for v in values):
@@ -146,13 +173,15 @@ CONVERTERS: Mapping[str, Callable[[object], Converted]] = {
     "ymd": _ymd,
     "ymdhms": _ymdhms,
     "date": _any_date,
+    "baht": _baht,
 }
 """Conversions by kind; `ymd`/`ymdhms` are the 43-file date forms (a Buddhist-era year there is
-corrected with a warning), `date` any NHSO date form (where Buddhist-era years are normal).
+corrected with a warning), `date` any NHSO date form (where Buddhist-era years are normal),
+`baht` an amount of money (blank: none, stored as NULL).
 The kinds `text` and `free` keep text as read; `free` text that is too long is shortened with a
 warning, any other value too long for its column is an error."""
 
-_DATE_KINDS = frozenset({"ymd", "ymdhms", "date"})
+_NULL_WHEN_BLANK = frozenset({"ymd", "ymdhms", "date", "baht"})
 _KEPT_AS_READ = frozenset({"text", "free"})
 
 
@@ -222,7 +251,7 @@ class ColumnConverter:
             field=source,
             column=column,
             convert=None if kind in _KEPT_AS_READ else CONVERTERS[kind],  # KeyError: no such kind
-            empty=None if kind in _DATE_KINDS else "",
+            empty=None if kind in _NULL_WHEN_BLANK else "",
             required=source in self.required,
             max_length=sql_type.length if isinstance(sql_type, String) else None,
             shorten=kind == "free",
@@ -243,12 +272,14 @@ class ColumnConverter:
             plan = self._plan(derived.column, derived.column, "text", "")
             names = derived.fields
             texts = [_text_column(read.values.get(f, blank)) for f in names]
-            rows: Iterable[tuple[str, ...]] = (
-                zip(*texts, strict=True) if names else itertools.repeat((), count)
-            )
-            computed: list[object] = [
-                derived.compute(dict(zip(names, row, strict=True))) for row in rows
-            ]
+            computed: list[object]
+            if derived.by_column is not None:
+                computed = list(derived.by_column(texts, count))
+            else:
+                rows: Iterable[tuple[str, ...]] = (
+                    zip(*texts, strict=True) if names else itertools.repeat((), count)
+                )
+                computed = [derived.compute(dict(zip(names, row, strict=True))) for row in rows]
             values[derived.column] = self._column(plan, read.lines, computed, errors, issues)
         keep = [i for i in range(count) if not errors[i]]
         issues.sort(key=lambda issue: issue.line)

@@ -3,17 +3,33 @@
 Key and mandatory fields come from `store/reference/f43_files.csv`; this module says which
 table and column each field goes to and how it is converted. To load another 43 file, add its
 table to the store, its row to f43_files.csv and its layout to f43_layout.csv, and a spec here.
+
+The files PP catalog items select from (`store/reference/pp_sources.csv`: SERVICE, ANC,
+POSTNATAL, FP, EPI, SPECIALPP, NCDSCREEN, PROCEDURE_OPD, LABFU) all go to `pp_service`, their
+specs made from that table, so a province adds a source file without code. Each row gets the id
+`store.pp.sources.service_id` gives it, and every field of its layout stays selectable: the
+fields without a column of their own are kept in `fields_json`.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Table
 from sqlmodel import SQLModel
 
-from store.models import Card, Death, House, Person, Village
+from store.models import Card, Death, House, Person, PpService, Village
+from store.pp.sources import (
+    CID,
+    D_UPDATE,
+    ROW_KEY,
+    SourceFile,
+    fields_json_column,
+    json_fields,
+    pregnancy_number,
+    source_files,
+)
 from store.reference import ReferenceError, table
 from sync.ingest.convert import Column, Derived
 from sync.ingest.spec import LoaderSpec
@@ -125,7 +141,58 @@ def f43_specs() -> tuple[LoaderSpec, ...]:
                 Column("CID", "cid", "cid_as_given"),
             ),
         ),
+        *(_pp_spec(source) for source in source_files().values()),
     )
+
+
+def _pp_spec(source: SourceFile) -> LoaderSpec:
+    """`pp_service` rows from one PP source file (see the module text)."""
+    columns = [
+        *(Column(name, name.lower()) for name in ROW_KEY),
+        Column(source.date_field, "date_serv", "ymd"),
+        Column(CID, "cid"),
+        Column(D_UPDATE, "d_update", "ymdhms"),
+    ]
+    if source.related_date_field:
+        columns.append(Column(source.related_date_field, "bdate", "ymd"))
+    extra_key = source.extra_key_fields
+    # The key fields beyond HOSPCODE PID SEQ make up `key_code` (derived below, which replaces
+    # these values); read through it here so that a blank one keeps its row out, named.
+    columns.extend(Column(name, "key_code") for name in extra_key)
+    derived = [
+        Derived("source", (), lambda _fields: source.name),
+        Derived("key_code", extra_key, lambda fields: " ".join(fields[f] for f in extra_key)),
+        _fields_json(source),
+    ]
+    if source.pregnancy_field:
+        pregnancy = source.pregnancy_field
+        derived.append(
+            Derived("gravida", (pregnancy,), lambda fields: pregnancy_number(fields[pregnancy]))
+        )
+    rows = [r for r in table(F43_FILES, key=("file",)) if r["file"] == source.name]
+    mandatory = rows[0]["mandatory_fields"].split() if rows else []
+    return LoaderSpec(
+        name=source.name,
+        table=_table(PpService),
+        columns=tuple(columns),
+        required=frozenset({*source.key_fields, source.date_field, D_UPDATE, *mandatory}),
+        key=("source", "hospcode", "pid", "seq", "key_code"),
+        version="d_update",
+        derived=tuple(derived),
+        hospcode="hospcode",
+    )
+
+
+def _fields_json(source: SourceFile) -> Derived:
+    names = json_fields(source)
+
+    def by_column(columns: Sequence[Sequence[str]], rows: int) -> list[str]:
+        return fields_json_column(names, columns, rows=rows)
+
+    def one_row(fields: Mapping[str, str]) -> str:
+        return by_column([[fields[name]] for name in names], 1)[0]
+
+    return Derived("fields_json", names, one_row, by_column)
 
 
 def f43_spec(file: str) -> LoaderSpec | None:

@@ -3,8 +3,9 @@
 Each kind looks at the file without touching the store and either says "not mine" (None),
 refuses it (a hostile zip, missing columns), or returns a `Prepared` load to run in the
 import's transaction. The kinds: a 43-file export zip, a loose 43-file table (`person.txt`),
-and the tabular NHSO downloads listed in `store/reference/nhso_files.csv`, each of which names
-its alias table and mandatory fields and has a `LoaderSpec` in `TABULAR_SPECS`.
+a province's PP catalog CSV (known by its header), and the tabular NHSO downloads listed in
+`store/reference/nhso_files.csv` (rights lists, statements), each of which names its alias table
+and mandatory fields and has a `LoaderSpec` in `TABULAR_SPECS`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from store.reference import table
+from sync.ingest.catalog_file import KIND as CATALOG_KIND
+from sync.ingest.catalog_file import load_catalog_file, read_catalog_offer
 from sync.ingest.f43 import file_of_member, read_f43
 from sync.ingest.f43_specs import f43_spec, f43_specs
 from sync.ingest.ledger import member_loaded_before, record_part
@@ -31,6 +34,8 @@ from sync.ingest.rights import KIND as RIGHTS_KIND
 from sync.ingest.rights import rights_spec
 from sync.ingest.safezip import SafeZip, looks_like_zip, open_zip
 from sync.ingest.spec import LoadContext, LoaderSpec
+from sync.ingest.statements import KIND as STATEMENT_KIND
+from sync.ingest.statements import statement_spec
 from sync.ingest.tabular import (
     OLE2_MAGIC,
     XLSX_MARKER,
@@ -46,7 +51,10 @@ ZIP = "zip"
 F43_ZIP = "f43_zip"
 F43_MEMBER = "f43_member"
 
-TABULAR_SPECS: dict[str, Callable[[], LoaderSpec]] = {RIGHTS_KIND: rights_spec}
+TABULAR_SPECS: dict[str, Callable[[], LoaderSpec]] = {
+    RIGHTS_KIND: rights_spec,
+    STATEMENT_KIND: statement_spec,
+}
 """Loader of each tabular kind named in nhso_files.csv (rows without one are not offered)."""
 
 _HOSPCODE_IN_NAME = re.compile(r"(?:^|_)(\d{5})_\d{8,14}(?:\D|$)")
@@ -161,6 +169,18 @@ def prepare_f43_member(offered: Offered) -> Prepared | None:
     return Prepared(F43_MEMBER, load)
 
 
+def prepare_catalog(offered: Offered) -> Prepared | None:
+    """A province's PP catalog CSV (see `sync.ingest.catalog_file`)."""
+    catalog = read_catalog_offer(offered.data, offered.path.name)
+    if catalog is None:
+        return None
+
+    def load(conn: Connection, context: LoadContext, _hospcodes: Counter[str]) -> list[PartResult]:
+        return [load_catalog_file(conn, context, catalog, offered.path.name, offered.sha256)]
+
+    return Prepared(CATALOG_KIND, load)
+
+
 @dataclass(frozen=True)
 class TabularKind:
     kind: str
@@ -232,6 +252,7 @@ def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Pr
 FILE_KINDS: tuple[Callable[[Offered], Prepared | None], ...] = (
     prepare_f43_zip,
     prepare_f43_member,
+    prepare_catalog,
     prepare_tabular,
 )
 """Tried in order; the first that recognises a file loads it (the last refuses the rest)."""

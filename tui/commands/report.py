@@ -1,8 +1,10 @@
-"""`sitthi report kpi|gaps`: the rights reports as aligned tables (Thai or English) or `--json`.
+"""`sitthi report kpi|gaps|claims`: the reports as aligned tables (Thai or English) or `--json`.
 
-Each report is one entry of `REPORTS`; a new one (claims) adds an entry and its runner. The JSON
-is `store.kpi`'s stable, versioned output. `--show-cid` prints whole CIDs: a deliberate export of
-person-level data, recorded in the audit log before anything is written.
+Each report is one entry of `REPORTS` with its runner and its own options. The JSON is the
+stable, versioned output of `store.kpi` (kpi, gaps) and `store.pp.report` (claims). `--show-cid`
+prints whole CIDs: a deliberate export of person-level data, recorded in the audit log before
+anything is written. `--fiscal-year` (Buddhist era) picks the year of PP money and claims; by
+default it is the fiscal year of the as-of date.
 """
 
 from __future__ import annotations
@@ -47,6 +49,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "action": "ควรทำก่อน",
         "unknown_unit": "ไม่พบหน่วยบริการ {unit} ในฐานข้อมูล",
         "audit_failed": "บันทึกการส่งออกข้อมูลรายบุคคลไม่ได้ จึงไม่แสดงเลขประจำตัวประชาชน: {error}",
+        "pp_title": "ค่าบริการ PP fee schedule ปีงบประมาณ {year} (ถึงวันที่ {date})",
+        "pp_target": "เป้าหมาย: ได้รับชดเชยไม่น้อยกว่าร้อยละ {target} ของยอดที่เบิกได้",
+        "qualifying": "บริการที่เบิกได้",
+        "eligible_baht": "ยอดที่เบิกได้ (บาท)",
+        "paid_baht": "ได้รับแล้ว (บาท)",
+        "denied_baht": "ถูกปฏิเสธ (บาท)",
+        "pending_baht": "รอผล (บาท)",
+        "unclaimed_baht": "ยังไม่ได้เบิก (บาท)",
+        "claim_rate_pct": "ร้อยละที่ได้รับ",
+        "claims_title": "การเบิกค่าบริการ PP ปีงบประมาณ {year} ({first} - {last})",
+        "claims_unit": "หน่วยบริการ {unit}: {count} บริการ",
+        "claims_status": "เฉพาะสถานะ: {status}",
+        "no_claims": "ไม่พบบริการ PP ในปีงบประมาณนี้",
+        "item": "รายการ",
+        "services": "บริการ",
+        "unmatched_title": "รายการใน statement ที่ไม่ตรงกับบริการใด: {count} รายการ",
+        "date": "วันที่รับบริการ",
+        "paid": "ยอดชดเชย",
+        "error_code": "รหัสข้อผิดพลาด",
+        "statement_id": "เลขที่ statement",
+        "reason": "เหตุผล",
+        "json_hint": "รายการรายบริการทั้งหมด: sitthi report claims --json",
     },
     "en": {
         "kpi_title": "Health-insurance rights coverage as of {date}",
@@ -73,6 +97,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "action": "Do first",
         "unknown_unit": "no unit {unit} in the store",
         "audit_failed": "cannot write the export audit log, so CIDs are not shown: {error}",
+        "pp_title": "PP fee-schedule money, fiscal year {year} (up to {date})",
+        "pp_target": "Target: at least {target}% of what is claimable paid",
+        "qualifying": "Qualifying",
+        "eligible_baht": "Claimable ฿",
+        "paid_baht": "Paid ฿",
+        "denied_baht": "Denied ฿",
+        "pending_baht": "Pending ฿",
+        "unclaimed_baht": "Not claimed ฿",
+        "claim_rate_pct": "Paid %",
+        "claims_title": "PP claims, fiscal year {year} ({first} - {last})",
+        "claims_unit": "Unit {unit}: {count} services",
+        "claims_status": "Only status: {status}",
+        "no_claims": "No PP services in this fiscal year",
+        "item": "Item",
+        "services": "Services",
+        "unmatched_title": "Statement lines matching no service: {count}",
+        "date": "Date",
+        "paid": "Paid",
+        "error_code": "Error",
+        "statement_id": "Statement",
+        "reason": "Reason",
+        "json_hint": "Every service: sitthi report claims --json",
     },
 }
 
@@ -84,11 +130,12 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 @dataclass(frozen=True)
 class ReportKind:
-    """One `sitthi report` subcommand."""
+    """One `sitthi report` subcommand; `options` adds the options only it takes."""
 
     help: str
     run: Callable[[argparse.Namespace], int]
     person_level: bool
+    options: Callable[[argparse.ArgumentParser], None] | None = None
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -115,7 +162,56 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                 action="store_true",
                 help="print whole citizen IDs (recorded in the export audit log)",
             )
+        if kind.options is not None:
+            kind.options(sub)
         sub.set_defaults(func=kind.run)
+
+
+def _fiscal_year_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fiscal-year",
+        type=parse_fiscal_year,
+        default=None,
+        metavar="N",
+        help="Thai fiscal year (Buddhist era, e.g. 2568) of the PP figures "
+        "(default: the fiscal year of the as-of date)",
+    )
+
+
+def _claims_options(parser: argparse.ArgumentParser) -> None:
+    _fiscal_year_option(parser)
+    parser.add_argument(
+        "--status",
+        type=parse_status,
+        default=None,
+        metavar="S",
+        help="only claims in this status: NOT_ELIGIBLE, UNCLAIMED, PENDING, PAID, PARTIAL "
+        "or DENIED",
+    )
+
+
+def parse_fiscal_year(text: str) -> int:
+    """A Buddhist-era fiscal year such as 2568."""
+    from store.thaidate import BE_OFFSET, BE_THRESHOLD
+
+    value = text.strip()
+    if not (value.isascii() and value.isdigit() and BE_THRESHOLD < int(value) < 3000):
+        example = int(value) + BE_OFFSET if value.isdigit() and len(value) == 4 else 2568
+        raise argparse.ArgumentTypeError(
+            f"not a fiscal year {text!r}: use the Buddhist-era year, e.g. {example}"
+        )
+    return int(value)
+
+
+def parse_status(text: str) -> str:
+    """A claim status name (any case)."""
+    from store.pp.claims import ClaimStatus
+
+    names = [s.value for s in ClaimStatus]
+    value = text.strip().upper()
+    if value not in names:
+        raise argparse.ArgumentTypeError(f"no claim status {text!r}: use one of {', '.join(names)}")
+    return value
 
 
 def parse_as_of(text: str) -> dt.date:
@@ -139,11 +235,36 @@ def print_kpi(args: argparse.Namespace) -> int:
     with _reading(args) as conn:
         if not _unit_known(conn, options):
             return EXIT_FAILED
-        report = kpi_report(conn, options.as_of, options.hospcode)
+        report = kpi_report(conn, options.as_of, options.hospcode, options.fiscal_year)
     if options.json:
         _print_json(report)
     else:
         print(render_kpi(report, options.lang))
+    return EXIT_OK
+
+
+def print_claims(args: argparse.Namespace) -> int:
+    """The PP claims of a fiscal year: totals by item and status, or every service in JSON."""
+    from store.pp.claims import ClaimStatus
+    from store.pp.report import claims_report
+
+    options = _Options.of(args)
+    status = getattr(args, "status", None)
+    with _reading(args) as conn:
+        if not _unit_known(conn, options):
+            return EXIT_FAILED
+        report = claims_report(
+            conn,
+            options.fiscal_year,
+            as_of=options.as_of,
+            hospcode=options.hospcode,
+            status=ClaimStatus(status) if status else None,
+            lang=options.lang,
+        )
+    if options.json:
+        _print_json(report)
+    else:
+        print(render_claims(report, options.lang, as_of=options.as_of, status=status))
     return EXIT_OK
 
 
@@ -167,8 +288,19 @@ def print_gaps(args: argparse.Namespace) -> int:
 
 
 REPORTS: dict[str, ReportKind] = {
-    "kpi": ReportKind("rights coverage and gap counts per unit", print_kpi, person_level=False),
+    "kpi": ReportKind(
+        "rights coverage, gap counts and PP money per unit",
+        print_kpi,
+        person_level=False,
+        options=_fiscal_year_option,
+    ),
     "gaps": ReportKind("persons with rights gaps and what to do", print_gaps, person_level=True),
+    "claims": ReportKind(
+        "PP services of a fiscal year with their claim status",
+        print_claims,
+        person_level=False,
+        options=_claims_options,
+    ),
 }
 
 
@@ -178,14 +310,19 @@ class _Options:
     hospcode: str | None
     json: bool
     lang: str
+    fiscal_year: int
 
     @classmethod
     def of(cls, args: argparse.Namespace) -> _Options:
+        from store.thaidate import fiscal_year
+
+        as_of = getattr(args, "as_of", None) or dt.date.today()
         return cls(
-            as_of=getattr(args, "as_of", None) or dt.date.today(),
+            as_of=as_of,
             hospcode=getattr(args, "hospcode", None),
             json=bool(getattr(args, "json", False)),
             lang=getattr(args, "lang", None) or "th",
+            fiscal_year=getattr(args, "fiscal_year", None) or fiscal_year(as_of),
         )
 
 
@@ -267,8 +404,51 @@ def render_kpi(report: dict[str, Any], lang: str) -> str:
         format_table([text["unit"], *gap_codes], gap_rows, "l" + "r" * len(gap_codes)),
         "",
         *(f"{code}: {explanation([code], lang)}" for code in gap_codes),
+        "",
+        *render_pp_money(units, as_of, lang),
     ]
     return "\n".join(lines)
+
+
+PP_MONEY = ("eligible_baht", "paid_baht", "denied_baht", "pending_baht", "unclaimed_baht")
+
+
+def render_pp_money(units: Sequence[dict[str, Any]], as_of: dt.date, lang: str) -> list[str]:
+    """The KPI report's PP section: each unit's money and paid share against the target."""
+    from store.kpi import pp_claim_target_pct
+
+    text = TEXTS[lang]
+    target = pp_claim_target_pct()
+    year = units[0]["pp"]["fiscal_year"]
+    rows = [_pp_cells(u["hospcode"], u["pp"], target, text) for u in units]
+    if len(units) > 1:
+        rows.append(_pp_cells(text["total"], _sum_pp([u["pp"] for u in units]), target, text))
+    headers = ["unit", "qualifying", *PP_MONEY, "claim_rate_pct", "vs_target"]
+    return [
+        text["pp_title"].format(year=year, date=format_date(as_of, lang)),
+        text["pp_target"].format(target=f"{target:g}"),
+        "",
+        format_table([text[h] for h in headers], rows, "l" + "r" * 7 + "l"),
+    ]
+
+
+def _sum_pp(blocks: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {"qualifying": sum(b["qualifying"] for b in blocks)}
+    for key in PP_MONEY:
+        total[key] = round(sum(b[key] for b in blocks), 2)
+    eligible = total["eligible_baht"]
+    total["claim_rate_pct"] = round(total["paid_baht"] * 100 / eligible, 2) if eligible else None
+    return total
+
+
+def _pp_cells(label: str, pp: dict[str, Any], target: float, text: dict[str, str]) -> list[str]:
+    pct = pp["claim_rate_pct"]
+    if pct is None:
+        shown, verdict = "-", "-"
+    else:
+        shown, verdict = f"{pct:.2f}", text["met"] if pct >= target else text["below"]
+    money = [f"{pp[key]:,.2f}" for key in PP_MONEY]
+    return [label, f"{pp['qualifying']:,}", *money, shown, verdict]
 
 
 def _sum_units(units: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -324,6 +504,89 @@ def render_gaps(report: dict[str, Any], lang: str) -> str:
     used = in_rank_order(code for r in rows for code in r["codes"])
     lines += ["", *(f"{code}: {explanation([code], lang)}" for code in used)]
     return "\n".join(lines)
+
+
+def render_claims(
+    report: dict[str, Any], lang: str, *, as_of: dt.date, status: str | None = None
+) -> str:
+    """The claims report as text: per unit, services and money by item and status, then the
+    statement lines that match no service."""
+    from store.pp.claims import ClaimStatus
+    from store.thaidate import fiscal_year_bounds
+
+    text = TEXTS[lang]
+    first, last = fiscal_year_bounds(report["fiscal_year"])
+    lines = [
+        text["claims_title"].format(
+            year=report["fiscal_year"],
+            first=format_date(first, lang),
+            last=format_date(min(last, as_of), lang),
+        )
+    ]
+    if status:
+        lines.append(text["claims_status"].format(status=ClaimStatus(status).text(lang)))
+    claims = report["claims"]
+    if not claims:
+        lines += ["", text["no_claims"]]
+    for unit, grouped in itertools.groupby(claims, key=lambda c: c["hospcode"]):
+        unit_claims = list(grouped)
+        lines += [
+            "",
+            text["claims_unit"].format(unit=unit, count=f"{len(unit_claims):,}"),
+            _claims_table(unit_claims, text, lang),
+        ]
+    unmatched = report["unmatched"]
+    if unmatched:
+        lines += ["", text["unmatched_title"].format(count=f"{len(unmatched):,}")]
+        headers = ["unit", "date", "item", "cid", "paid", "error_code", "statement_id", "reason"]
+        cells = [
+            [
+                u["hospcode"],
+                format_date(dt.date.fromisoformat(u["date_serv"]), lang),
+                u["item"],
+                u["cid"],
+                "-" if u["paid"] is None else f"{u['paid']:,.2f}",
+                u["error_code"] or "-",
+                u["statement_id"] or "-",
+                u["reason"],
+            ]
+            for u in unmatched
+        ]
+        lines.append(format_table([text[h] for h in headers], cells, "llllrlll"))
+    lines += ["", text["json_hint"]]
+    return "\n".join(lines)
+
+
+def _claims_table(claims: Sequence[dict[str, Any]], text: dict[str, str], lang: str) -> str:
+    """Services per item and status, what is claimable and what was paid, with a total row."""
+    from store.pp.claims import ClaimStatus
+
+    statuses = list(ClaimStatus)
+    items = list(dict.fromkeys(c["item"] for c in claims))
+    rows = [_claims_cells(i, [c for c in claims if c["item"] == i], statuses) for i in items]
+    if len(items) > 1:
+        rows.append(_claims_cells(text["total"], claims, statuses))
+    headers = [
+        text["item"],
+        *(s.text(lang) for s in statuses),
+        text["eligible_baht"],
+        text["paid_baht"],
+        text["claim_rate_pct"],
+    ]
+    return format_table(headers, rows, "l" + "r" * (len(statuses) + 3))
+
+
+def _claims_cells(
+    label: str, claims: Sequence[dict[str, Any]], statuses: Sequence[Any]
+) -> list[str]:
+    from store.pp.claims import ClaimStatus
+
+    counts = [sum(1 for c in claims if c["status"] == s.value) for s in statuses]
+    qualifying = [c for c in claims if c["status"] != ClaimStatus.NOT_ELIGIBLE.value]
+    eligible = round(sum(c["rate"] for c in qualifying), 2)
+    paid = round(sum(c["paid"] for c in qualifying if c["paid"] and c["paid"] > 0), 2)
+    share = f"{paid * 100 / eligible:.2f}" if eligible else "-"
+    return [label, *(f"{n:,}" for n in counts), f"{eligible:,.2f}", f"{paid:,.2f}", share]
 
 
 def display_width(text: str) -> int:
