@@ -13,6 +13,8 @@ from store.engine import open_store, read_tx
 from store.facts import partner_units
 from store.kpi import kpi_report
 from store.paths import data_dir, default_db_path, demo_db_path
+from store.pp.claims import ClaimStatus
+from store.pp.queries import Period, period_claims
 from tui.cli import main
 
 TODAY = "2025-05-20"
@@ -55,14 +57,26 @@ def test_the_demo_store_shows_a_realistic_centre_and_the_real_store_is_untouched
     code, out, err = demo(capsys, "--persons", "2000")
     assert (code, err) == (0, "")
     assert "Coverage %" in out and "OUTSIDE_UNIT" in out
+    assert "Paid %" in out
     assert not default_db_path().exists()
     assert demo_db_path().exists()
-    assert len(list((data_dir() / "demo-files").iterdir())) == 3
-    unit = unit_kpis(f"sqlite:///{demo_db_path()}")
+    assert len(list((data_dir() / "demo-files").iterdir())) == 5
+    url = f"sqlite:///{demo_db_path()}"
+    unit = unit_kpis(url)
     coverage = unit["coverage_pct"]
     assert isinstance(coverage, float) and 98.5 <= coverage <= 99.7
     gaps = unit["gaps"]
     assert isinstance(gaps, dict) and all(count > 0 for count in gaps.values()), gaps
+    pp = unit["pp"]
+    assert isinstance(pp, dict) and pp["fiscal_year"] == 2568
+    assert 45 <= pp["claim_rate_pct"] <= 75, pp
+    assert pp["denied_baht"] > 0 and pp["pending_baht"] > 0 and pp["unclaimed_baht"] > 0
+    engine = open_store(url)
+    with read_tx(engine) as conn:
+        claims = period_claims(conn, Period(2568, as_of=AS_OF))
+    engine.dispose()
+    assert {c.status for c in claims.claims} == set(ClaimStatus)
+    assert {u.reason for u in claims.unmatched} == {"NO_SERVICE", "UNKNOWN_ITEM"}
 
 
 def test_running_the_demo_twice_imports_nothing_new(capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,7 +85,7 @@ def test_running_the_demo_twice_imports_nothing_new(capsys: pytest.CaptureFixtur
     before = person_rows(url)
     code, out, _ = demo(capsys, "--persons", "400")
     assert code == 0
-    assert out.count("nothing new") == 3
+    assert out.count("nothing new") == 5
     assert person_rows(url) == before == 400
 
 

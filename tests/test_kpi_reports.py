@@ -32,7 +32,17 @@ GAP_CODES = [
     "MISMATCH",
     "UNCHECKED",
 ]
-UNIT_KEYS = ["hospcode", "population", "thai_population", "covered", "coverage_pct", "gaps"]
+UNIT_KEYS = ["hospcode", "population", "thai_population", "covered", "coverage_pct", "gaps", "pp"]
+NO_PP_2568 = {
+    "fiscal_year": 2568,
+    "qualifying": 0,
+    "eligible_baht": 0.0,
+    "paid_baht": 0.0,
+    "denied_baht": 0.0,
+    "pending_baht": 0.0,
+    "unclaimed_baht": 0.0,
+    "claim_rate_pct": None,
+}
 ROW_KEYS = [
     "hospcode",
     "pid",
@@ -74,6 +84,7 @@ def test_a_unit_without_population_has_null_coverage_and_zero_gaps(engine: Engin
             "covered": 0,
             "coverage_pct": None,
             "gaps": dict.fromkeys(GAP_CODES, 0),
+            "pp": NO_PP_2568,
         }
     ]
 
@@ -92,6 +103,7 @@ def test_the_kpi_json_has_exactly_the_documented_keys_and_types(engine: Engine) 
         assert unit["coverage_pct"] is None or isinstance(unit["coverage_pct"], float)
         assert list(unit["gaps"]) == GAP_CODES
         assert all(type(n) is int for n in unit["gaps"].values())
+        assert unit["pp"] == NO_PP_2568
 
 
 def test_the_kpi_report_follows_the_as_of_date(engine: Engine) -> None:

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.pp.sources import ServiceRowError, row_fields, service_record, source_files
+from store.pp.sources import (
+    ServiceRowError,
+    fields_json_column,
+    row_fields,
+    service_record,
+    source_files,
+)
 from store.reference import table
 
 POSTNATAL = {
@@ -141,3 +147,26 @@ def test_statement_aliases_name_the_statement_line_columns() -> None:
         aliases.setdefault(row["field"], []).append(row["alias"])
     assert aliases == STATEMENT_ALIASES
     assert set(aliases) <= set(PpStatementLine.model_fields)
+
+
+field_text = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12
+).map(str.strip)
+
+
+@given(st.lists(st.lists(field_text, min_size=3, max_size=3), max_size=6))
+def test_fields_json_of_whole_columns_equals_json_of_each_rows_non_blank_fields(
+    rows: list[list[str]],
+) -> None:
+    names = ["ALPHA", "BETA", "GAMMA"]
+    columns = [[r[i] for r in rows] for i in range(len(names))]
+    texts = fields_json_column(names, columns, rows=len(rows))
+    assert len(texts) == len(rows)
+    for text, values in zip(texts, rows, strict=True):
+        expected = {k: v for k, v in zip(names, values, strict=True) if v}
+        assert json.loads(text) == expected
+        assert text == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_rows_without_fields_of_their_own_keep_an_empty_object() -> None:
+    assert fields_json_column([], [], rows=2) == ["{}", "{}"]

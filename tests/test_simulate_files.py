@@ -23,7 +23,11 @@ from sync.simulate.f43 import layout, member_text
 from sync.simulate.files import write_centre_files, write_demo_files
 
 TODAY = dt.date(2025, 5, 20)
-MEMBERS = {"person.txt", "card.txt", "home.txt", "village.txt", "death.txt"}
+MEMBERS = {
+    f"{name}.txt"
+    for name in ("person card home village death service anc postnatal fp epi specialpp "
+                 "ncdscreen").split()
+}  # fmt: skip
 EXTRA_XLSX_COLUMNS = {"ลำดับ", "ชื่อ - สกุล"}
 
 
@@ -34,8 +38,12 @@ def centre() -> Centre:
 
 @pytest.fixture(scope="module")
 def files(centre: Centre, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The centre's files: `.csv` and `.xlsx` are the rights lists, `.zip` the export,
+    `rep.xlsx` and `rep.csv` the statements."""
     paths = write_centre_files(centre, tmp_path_factory.mktemp("centre"))
-    return {path.suffix: path for path in paths}
+    named = {("rep" if p.name.startswith("rep_") else "") + p.suffix: p for p in paths}
+    assert len(named) == len(paths) == 5
+    return named
 
 
 def members(zip_path: Path) -> dict[str, bytes]:
@@ -73,14 +81,14 @@ def test_another_process_writes_the_same_bytes(tmp_path: Path) -> None:
 
 def test_files_are_dated_by_the_day_they_are_made_on(files: dict[str, Path]) -> None:
     assert files[".zip"].name == "F43_09901_20250520081500.zip"
-    for suffix in (".xlsx", ".csv"):
-        day = dt.datetime.strptime(files[suffix].stem.rsplit("_", 1)[1], "%Y%m%d").date()
+    for key in (".xlsx", ".csv", "rep.xlsx", "rep.csv"):
+        day = dt.datetime.strptime(files[key].stem.rsplit("_", 1)[1], "%Y%m%d").date()
         assert day < TODAY
     with zipfile.ZipFile(files[".zip"]) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2025, 5, 20, 8, 15, 0)}
 
 
-def test_the_zip_holds_the_five_members_as_jhcis_writes_them(files: dict[str, Path]) -> None:
+def test_the_zip_holds_its_members_as_jhcis_writes_them(files: dict[str, Path]) -> None:
     for name, data in members(files[".zip"]).items():
         assert name in MEMBERS
         text = data.decode("utf-8")

@@ -16,6 +16,7 @@ from tests.tui_pilot import centre_url, make_app, settle, text
 from tests.tui_store import HOSPCODE, PEOPLE
 from tui.gateway import UiThreadStoreAccess
 from tui.prefs import prefs_path
+from tui.screens.claims import ClaimsScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.imports import ImportsScreen
 from tui.screens.settings import SettingsScreen
@@ -41,8 +42,9 @@ async def test_number_keys_switch_between_the_screens(url: str) -> None:
         assert isinstance(app.screen, DashboardScreen)
         for key, screen in (
             ("2", WorklistScreen),
-            ("3", ImportsScreen),
-            ("4", SettingsScreen),
+            ("3", ClaimsScreen),
+            ("4", ImportsScreen),
+            ("5", SettingsScreen),
             ("1", DashboardScreen),
         ):
             await pilot.press(key)
@@ -75,7 +77,7 @@ async def test_english_chosen_in_settings_applies_at_once_and_is_remembered(url:
     app = make_app(url, lang=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("4")
+        await pilot.press("5")
         await settle(pilot)
         await pilot.click("#lang-en")
         await settle(pilot)
@@ -96,7 +98,7 @@ async def test_an_as_of_date_typed_in_the_buddhist_era_reloads_the_screens(url: 
     app = make_app(url)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("4")
+        await pilot.press("5")
         await settle(pilot)
         field = app.screen.query_one("#as-of")
         field.value = "30/11/2567"
@@ -113,7 +115,7 @@ async def test_a_date_that_cannot_be_read_is_explained_and_changes_nothing(url: 
     app = make_app(url)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("4")
+        await pilot.press("5")
         await settle(pilot)
         app.screen.query_one("#as-of").value = "31/02/2568"
         await pilot.click("#apply-as-of")
@@ -139,7 +141,7 @@ async def test_every_screen_reads_the_store_off_the_ui_thread(url: str) -> None:
             await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        for key in ("3", "down", "4", "1"):
+        for key in ("3", "enter", "enter", "escape", "4", "down", "5", "1"):
             await pilot.press(key)
             await settle(pilot)
         app.poll_store()

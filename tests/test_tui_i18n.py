@@ -12,10 +12,13 @@ from textual.binding import Binding
 
 from store.codes import gap_codes
 from store.followup import followup_actions
+from store.pp.claims import ClaimStatus
 from sync.ingest.results import LOADED, REFUSED, UNCHANGED
 from tui.app import SitthiApp
 from tui.i18n import LANGUAGES, Translator, catalog
 from tui.prefs import Prefs, load_prefs, save_prefs, use_ansi_colours
+from tui.screens.claim import ClaimScreen
+from tui.screens.claims import ClaimsScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.followup import FollowupForm
 from tui.screens.import_file import ImportFileForm
@@ -27,6 +30,8 @@ from tui.screens.worklist import WorklistScreen
 SCREENS = (
     SitthiApp,
     DashboardScreen,
+    ClaimsScreen,
+    ClaimScreen,
     WorklistScreen,
     PersonScreen,
     FollowupForm,
@@ -54,6 +59,7 @@ def test_every_code_the_screens_show_has_a_label(lang: str) -> None:
     keys += [f"gapshort.{g.code}" for g in gap_codes()]
     keys += [f"action.{a.code}" for a in followup_actions()]
     keys += [f"import_status.{s}" for s in (LOADED, UNCHANGED, REFUSED, "loading")]
+    keys += [f"claim.todo_{s.value}" for s in ClaimStatus if s is not ClaimStatus.NOT_ELIGIBLE]
     problems = ("unknown_action", "unit_required", "bad_unit", "note_too_long", "note_required")
     keys += [f"followup.problem_{p}" for p in (*problems, "unknown_person")]
     assert [k for k in keys if not t.has(k)] == []

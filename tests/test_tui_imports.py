@@ -33,7 +33,7 @@ def batches(app: SitthiApp) -> DataTable[object]:
 async def test_batches_newest_first_with_the_selected_batchs_issues(url: str) -> None:
     app = make_app(url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
+        await pilot.press("4")
         await settle(pilot)
         assert [str(k.value) for k in batches(app).rows] == [BATCH_LOADED, BATCH_REFUSED]
         assert column(batches(app), "status") == ["สำเร็จ", "ถูกปฏิเสธ"]
@@ -50,7 +50,7 @@ async def test_a_file_imported_by_path_shows_up_everywhere(url: str, tmp_path: P
     export = person_zip(tmp_path, "40", "ใหม่")
     app = make_app(url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
+        await pilot.press("4")
         await settle(pilot)
         await pilot.press("i")
         await settle(pilot)
@@ -70,7 +70,7 @@ async def test_a_path_that_does_not_exist_is_reported_and_nothing_changes(
 ) -> None:
     app = make_app(url, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
+        await pilot.press("4")
         await settle(pilot)
         await pilot.press("i")
         await settle(pilot)

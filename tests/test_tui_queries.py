@@ -14,6 +14,7 @@ from store.followup import append_followup
 from store.kpi import gaps_report, kpi_report
 from store.models import SQLModel
 from store.queries.changes import change_marker
+from store.queries.claims import claims_in, claims_view, money_by_month, service_years
 from store.queries.dashboard import (
     coverage,
     coverage_from_report,
@@ -22,6 +23,7 @@ from store.queries.dashboard import (
     month_ends,
 )
 from store.queries.imports import batch_issues, last_batch, recent_batches
+from store.queries.person import contact
 from store.queries.worklist import (
     WorkFilter,
     WorkRow,
@@ -183,3 +185,59 @@ def test_the_change_marker_moves_on_an_import_or_a_followup_only(centre: Engine)
         append_followup(conn, hospcode=HOSPCODE, person_id=PEOPLE[2].person_id, action="PHONED")
     with read_tx(centre) as conn:
         assert change_marker(conn) != after_import
+
+
+def test_contact_numbers_for_the_detail_screen(centre: Engine) -> None:
+    with read_tx(centre) as conn:
+        found = contact(conn, PEOPLE[0].person_id)
+        missing = contact(conn, "no-such-person")
+    assert found is not None
+    assert found.numbers == ["0812345678"]
+    assert missing is None
+
+
+def test_claims_money_by_item_adds_up_to_the_kpi_reports_pp_block(centre: Engine) -> None:
+    with read_tx(centre) as conn:
+        view = claims_view(conn, 2568, None, AS_OF)
+        pp = kpi_report(conn, AS_OF)["units"][0]["pp"]
+    total = view.total
+    assert float(total.eligible_baht) == pp["eligible_baht"]
+    assert float(total.paid_baht) == pp["paid_baht"]
+    assert float(total.pending_baht) == pp["pending_baht"]
+    assert float(total.denied_baht) == pp["denied_baht"]
+    assert float(total.unclaimed_baht) == pp["unclaimed_baht"]
+    assert float(total.claim_rate_pct or 0) == pp["claim_rate_pct"]
+    assert sum(m.eligible_baht for m in view.items) == total.eligible_baht
+    assert [m.item for m in view.items] == ["FP_INJ", "FP_PILL", "CX_SCREEN", "ANC", "EPI_SVC"]
+    assert view.unmatched == 1
+    assert view.names[(HOSPCODE, "2")] == "สมหญิง รักไทย"
+    assert [c.status.value for c in claims_in(view, item="ANC")] == ["DENIED", "PENDING"]
+    assert len(claims_in(view, status="PAID")) == 2
+
+
+def test_claims_of_one_month(centre: Engine) -> None:
+    with read_tx(centre) as conn:
+        november = claims_view(conn, 2568, 11, AS_OF)
+    assert [c.evaluation.service.date for c in november.claims] == [
+        dt.date(2024, 11, 10),
+        dt.date(2024, 11, 15),
+    ]
+    assert november.total.paid_baht == 140
+
+
+def test_paid_and_unclaimed_money_month_by_month(centre: Engine) -> None:
+    with read_tx(centre) as conn:
+        months = money_by_month(conn, 2568, AS_OF)
+    assert [(m.month.month, m.paid_baht, m.unclaimed_baht) for m in months] == [
+        (10, 0, 60),
+        (11, 140, 0),
+        (12, 0, 0),
+        (1, 20, 0),
+    ]
+
+
+def test_fiscal_years_with_pp_services(centre: Engine) -> None:
+    with read_tx(centre) as conn:
+        assert service_years(conn, AS_OF) == [2568]
+        assert service_years(conn, dt.date(2026, 1, 1)) == [2569, 2568]
+        assert service_years(conn, AS_OF, hospcode="99999") == [2568]

@@ -97,12 +97,24 @@ def test_followup_form(snap_compare: Any, folder: Path, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_imports(snap_compare: Any, folder: Path, lang: str) -> None:
-    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys("3"))
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys("4"))
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_settings(snap_compare: Any, folder: Path, lang: str) -> None:
-    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys("4"))
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys("5"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_claims(snap_compare: Any, folder: Path, lang: str) -> None:
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys("3"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_denied_claim(snap_compare: Any, folder: Path, lang: str) -> None:
+    """The ANC visit NHSO denied with error 633: the code's meaning and the fix."""
+    run_before = keys("3", "up", "up", "enter", "enter")
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=run_before)
 
 
 def test_dashboard_in_sixteen_colours(snap_compare: Any, folder: Path) -> None:

@@ -144,7 +144,9 @@ async def test_the_detail_puts_card_next_to_nhso_and_explains_each_gap(url: str)
         for code in ("NO_RIGHT", "MISMATCH"):
             assert gap_code(code).explanation_th in explained
             assert gap_code(code).action_th in explained
-        assert "xxxxx" in text(app.screen.query_one("#person-header"))
+        header = text(app.screen.query_one("#person-header"))
+        assert "xxxxx" in header
+        assert "โทร 0812345678" in header
         history = app.screen.query_one("#history", DataTable)
         assert column(history, "when") == ["ยังไม่มีการติดตาม"]
         await pilot.press("escape")

@@ -114,15 +114,18 @@ def build_demo(home: Path) -> tuple[Path, dict[str, str]]:
     env.pop("SITTHI_DB", None)
     env.pop("TMUX", None)
     db = home / "demo.db"
-    subprocess.run(
+    demo = subprocess.run(
         [
             *(str(BIN / "sitthi"), "demo", "--no-app", "--persons", DEMO_PERSONS),
             *("--today", DEMO_DAY, "--dir", str(home / "files"), "--db", str(db)),
         ],
         env=env,
-        check=True,
         capture_output=True,
+        text=True,
+        check=False,
     )
+    if demo.returncode != 0:
+        raise DriveFailed("sitthi demo failed:\n" + "\n".join(demo.stderr.splitlines()[-5:]))
     return db, env
 
 
@@ -192,14 +195,20 @@ def drive(db: Path, env: dict[str, str], work: Path) -> None:
 
         step(session, "Esc goes back to the list, / searches it", back_to_list)
 
-        def imports() -> str:
+        def claims() -> str:
             session.keys("3")
+            return session.wait_for("เบิกได้")
+
+        step(session, "3 shows PP money by item and status", claims)
+
+        def imports() -> str:
+            session.keys("4")
             return session.wait_for("สำเร็จ")
 
-        step(session, "3 lists the imported files", imports)
+        step(session, "4 lists the imported files", imports)
 
         def english() -> str:
-            session.keys("4")
+            session.keys("5")
             session.wait_for("ภาษา")
             session.keys("Down", "Enter")
             return session.wait_for("Language")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import Engine, insert
 
@@ -15,6 +16,8 @@ from store.cid import check_digit
 from store.engine import open_store, write_tx
 from store.ids import stable_id
 from store.models import SQLModel
+from store.pp.catalog import shipped_catalog
+from store.pp.sources import service_record
 
 AS_OF = dt.date(2025, 1, 15)
 HOSPCODE = "01234"
@@ -100,6 +103,35 @@ PEOPLE: tuple[Someone, ...] = (
 
 BATCH_LOADED = stable_id("import_batch", "loaded")
 BATCH_REFUSED = stable_id("import_batch", "refused")
+BATCH_STATEMENT = stable_id("import_batch", "statement")
+STATEMENT_AT = dt.datetime(2025, 1, 12, 8, 0, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class PpCase:
+    """One PP service of fiscal year 2568 and what NHSO's statement said about it."""
+
+    person: int
+    """Index into PEOPLE."""
+    source: str
+    day: str
+    fields: dict[str, str]
+    paid: str | None = None
+    error: str = ""
+    claimed: bool = True
+
+
+PP_CASES: tuple[PpCase, ...] = (
+    PpCase(1, "FP", "20241110", {"FPTYPE": "1"}, paid="40.00"),
+    PpCase(1, "ANC", "20241205", {"GRAVIDA": "1", "ANCNO": "1"}, error="633"),
+    PpCase(3, "FP", "20241020", {"FPTYPE": "2"}, claimed=False),
+    PpCase(5, "ANC", "20250108", {"GRAVIDA": "1", "ANCNO": "1"}),
+    PpCase(0, "FP", "20241201", {"FPTYPE": "1"}, claimed=False),
+    PpCase(7, "SPECIALPP", "20241115", {"PPSPECIAL": "1B0044"}, paid="100.00"),
+    PpCase(1, "EPI", "20250110", {"VACCINETYPE": "106"}, paid="20.00"),
+)
+"""Paid, denied (633), unclaimed, pending, not eligible (a man), partly paid, paid; and the
+statement has one more line, for a service the centre never recorded (unmatched)."""
 
 
 def build_store(url: str) -> Engine:
@@ -124,7 +156,63 @@ def build_store(url: str) -> Engine:
         for someone in PEOPLE:
             _add_person(conn, someone)
         _add_batches(conn)
+        _add_pp(conn)
     return engine
+
+
+def _add_pp(conn: object) -> None:
+    execute = conn.execute  # type: ignore[attr-defined]
+    for seq, case in enumerate(PP_CASES, 1):
+        someone = PEOPLE[case.person]
+        values = {
+            "HOSPCODE": HOSPCODE,
+            "PID": someone.pid,
+            "SEQ": str(seq),
+            "DATE_SERV": case.day,
+            "D_UPDATE": case.day + "120000",
+            "CID": someone.cid,
+            **case.fields,
+        }
+        execute(
+            insert(_T["pp_service"]).values(
+                **service_record(case.source, values, batch_id=BATCH_LOADED).row.model_dump()
+            )
+        )
+        if not case.claimed:
+            continue
+        matched = shipped_catalog().match(2568, case.source, case.fields)
+        assert matched is not None, case
+        execute(
+            insert(_T["pp_statement_line"]).values(
+                id=stable_id("pp_statement_line", BATCH_STATEMENT, seq),
+                hospcode=HOSPCODE,
+                cid=someone.cid,
+                date_serv=dt.date(int(case.day[:4]), int(case.day[4:6]), int(case.day[6:])),
+                item_code=matched.item,
+                paid=None if case.paid is None else Decimal(case.paid),
+                error_code=case.error,
+                statement_id="REP-68-0001",
+                imported_at=STATEMENT_AT,
+                batch_id=BATCH_STATEMENT,
+                line_no=seq,
+            )
+        )
+    stray = PEOPLE[3]
+    execute(
+        insert(_T["pp_statement_line"]).values(
+            id=stable_id("pp_statement_line", BATCH_STATEMENT, "stray"),
+            hospcode=HOSPCODE,
+            cid=stray.cid,
+            date_serv=dt.date(2025, 1, 2),
+            item_code="ANC",
+            paid=Decimal("360.00"),
+            error_code="",
+            statement_id="REP-68-0001",
+            imported_at=STATEMENT_AT,
+            batch_id=BATCH_STATEMENT,
+            line_no=len(PP_CASES) + 1,
+        )
+    )
 
 
 def _add_person(conn: object, someone: Someone) -> None:

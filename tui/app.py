@@ -10,6 +10,7 @@ nothing changed.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -29,13 +30,21 @@ from tui.i18n import DEFAULT_LANGUAGE, Translator
 from tui.prefs import Prefs, load_prefs, save_prefs, use_ansi_colours
 from tui.screens.base import SitthiScreen
 from tui.screens.dashboard import DashboardScreen
-from tui.screens.imports import ImportsScreen
-from tui.screens.settings import SettingsScreen
-from tui.screens.worklist import WorklistScreen
 
 POLL_SECONDS = 3.0
 FULL_THEME = "textual-dark"
 ANSI_THEME = "ansi-dark"
+
+
+def screen_of(module: str, name: str) -> Callable[[], Screen[Any]]:
+    """A mode's screen, its module imported on first use: the start shows only the overview,
+    so the other screens' widgets (inputs, menus, forms) stay off the path to the first frame."""
+
+    def make() -> Screen[Any]:
+        screen: Screen[Any] = getattr(importlib.import_module(module), name)()
+        return screen
+
+    return make
 
 
 @dataclass(frozen=True)
@@ -49,8 +58,9 @@ class NavEntry:
 NAV: tuple[NavEntry, ...] = (
     NavEntry("dashboard", "1", "nav.dashboard"),
     NavEntry("gaps", "2", "nav.gaps"),
-    NavEntry("imports", "3", "nav.imports"),
-    NavEntry("settings", "4", "nav.settings"),
+    NavEntry("claims", "3", "nav.claims"),
+    NavEntry("imports", "4", "nav.imports"),
+    NavEntry("settings", "5", "nav.settings"),
 )
 
 
@@ -68,9 +78,10 @@ class SitthiApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "dashboard": DashboardScreen,
-        "gaps": WorklistScreen,
-        "imports": ImportsScreen,
-        "settings": SettingsScreen,
+        "gaps": screen_of("tui.screens.worklist", "WorklistScreen"),
+        "claims": screen_of("tui.screens.claims", "ClaimsScreen"),
+        "imports": screen_of("tui.screens.imports", "ImportsScreen"),
+        "settings": screen_of("tui.screens.settings", "SettingsScreen"),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(e.key, f"go('{e.mode}')", e.label, show=False) for e in NAV),
@@ -86,7 +97,7 @@ class SitthiApp(App[None]):
 
     def __init__(
         self,
-        store_url: str,
+        db: str | None,
         *,
         lang: str | None = None,
         as_of: dt.date | None = None,
@@ -102,7 +113,7 @@ class SitthiApp(App[None]):
             self.prefs = self.prefs.with_lang(lang)
         self.environ = dict(os.environ if environ is None else environ)
         super().__init__()
-        self.gateway = StoreGateway(store_url)
+        self.gateway = StoreGateway(db)
         self.hospcode = hospcode
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.poll_seconds = poll_seconds

@@ -27,12 +27,23 @@ class UiThreadStoreAccess(RuntimeError):
 class StoreGateway:
     """Opens the store lazily (in a worker) and hands out transactions off the UI thread."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, db: str | None) -> None:
+        """`db` as `--db` takes it (a path or URL; None: `SITTHI_DB`, else the user's store).
+        It is resolved in the first worker, since that imports SQLAlchemy."""
+        self.db = db
+        self._url: str | None = None
         self.ui_thread: int | None = None
         self.violations: list[str] = []
         self._engine: Engine | None = None
         self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        if self._url is None:
+            from store.engine import resolve_url
+
+            self._url = resolve_url(self.db)
+        return self._url
 
     def display_name(self) -> str:
         """The store's file or URL without a password, for the settings screen."""

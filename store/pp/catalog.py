@@ -224,6 +224,40 @@ def parse_catalog(text: str, source: str = CATALOG) -> Catalog:
     return catalog
 
 
+def catalog_csv(catalog: Catalog) -> str:
+    """The catalog as a CSV file `parse_catalog` reads back to the same catalog."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for item in catalog.items:
+        writer.writerow(
+            [
+                item.fiscal_year,
+                item.item,
+                item.name_th,
+                item.name_en,
+                item.rate,
+                item.source,
+                item.code_field,
+                item.codes_text if item.code_field else "",
+                item.sex,
+                _blank_if_none(item.age_min),
+                _blank_if_none(item.age_max),
+                "1" if item.thai_only else "",
+                _blank_if_none(item.max_per_pregnancy),
+                _blank_if_none(item.max_per_fiscal_year),
+                _blank_if_none(item.min_interval_days),
+                _blank_if_none(item.window_days),
+                " ".join(item.nhso_codes),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _blank_if_none(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
 def catalog_from_rows(
     rows: Iterable[tuple[int, Mapping[str | None, str | None]]], source: str
 ) -> Catalog:

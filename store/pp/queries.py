@@ -116,7 +116,8 @@ def load_claims(
     """
     catalog = catalog or load_catalog(conn)
     persons = load_persons(conn, hospcode)
-    evaluations = evaluate(load_services(conn, hospcode), persons, catalog)
+    services = load_services(conn, hospcode, sources=catalog.sources)
+    evaluations = evaluate(services, persons, catalog)
     return match_claims(evaluations, load_statement_lines(conn, hospcode), catalog)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from store.facts import iter_unit_facts
 from store.gaps import CoverageTally, GapRules, evaluate, tally
-from store.kpi import coverage_target_pct, kpi_report
+from store.kpi import coverage_target_pct, kpi_report, pp_claim_target_pct
 from store.queries.states import STATE_NONE, STATE_OPEN, STATE_RESOLVED, STATES
 from store.queries.worklist import work_rows
 
@@ -26,8 +26,29 @@ TREND_MONTHS = 12
 
 
 @dataclass(frozen=True)
+class PpMoney:
+    """The KPI report's `pp` block (baht), summed when there are several units."""
+
+    fiscal_year: int
+    qualifying: int
+    eligible_baht: float
+    paid_baht: float
+    pending_baht: float
+    denied_baht: float
+    unclaimed_baht: float
+    claim_rate_pct: float | None
+    target_pct: float
+
+    @property
+    def meets_target(self) -> bool | None:
+        if self.claim_rate_pct is None:
+            return None
+        return self.claim_rate_pct >= self.target_pct
+
+
+@dataclass(frozen=True)
 class Coverage:
-    """Rights coverage of the units shown, summed when there are several."""
+    """Rights coverage of the units shown, summed when there are several, with PP money."""
 
     units: int
     population: int
@@ -36,6 +57,7 @@ class Coverage:
     coverage_pct: float | None
     gaps: dict[str, int]
     target_pct: float
+    pp: PpMoney | None = None
 
     @property
     def meets_target(self) -> bool | None:
@@ -58,10 +80,35 @@ class Trend:
     target_pct: float
 
 
+PP_AMOUNTS = ("eligible_baht", "paid_baht", "pending_baht", "denied_baht", "unclaimed_baht")
+
+
+def pp_from_report(units: list[dict[str, Any]]) -> PpMoney | None:
+    """The units' `pp` blocks as one; the rate recomputed from the sums when there are several."""
+    blocks = [u["pp"] for u in units if "pp" in u]
+    if not blocks:
+        return None
+    sums = {key: round(sum(b[key] for b in blocks), 2) for key in PP_AMOUNTS}
+    if len(blocks) == 1:
+        rate = blocks[0]["claim_rate_pct"]
+    elif sums["eligible_baht"] > 0:
+        rate = round(sums["paid_baht"] * 100 / sums["eligible_baht"], 2)
+    else:
+        rate = None
+    return PpMoney(
+        fiscal_year=blocks[0]["fiscal_year"],
+        qualifying=sum(b["qualifying"] for b in blocks),
+        claim_rate_pct=rate,
+        target_pct=pp_claim_target_pct(),
+        **sums,
+    )
+
+
 def coverage_from_report(report: dict[str, Any]) -> Coverage:
     """The dashboard's coverage figures from a `kpi_report` result."""
     units = report["units"]
     target = coverage_target_pct()
+    pp = pp_from_report(units)
     if len(units) == 1:
         unit = units[0]
         return Coverage(
@@ -72,6 +119,7 @@ def coverage_from_report(report: dict[str, Any]) -> Coverage:
             unit["coverage_pct"],
             dict(unit["gaps"]),
             target,
+            pp,
         )
     gaps: dict[str, int] = {}
     for unit in units:
@@ -91,6 +139,7 @@ def coverage_from_report(report: dict[str, Any]) -> Coverage:
         total.coverage_pct,
         gaps,
         target,
+        pp,
     )
 
 

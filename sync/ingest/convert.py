@@ -8,17 +8,16 @@ too long) is a `warning`. Reasons never quote the value: it may be personal data
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import cast
 
-from sqlalchemy import String, Table
+from sqlalchemy import Table
 
 from store.cid import is_valid_cid, normalise_cid
 from store.reference import table as reference_table
-from store.thaidate import DateError, parse_any_date, parse_ymd, parse_ymdhms
+from store.thaidate import BE_THRESHOLD, DateError, parse_any_date, parse_ymd, parse_ymdhms
 
 ERROR = "error"
 WARNING = "warning"
@@ -66,7 +65,8 @@ class Column:
 class Derived:
     """A column computed from several read fields (field → text, stripped).
 
-    `compute` makes one row's value. `by_column`, when given, is used instead and must give the
+    `compute` makes one row's value from its fields alone (it is called once for each distinct
+    combination of their values). `by_column`, when given, is used instead and must give the
     same values: it gets the fields' whole columns (in `fields` order) and the number of rows,
     for work that is much cheaper done a column at a time on a large export.
     """
@@ -143,11 +143,75 @@ def _baht(value: object) -> Converted:
     return amount, None
 
 
+CE_YEAR_LIMIT = f"{BE_THRESHOLD:04d}"
+"""Four-digit years up to this one are Christian-era years (see `store.thaidate`)."""
+
+
+def _plain_ymd_text(value: object) -> bool:
+    """Eight ASCII digits of a Christian-era year: what `date.fromisoformat` reads as YYYYMMDD."""
+    return (
+        type(value) is str
+        and len(value) == 8
+        and value.isascii()
+        and value.isdigit()
+        and value[:4] <= CE_YEAR_LIMIT
+    )
+
+
+def _plain_ymd(values: Iterable[object]) -> dict[object, object]:
+    """The plain CE `YYYYMMDD` dates among `values`, read in bulk by the C date parser.
+
+    Anything else (a Buddhist-era year, another form, no such day) is left out, for `_ymd`.
+    """
+    found: dict[object, object] = {}
+    for value in values:
+        if _plain_ymd_text(value):
+            try:
+                found[value] = dt.date.fromisoformat(value)  # type: ignore[arg-type]
+            except ValueError:
+                continue
+    return found
+
+
+def _plain_ymdhms(values: Iterable[object]) -> dict[object, object]:
+    """The plain CE `YYYYMMDDHHMMSS` (or `YYYYMMDD`) timestamps among `values`, in bulk."""
+    found: dict[object, object] = {}
+    for value in values:
+        if type(value) is not str or not value.isascii() or not value.isdigit():
+            continue
+        if len(value) == 14:
+            text = f"{value[:8]}T{value[8:]}"
+        elif len(value) == 8:
+            text = value
+        else:
+            continue
+        if value[:4] > CE_YEAR_LIMIT:
+            continue
+        try:
+            found[value] = dt.datetime.fromisoformat(text)
+        except ValueError:
+            continue
+    return found
+
+
+def _plain_cids(values: Iterable[object]) -> dict[object, object]:
+    """The 13-digit texts among `values`, kept as they are (see `_cid_as_given`)."""
+    return {
+        value: value
+        for value in values
+        if type(value) is str and len(value) == 13 and value.isdigit()
+    }
+
+
 def _text_column(values: list[object]) -> list[str]:
     """A column as text; columns read from text files already are."""
-    if all(type(v) is str for v in values):
+    if _all_text(values):
         return values  # type: ignore[return-value]
     return [_as_text(v) for v in values]
+
+
+def _all_text(values: Iterable[object]) -> bool:
+    return set(map(type, values)) <= {str}
 
 
 def _as_text(value: object) -> str:
@@ -181,6 +245,14 @@ corrected with a warning), `date` any NHSO date form (where Buddhist-era years a
 The kinds `text` and `free` keep text as read; `free` text that is too long is shortened with a
 warning, any other value too long for its column is an error."""
 
+BULK_CONVERTERS: Mapping[str, Callable[[Iterable[object]], dict[object, object]]] = {
+    "ymd": _plain_ymd,
+    "ymdhms": _plain_ymdhms,
+    "cid_as_given": _plain_cids,
+}
+"""For some kinds, a faster reading of their common values, many at once: value → stored value
+for the values it is sure of (no warning, no error), the others left to the kind's converter."""
+
 _NULL_WHEN_BLANK = frozenset({"ymd", "ymdhms", "date", "baht"})
 _KEPT_AS_READ = frozenset({"text", "free"})
 
@@ -196,6 +268,18 @@ class Columns:
     lines: list[int]
     values: dict[str, list[object]]
     """Field → the value of each row; a field the member lacks is absent."""
+    all_text: bool = False
+    """Every value is already stripped text (a text export), so none needs to be checked."""
+
+
+def _computed(derived: Derived, texts: Sequence[Sequence[str]], count: int) -> list[object]:
+    """`derived.compute` of each row, computed once for each distinct combination of fields."""
+    if not derived.fields:
+        return [derived.compute({})] * count
+    rows = list(zip(*texts, strict=True))
+    names = derived.fields
+    memo = {row: derived.compute(dict(zip(names, row, strict=True))) for row in set(rows)}
+    return list(map(memo.__getitem__, rows))
 
 
 @dataclass
@@ -219,6 +303,7 @@ class _Plan:
     column: str
     convert: Callable[[object], Converted] | None
     """None: text kept as read (after the checks)."""
+    bulk: Callable[[Iterable[object]], dict[object, object]] | None
     empty: object
     required: bool
     max_length: int | None
@@ -251,9 +336,11 @@ class ColumnConverter:
             field=source,
             column=column,
             convert=None if kind in _KEPT_AS_READ else CONVERTERS[kind],  # KeyError: no such kind
+            bulk=BULK_CONVERTERS.get(kind) if not codes else None,
             empty=None if kind in _NULL_WHEN_BLANK else "",
             required=source in self.required,
-            max_length=sql_type.length if isinstance(sql_type, String) else None,
+            # SQLModel's text columns are AutoString, a TypeDecorator with a length, not a String.
+            max_length=getattr(sql_type, "length", None),
             shorten=kind == "free",
             codes=allowed_codes(codes) if codes else None,
             codes_name=codes,
@@ -271,15 +358,17 @@ class ColumnConverter:
         for derived in self.derived:
             plan = self._plan(derived.column, derived.column, "text", "")
             names = derived.fields
-            texts = [_text_column(read.values.get(f, blank)) for f in names]
+            texts = [
+                read.values.get(f, blank)
+                if read.all_text
+                else _text_column(read.values.get(f, blank))
+                for f in names
+            ]
             computed: list[object]
             if derived.by_column is not None:
                 computed = list(derived.by_column(texts, count))
             else:
-                rows: Iterable[tuple[str, ...]] = (
-                    zip(*texts, strict=True) if names else itertools.repeat((), count)
-                )
-                computed = [derived.compute(dict(zip(names, row, strict=True))) for row in rows]
+                computed = _computed(derived, texts, count)
             values[derived.column] = self._column(plan, read.lines, computed, errors, issues)
         keep = [i for i in range(count) if not errors[i]]
         issues.sort(key=lambda issue: issue.line)
@@ -296,24 +385,40 @@ class ColumnConverter:
         distinct = set(column)
         if self._all_fine_as_read(plan, distinct):
             return list(column)
-        outcomes = {value: self._outcome(plan, value) for value in distinct}
-        flagged = {value for value, (_s, warning, error) in outcomes.items() if warning or error}
+        stored = self._bulk(plan, distinct)
+        flagged: dict[object, _Outcome] = {}
+        for value in distinct.difference(stored):
+            outcome = self._outcome(plan, value)
+            stored[value] = outcome[0]
+            if outcome[1] or outcome[2]:
+                flagged[value] = outcome
         if flagged:
             for index, value in enumerate(column):
                 if value not in flagged:
                     continue
-                _stored, warning, error = outcomes[value]
+                _stored, warning, error = flagged[value]
                 if error:
                     errors[index] = 1
                     issues.append(Issue(self.member, lines[index], plan.field, ERROR, error))
                 if warning:
                     issues.append(Issue(self.member, lines[index], plan.field, WARNING, warning))
-        return [outcomes[value][0] for value in column]
+        return list(map(stored.__getitem__, column))
+
+    @staticmethod
+    def _bulk(plan: _Plan, distinct: set[object]) -> dict[object, object]:
+        """The stored values of the distinct values the kind's bulk reading is sure of."""
+        if plan.bulk is None:
+            return {}
+        found = plan.bulk(distinct)
+        limit = plan.max_length
+        if limit is None:
+            return found
+        return {v: s for v, s in found.items() if not isinstance(s, str) or len(s) <= limit}
 
     @staticmethod
     def _all_fine_as_read(plan: _Plan, distinct: set[object]) -> bool:
         """Text kept as read with nothing to report: the common case, checked in bulk."""
-        if plan.convert is not None or not all(type(v) is str for v in distinct):
+        if plan.convert is not None or not _all_text(distinct):
             return False
         texts = cast(set[str], distinct)
         if plan.required and "" in texts:

@@ -10,7 +10,7 @@ are stripped of surrounding spaces.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from store.reference import table
@@ -88,15 +88,36 @@ class F43Reading:
         ]
         position = {f: i for i, f in reversed(list(enumerate(self.columns_by_position))) if f}
         picks = {name: position[name] for name in wanted if name in position}
-        width = max(picks.values(), default=-1) + 1
         values: dict[str, list[object]] = {name: [] for name in picks}
         for start in range(0, len(numbered), SPLIT_CHUNK):
-            split = [line.split(SEPARATOR) for _n, line in numbered[start : start + SPLIT_CHUNK]]
-            transposed = list(itertools.islice(itertools.zip_longest(*split, fillvalue=""), width))
-            for name, index in picks.items():
-                cells = transposed[index] if index < len(transposed) else ("",) * len(split)
-                values[name].extend(cell.strip() for cell in cells)
-        return Columns([number for number, _line in numbered], values)
+            lines = [line for _n, line in numbered[start : start + SPLIT_CHUNK]]
+            for name, cells in _split_columns(lines, picks).items():
+                values[name].extend(map(str.strip, cells))
+        return Columns([number for number, _line in numbered], values, all_text=True)
+
+
+def _split_columns(lines: list[str], picks: Mapping[str, int]) -> dict[str, Sequence[str]]:
+    """The cells (not yet stripped) of the `picks` columns (field → position) of `lines`.
+
+    Exports give every line the same number of fields: then the lines are split as one text
+    and each column is a stride of it. Otherwise each line is split on its own, and a line
+    shorter than the others has ``""`` in the missing fields.
+    """
+    counts = {line.count(SEPARATOR) for line in lines}
+    if len(counts) == 1:
+        fields = counts.pop() + 1
+        cells = SEPARATOR.join(lines).split(SEPARATOR)
+        blank = [""] * len(lines)
+        return {
+            name: cells[index::fields] if index < fields else blank for name, index in picks.items()
+        }
+    width = max(picks.values(), default=-1) + 1
+    split = [line.split(SEPARATOR) for line in lines]
+    transposed = list(itertools.islice(itertools.zip_longest(*split, fillvalue=""), width))
+    return {
+        name: transposed[index] if index < len(transposed) else ("",) * len(lines)
+        for name, index in picks.items()
+    }
 
 
 def read_f43(data: bytes, file: str) -> F43Reading:

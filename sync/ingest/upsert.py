@@ -1,10 +1,22 @@
 """Writing rows by stable id: new rows inserted, newer versions replace older, nothing doubled.
 
-The statement is SQLAlchemy Core's `INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE
-excluded.<version> > <table>.<version>` in the SQLite or PostgreSQL dialect. Rows whose stored
-copy is as new are not sent at all, which also gives exact counts on both backends.
+Which rows are new, newer or as new as their stored copy is read first, a chunk of ids at a
+time, and rows whose stored copy is as new are not sent at all (which also gives exact counts).
+The comparison is made on the values as stored (SQLite compares the text SQLAlchemy writes for
+dates, PostgreSQL the dates), as `excluded.<version> > <table>.<version>` would in SQL.
 
-Large exports are the norm, so the compiled statement is run with the driver's executemany on
+- PostgreSQL (several writers at once): SQLAlchemy Core's `INSERT ... ON CONFLICT (id) DO UPDATE
+  ... WHERE excluded.<version> > <table>.<version>`, so a row another writer stored meanwhile is
+  still only replaced by a newer one.
+- SQLite (one writer, which holds the write lock since `BEGIN IMMEDIATE`, so what was read is
+  what is stored): a plain `INSERT OR ROLLBACK` of the new rows and an `UPDATE OR ROLLBACK ...
+  WHERE id = ? AND ? > <version>` of the newer ones. `OR ROLLBACK` makes a row the store refuses
+  end the whole transaction at once: the file is refused in full then anyway, and it spares
+  SQLite an undo journal for every statement, which with the outbox triggers (every row is a
+  write to two tables) cost more than the row itself. An upsert cannot have it: its update part
+  always keeps the undo journal.
+
+Large exports are the norm, so the compiled statements are run with the driver's executemany on
 values that went through each column's bind processing once per distinct value (dates repeat
 a great deal): the same SQL and the same stored forms as `Connection.execute(stmt, rows)`,
 without its per-row parameter handling, which costs more than the database's own work.
@@ -13,13 +25,18 @@ without its per-row parameter handling, which costs more than the database's own
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Dialect, Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sync.ingest.limits import WRITE_CHUNK
+
+ON_FAILURE = "OR ROLLBACK"
+WHERE_ID = "where_id"
+WHERE_VERSION = "where_version"
 
 
 def _insert(conn: Connection, target: Table) -> Any:
@@ -41,7 +58,7 @@ def upsert_statement(conn: Connection, target: Table, version: str, names: Seque
 
 
 def _comparable(value: object) -> object:
-    """Aware datetimes as naive UTC: SQLite hands back naive ones for aware columns."""
+    """Aware datetimes as naive UTC: stored timestamps come back naive."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
@@ -53,41 +70,88 @@ def _is_newer(incoming: object, stored: object) -> bool:
     return _comparable(incoming) > _comparable(stored)  # type: ignore[operator]
 
 
-class _DriverStatement:
-    """A compiled statement and the bound form of each of its parameters, column by column."""
+BoundColumns = dict[str, list[Any]]
+"""Target column → the bound (driver) value of each row."""
 
-    def __init__(self, conn: Connection, target: Table, stmt: Any, names: Sequence[str]) -> None:
-        dialect = conn.dialect
-        compiled = stmt.compile(dialect=dialect, column_keys=list(names))
+
+def _bind_columns(
+    dialect: Dialect, target: Table, values: Mapping[str, Sequence[object]], rows: Sequence[int]
+) -> BoundColumns:
+    """The rows at `rows` of `values`, column by column, in the form the driver is given."""
+    bound: BoundColumns = {}
+    pick = _picker(rows)
+    for name, source in values.items():
+        column = pick(source)
+        process = target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            distinct = set(column)
+            memo = dict(zip(distinct, map(process, distinct), strict=True))
+            column = list(map(memo.__getitem__, column))
+        bound[name] = column
+    return bound
+
+
+def _picker(rows: Sequence[int]) -> Callable[[Sequence[Any]], list[Any]]:
+    """A function giving the values at `rows` of a column, as a list."""
+    if len(rows) == 1:
+        only = rows[0]
+        return lambda column: [column[only]]
+    if not rows:
+        return lambda _column: []
+    get = operator.itemgetter(*rows)
+    return lambda column: list(get(column))
+
+
+class _DriverStatement:
+    """A compiled statement, and which bound column feeds each of its parameters."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        target: Table,
+        stmt: Any,
+        names: Sequence[str],
+        renamed: Mapping[str, str] | None = None,
+    ) -> None:
+        compiled = stmt.compile(dialect=conn.dialect, column_keys=list(names))
         self.sql: str = compiled.string
         self.positional: bool = compiled.positional
         self.params: list[str] = (
             list(compiled.positiontup) if compiled.positional else list(compiled.binds)
         )
-        self.processors: dict[str, Callable[[Any], Any] | None] = {
-            name: target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-            for name in self.params
-        }
+        renamed = renamed or {}
+        self.sources = {name: renamed.get(name, name) for name in self.params}
         self.defaults = {
-            name: _scalar_default(target, name) for name in self.params if name not in names
+            name: _scalar_default(target, name)
+            for name in self.params
+            if name not in names and name not in renamed
         }
 
-    def bound(self, values: Mapping[str, Sequence[object]], rows: Sequence[int]) -> list[Any]:
-        columns = []
+    def run(self, conn: Connection, bound: BoundColumns, rows: Sequence[int]) -> None:
+        """Execute for the rows at positions `rows` of the bound columns."""
+        if not rows:
+            return
+        columns: list[Sequence[Any]] = []
         for name in self.params:
             if name in self.defaults:
-                column: list[object] = [self.defaults[name]] * len(rows)
+                columns.append([self.defaults[name]] * len(rows))
             else:
-                source = values[name]
-                column = [source[i] for i in rows]
-            process = self.processors[name]
-            if process is not None:
-                memo = {value: process(value) for value in set(column)}
-                column = [memo[value] for value in column]
-            columns.append(column)
+                columns.append(_pick(bound[self.sources[name]], rows))
         if self.positional:
-            return list(zip(*columns, strict=True))
-        return [dict(zip(self.params, row, strict=True)) for row in zip(*columns, strict=True)]
+            conn.exec_driver_sql(self.sql, list(zip(*columns, strict=True)))
+            return
+        conn.exec_driver_sql(
+            self.sql,
+            [dict(zip(self.params, row, strict=True)) for row in zip(*columns, strict=True)],
+        )
+
+
+def _pick(column: list[Any], rows: Sequence[int]) -> Sequence[Any]:
+    """`column[i]` for each `i` in `rows`, a slice when they are consecutive."""
+    first, last = rows[0], rows[-1]
+    if last - first + 1 == len(rows):
+        return column[first : last + 1]
+    return [column[i] for i in rows]
 
 
 def _scalar_default(target: Table, name: str) -> object:
@@ -95,6 +159,52 @@ def _scalar_default(target: Table, name: str) -> object:
     if default is None or not getattr(default, "is_scalar", False):
         raise ValueError(f"{target.name}.{name}: no value given and no plain default")
     return default.arg  # type: ignore[attr-defined]
+
+
+class _Writer:
+    """Writes the new and the newer rows of a chunk (see the module text for each dialect)."""
+
+    def __init__(self, conn: Connection, target: Table, version: str, names: Sequence[str]) -> None:
+        self.sqlite = conn.dialect.name == "sqlite"
+        if not self.sqlite:
+            stmt = upsert_statement(conn, target, version, names)
+            self.upsert = _DriverStatement(conn, target, stmt, names)
+            return
+        self.insert = _DriverStatement(
+            conn, target, sqlite.insert(target).prefix_with(ON_FAILURE), names
+        )
+        changed = [name for name in names if name != "id"]
+        replace = (
+            update(target)
+            .prefix_with(ON_FAILURE)
+            .where(target.c.id == bindparam(WHERE_ID))
+            .where(bindparam(WHERE_VERSION) > target.c[version])
+        )
+        self.update = _DriverStatement(
+            conn, target, replace, changed, {WHERE_ID: "id", WHERE_VERSION: version}
+        )
+
+    def write(
+        self, conn: Connection, bound: BoundColumns, new: Sequence[int], newer: Sequence[int]
+    ) -> None:
+        if not self.sqlite:
+            self.upsert.run(conn, bound, sorted([*new, *newer]))
+            return
+        self.insert.run(conn, bound, new)
+        self.update.run(conn, bound, newer)
+
+
+def _stored_versions(
+    conn: Connection, target: Table, version: str, ids: Sequence[str]
+) -> dict[str, object]:
+    """id → stored `version` (as the driver returns it) of the stored rows among `ids`."""
+    quote = conn.dialect.identifier_preparer.quote
+    head = f"SELECT {quote('id')}, {quote(version)} FROM {quote(target.name)} WHERE {quote('id')}"
+    if conn.dialect.name == "postgresql":
+        found = conn.exec_driver_sql(f"{head} = ANY(%s)", (list(ids),))
+    else:
+        found = conn.exec_driver_sql(f"{head} IN ({', '.join('?' * len(ids))})", tuple(ids))
+    return {str(row_id): value for row_id, value in found}
 
 
 def upsert_columns(
@@ -110,21 +220,26 @@ def upsert_columns(
     which keeps the primary-key index writes local.
     """
     names = [c.name for c in target.c if c.name in values]
-    driver = _DriverStatement(conn, target, upsert_statement(conn, target, version, names), names)
-    ids, versions = values["id"], values[version]
-    ordered = sorted(indices, key=lambda i: str(ids[i]))
+    writer = _Writer(conn, target, version, names)
+    ids = values["id"]
+    ordered = sorted(indices, key=lambda i: str(ids[i])) if not __import__("os").environ.get("NOSORT") else list(indices)
+    bound = _bind_columns(conn.dialect, target, {n: values[n] for n in names}, ordered)
+    bound_ids, versions = bound["id"], bound[version]
     written = unchanged = 0
     for start in range(0, len(ordered), WRITE_CHUNK):
-        chunk = ordered[start : start + WRITE_CHUNK]
-        found = conn.execute(
-            select(target.c.id, target.c[version]).where(target.c.id.in_([ids[i] for i in chunk]))
-        )
-        stored = {row_id: value for row_id, value in found}
-        todo = [i for i in chunk if ids[i] not in stored or _is_newer(versions[i], stored[ids[i]])]
-        unchanged += len(chunk) - len(todo)
-        if todo:
-            conn.exec_driver_sql(driver.sql, driver.bound(values, todo))
-            written += len(todo)
+        end = min(start + WRITE_CHUNK, len(ordered))
+        stored = _stored_versions(conn, target, version, bound_ids[start:end])
+        new: list[int] = []
+        newer: list[int] = []
+        for position in range(start, end):
+            row_id = bound_ids[position]
+            if row_id not in stored:
+                new.append(position)
+            elif _is_newer(versions[position], stored[row_id]):
+                newer.append(position)
+        unchanged += end - start - len(new) - len(newer)
+        writer.write(conn, bound, new, newer)
+        written += len(new) + len(newer)
     return written, unchanged
 
 

@@ -1,4 +1,5 @@
-"""A whole synthetic health centre: its people with their rights, as of one day.
+"""A whole synthetic health centre: its people with their rights, a year of its services and
+NHSO's statements of its PP claims, as of one day.
 
 The same seed, day and size always give the same centre, byte for byte in every file written
 from it; dates are counted back from `today`, so a centre built today looks current.
@@ -9,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sync.simulate.claims import Statements, build_statements
 from sync.simulate.params import Params, load_params
 from sync.simulate.population import Person, Population, Streams, build_population, export_moment
 from sync.simulate.rights import assign_problems, assign_rights, write_records
+from sync.simulate.services import ServiceYear, build_services
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class Centre:
     seed: int
     population: Population = field(repr=False)
     params: Params = field(repr=False)
+    services: ServiceYear = field(repr=False)
+    statements: Statements = field(repr=False)
 
     @property
     def persons(self) -> list[Person]:
@@ -57,8 +62,11 @@ def build_centre(
     assign_problems(streams.rng("problems"), params, population, today)
     write_records(streams.rng("records"), params, population, today)
     section = params.centre
+    hospcode = section.text("hospcode")
+    services = build_services(streams, params, population.persons, today, hospcode)
+    statements = build_statements(streams, params, population.persons, services, today, hospcode)
     return Centre(
-        hospcode=section.text("hospcode"),
+        hospcode=hospcode,
         name=section.text("name"),
         partner=section.text("partner_hospcode"),
         today=today,
@@ -66,4 +74,6 @@ def build_centre(
         seed=seed,
         population=population,
         params=params,
+        services=services,
+        statements=statements,
     )

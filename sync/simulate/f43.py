@@ -17,6 +17,7 @@ from pathlib import Path
 from store.reference import table
 from sync.simulate.centre import Centre
 from sync.simulate.population import HEAD, Household, Person, Village
+from sync.simulate.services import PpRow, Visit
 
 Row = Mapping[str, str]
 
@@ -88,16 +89,71 @@ def write_f43_zip(
 
 
 def f43_tables(centre: Centre) -> dict[str, list[dict[str, str]]]:
-    """PERSON, CARD, HOME, VILLAGE and DEATH rows of the centre."""
+    """PERSON, CARD, HOME, VILLAGE and DEATH rows of the centre, then its year of services:
+    SERVICE and the PP files (in PP_FILES order)."""
     hospcode = centre.hospcode
     persons = sorted(centre.persons, key=lambda p: p.pid)
     households = sorted(centre.population.households, key=lambda h: h.hid)
-    return {
+    tables = {
         "PERSON": [person_row(hospcode, p) for p in persons],
         "CARD": [row for p in persons for row in card_rows(hospcode, p)],
         "HOME": [home_row(hospcode, h) for h in households],
         "VILLAGE": [village_row(hospcode, v) for v in centre.population.villages],
         "DEATH": [death_row(hospcode, p) for p in persons if p.death is not None],
+        "SERVICE": [service_row(centre, v) for v in centre.services.visits],
+    }
+    pp: dict[str, list[dict[str, str]]] = {file: [] for file in PP_FILES}
+    for visit, row in centre.services.pp_rows():
+        pp[row.file].append(pp_row(hospcode, visit, row))
+    tables.update(pp)
+    return tables
+
+
+PP_FILES = ("ANC", "POSTNATAL", "FP", "EPI", "SPECIALPP", "NCDSCREEN")
+LOCATION_IN_AREA, LOCATION_OUTSIDE = "1", "2"
+INTIME_OFFICE_HOURS = "1"
+TYPEIN_WALK_IN = "1"
+SERVPLACE_UNIT = "1"
+TYPEOUT_HOME = "1"
+
+
+def service_row(centre: Centre, visit: Visit) -> dict[str, str]:
+    """The SERVICE row of a visit."""
+    person = visit.person
+    return {
+        "HOSPCODE": centre.hospcode,
+        "PID": str(person.pid),
+        "HN": str(person.pid),
+        "SEQ": visit.seq,
+        "DATE_SERV": ymd(visit.day),
+        "TIME_SERV": visit.moment.strftime("%H%M%S"),
+        "LOCATION": LOCATION_OUTSIDE if person.typearea == "4" else LOCATION_IN_AREA,
+        "INTIME": INTIME_OFFICE_HOURS,
+        "INSTYPE": person.right,
+        "INSID": person.cid,
+        "MAIN": centre.params.centre.text("hospital_hospcode"),
+        "TYPEIN": TYPEIN_WALK_IN,
+        "SERVPLACE": SERVPLACE_UNIT,
+        "TYPEOUT": TYPEOUT_HOME,
+        "PAYPRICE": "0",
+        "ACTUALPAY": "0",
+        **visit.details,
+        "D_UPDATE": ymdhms(visit.d_update),
+        "HSUB": centre.hospcode,
+        "CID": person.cid,
+    }
+
+
+def pp_row(hospcode: str, visit: Visit, row: PpRow) -> dict[str, str]:
+    """A PP file's row made at a visit, with the visit's SEQ."""
+    return {
+        "HOSPCODE": hospcode,
+        "PID": str(visit.person.pid),
+        "SEQ": visit.seq,
+        **row.fields,
+        "PROVIDER": visit.provider,
+        "D_UPDATE": ymdhms(visit.d_update),
+        "CID": visit.person.cid,
     }
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from store.reference import table
 from store.thaidate import BE_OFFSET
 from sync.simulate.centre import Centre
 from sync.simulate.records import NhsoRow
+from sync.simulate.xlsx import workbook_bytes
 
 FIELDS = (
     "cid",
@@ -86,7 +86,6 @@ def write_rights_xlsx(directory: Path, centre: Centre, rows: Sequence[NhsoRow]) 
     """The recent list as an XLSX download; same centre, same bytes."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.writer.excel import ExcelWriter
 
     names = {p.nhso_cid: f"{p.name} {p.lname}" for p in centre.persons}
     book = Workbook(write_only=True)
@@ -118,29 +117,9 @@ def write_rights_xlsx(directory: Path, centre: Centre, rows: Sequence[NhsoRow]) 
                 be_text(row.checked_at.date()),
             ]
         )
-    moment = dt.datetime.combine(day, dt.time(9, 0))
-    book.properties.created = book.properties.modified = moment
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
     path = directory / rights_file_name(centre, rows, "xlsx")
-    path.write_bytes(_restamp_zip(buffer.getvalue(), moment))
+    path.write_bytes(workbook_bytes(book, dt.datetime.combine(day, dt.time(9, 0))))
     return path
-
-
-def _restamp_zip(data: bytes, moment: dt.datetime) -> bytes:
-    """The same zip with every entry dated `moment` (openpyxl dates them with the clock)."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=moment.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(entry))
-    return out.getvalue()
 
 
 def write_rights_csv(directory: Path, centre: Centre, rows: Sequence[NhsoRow]) -> Path:

@@ -72,6 +72,29 @@ class Section:
             raise ParamsError(f"{RATES_FILE} [{self.name}] {key}: expected [fewest, most]")
         return value[0], value[1]
 
+    def integers(self, key: str) -> tuple[int, ...]:
+        value = self._get(key)
+        if not isinstance(value, list) or not all(_is_int(v) for v in value):
+            raise ParamsError(f"{RATES_FILE} [{self.name}] {key}: expected whole numbers")
+        return tuple(value)
+
+    def spans(self, key: str) -> tuple[tuple[int, int], ...]:
+        """A list of `[fewest, most]` pairs."""
+        value = self._get(key)
+        if not isinstance(value, list):
+            raise ParamsError(f"{RATES_FILE} [{self.name}] {key}: expected [[fewest, most], ...]")
+        return tuple(Section(self.name, {key: v}).span(key) for v in value)
+
+    def schedule(self, key: str) -> tuple[tuple[int, str], ...]:
+        """A list of `[days, "code"]` pairs."""
+        value = self._get(key)
+        if not isinstance(value, list) or not all(
+            isinstance(v, list) and len(v) == 2 and _is_int(v[0]) and isinstance(v[1], str)
+            for v in value
+        ):
+            raise ParamsError(f"{RATES_FILE} [{self.name}] {key}: expected [[days, code], ...]")
+        return tuple((v[0], v[1]) for v in value)
+
     def weights(self, key: str) -> Weights:
         return Weights.of(f"[{self.name}] {key}", self.section(key).values)
 
@@ -105,6 +128,10 @@ class Section:
             raise ParamsError(f"{RATES_FILE} [{self.name}] {key}: empty table")
         index = bisect.bisect_right([b for b, _ in bounds], age) - 1
         return bounds[max(index, 0)][1]
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,10 @@ import argparse
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from store.engine import resolve_url
     from tui.app import SitthiApp
 
     SitthiApp(
-        resolve_url(args.db),
+        args.db,
         lang=args.lang,
         as_of=getattr(args, "as_of", None),
         hospcode=getattr(args, "hospcode", None),

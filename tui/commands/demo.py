@@ -1,8 +1,10 @@
 """`sitthi demo`: a realistic synthetic health centre to try Sitthi on, without real data.
 
-Writes the centre's export files (a 43-file zip and two NHSO rights lists) to a folder, imports
-them exactly as `sitthi import` would, configures the centre's partner unit, then opens the app
-(or, when not on a terminal or with `--no-app`, prints the KPI report). The store is `--db` /
+Writes the centre's export files (a 43-file zip with a year of services, two NHSO rights lists,
+two NHSO statements of its PP claims, and the province's PP catalog when the shipped one lacks
+the current fiscal year) to a folder, imports them exactly as `sitthi import` would, configures
+the centre's partner unit, then opens the app (or, when not on a terminal or with `--no-app`,
+prints the KPI report). The store is `--db` /
 `SITTHI_DB` if given, else a demo store of its own: never the user's real store. The same seed
 and day always give the same files, so running the demo twice changes nothing.
 """
@@ -13,8 +15,12 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
+
+if TYPE_CHECKING:
+    from sync.simulate.centre import Centre
 
 TEXTS: dict[str, dict[str, str]] = {
     "th": {
@@ -82,6 +88,14 @@ def _day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date {text!r}: use YYYY-MM-DD") from None
 
 
+def _import_time(centre: Centre, today: dt.date | None, order: int) -> dt.datetime | None:
+    """With a given day, the files are imported half an hour after the export, a second apart
+    in the order written (so the later statement's lines decide); else by the clock."""
+    if today is None:
+        return None
+    return centre.exported_at + dt.timedelta(minutes=30, seconds=order)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from store.engine import display_url, open_store, resolve_url, write_tx
     from store.facts import save_partner_units
@@ -112,8 +126,9 @@ def run_demo(args: argparse.Namespace) -> int:
     print(text["store"].format(store=display_url(url)))
     engine = open_store(url)
     try:
-        now = None if args.today is None else centre.exported_at + dt.timedelta(minutes=30)
-        results = import_paths(engine, paths, now=now)
+        results = []
+        for order, path in enumerate(paths):
+            results += import_paths(engine, [path], now=_import_time(centre, args.today, order))
         with write_tx(engine) as conn:
             save_partner_units(conn, centre.hospcode, [centre.partner])
     finally:

@@ -71,6 +71,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "statement_id": "เลขที่ statement",
         "reason": "เหตุผล",
         "json_hint": "รายการรายบริการทั้งหมด: sitthi report claims --json",
+        "all_items": "รวม",
+        "NOT_ELIGIBLE": "ไม่เข้าเกณฑ์",
+        "UNCLAIMED": "ยังไม่เบิก",
+        "PENDING": "รอผล",
+        "PAID": "ได้รับ",
+        "PARTIAL": "บางส่วน",
+        "DENIED": "ปฏิเสธ",
+        "status_note": "จำนวนบริการตามสถานะ; ยอดที่เบิกได้ = อัตรา × บริการที่เข้าเงื่อนไข",
     },
     "en": {
         "kpi_title": "Health-insurance rights coverage as of {date}",
@@ -119,6 +127,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "statement_id": "Statement",
         "reason": "Reason",
         "json_hint": "Every service: sitthi report claims --json",
+        "all_items": "All items",
+        "NOT_ELIGIBLE": "Not elig.",
+        "UNCLAIMED": "Unclaimed",
+        "PENDING": "Pending",
+        "PAID": "Paid",
+        "PARTIAL": "Partial",
+        "DENIED": "Denied",
+        "status_note": "Services by status; claimable = rate × services that qualify",
     },
 }
 
@@ -533,7 +549,7 @@ def render_claims(
         lines += [
             "",
             text["claims_unit"].format(unit=unit, count=f"{len(unit_claims):,}"),
-            _claims_table(unit_claims, text, lang),
+            _claims_table(unit_claims, text),
         ]
     unmatched = report["unmatched"]
     if unmatched:
@@ -557,23 +573,24 @@ def render_claims(
     return "\n".join(lines)
 
 
-def _claims_table(claims: Sequence[dict[str, Any]], text: dict[str, str], lang: str) -> str:
+def _claims_table(claims: Sequence[dict[str, Any]], text: dict[str, str]) -> str:
     """Services per item and status, what is claimable and what was paid, with a total row."""
     from store.pp.claims import ClaimStatus
 
     statuses = list(ClaimStatus)
-    items = list(dict.fromkeys(c["item"] for c in claims))
+    items = sorted({c["item"] for c in claims})
     rows = [_claims_cells(i, [c for c in claims if c["item"] == i], statuses) for i in items]
     if len(items) > 1:
-        rows.append(_claims_cells(text["total"], claims, statuses))
+        rows.append(_claims_cells(text["all_items"], claims, statuses))
     headers = [
         text["item"],
-        *(s.text(lang) for s in statuses),
+        *(text[s.value] for s in statuses),
         text["eligible_baht"],
         text["paid_baht"],
         text["claim_rate_pct"],
     ]
-    return format_table(headers, rows, "l" + "r" * (len(statuses) + 3))
+    table = format_table(headers, rows, "l" + "r" * (len(statuses) + 3))
+    return f"{table}\n{text['status_note']}"
 
 
 def _claims_cells(

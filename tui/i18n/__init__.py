@@ -64,6 +64,11 @@ class Translator:
             return format_be(day)
         return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
 
+    def month_name(self, month: int) -> str:
+        """`ม.ค.` / `Jan`."""
+        names = THAI_MONTHS_SHORT if self.lang == "th" else _EN_MONTHS
+        return names[month - 1]
+
     def short_date(self, day: dt.date) -> str:
         """`10 ม.ค. 68` / `10 Jan 25`: for table columns."""
         return f"{day.day} {self.month(day)}"

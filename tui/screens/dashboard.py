@@ -15,18 +15,20 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.screens.base import SitthiScreen
-from tui.widgets.charts import chart_floor, column_cells, hbar
+from tui.widgets.charts import chart_floor, column_cells, hbar, spark
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from store.queries.dashboard import Coverage, FollowupSummary, Trend
+    from store.queries.claims import MonthMoney
+    from store.queries.dashboard import Coverage, FollowupSummary, PpMoney, Trend
     from store.queries.imports import BatchRow
     from tui.i18n import Translator
 
 TREND_HEIGHT = 4
+PP_BAR_WIDTH = 12
 GAP_BAR_WIDTH = 12
 COUNT_WIDTH = 7
 COVERAGE_BAR_WIDTH = 30
@@ -36,6 +38,7 @@ class DashboardScreen(SitthiScreen):
     NAV = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "app.go('gaps')", "key.open_gaps"),
+        Binding("c", "app.go('claims')", "key.open_claims"),
         Binding("i", "app.go('imports')", "key.open_imports"),
     ]
 
@@ -47,6 +50,7 @@ class DashboardScreen(SitthiScreen):
         self.batch_loaded = False
         self.followups: FollowupSummary | None = None
         self.daemon: DaemonView | None = None
+        self.pp_months: list[MonthMoney] | None = None
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -58,13 +62,16 @@ class DashboardScreen(SitthiScreen):
             with Vertical(id="gaps-panel", classes="panel") as panel:
                 panel.border_title = t("dashboard.gaps_title")
                 yield Static(t("common.loading"), id="gap-bars", markup=False)
-        with Horizontal(id="dash-bottom"):
+        with Horizontal(id="dash-middle"):
             with Vertical(id="trend-panel", classes="panel") as panel:
                 panel.border_title = t("dashboard.trend_title")
                 yield Static(t("common.loading"), id="trend", markup=False)
             with Vertical(id="status-panel", classes="panel") as panel:
                 panel.border_title = t("dashboard.status_title")
                 yield Static(t("common.loading"), id="status", markup=False)
+        with Vertical(id="pp-panel", classes="panel") as panel:
+            panel.border_title = t("dashboard.pp_title")
+            yield Static(t("common.loading"), id="pp", markup=False)
         yield SitthiFooter()
 
     def on_mount(self) -> None:
@@ -72,8 +79,11 @@ class DashboardScreen(SitthiScreen):
         self.watch(self.sitthi, "daemon_version", self.reload_daemon, init=False)
 
     def reload(self) -> None:
-        """Four workers, each showing its panel as soon as it is ready. The store modules are
-        imported inside the workers, so the first frame does not wait for SQLAlchemy."""
+        """The headline first: coverage and PP money (the KPI report), with the cheap import
+        and sync status; then, one after the other, the follow-up counts, the monthly PP money
+        and the coverage trend (twelve re-evaluations). One heavy worker at a time keeps the
+        memory peak of a low-end PC down; each panel shows as soon as its answer arrives. The
+        store modules are imported inside the workers, so the first frame does not wait."""
         as_of, hospcode = self.sitthi.as_of, self.sitthi.hospcode
 
         def coverage(conn: Connection) -> Coverage:
@@ -91,15 +101,31 @@ class DashboardScreen(SitthiScreen):
 
             return followup_summary(conn, as_of, hospcode)
 
+        def pp_months(conn: Connection) -> list[MonthMoney]:
+            from store.queries.claims import money_by_month
+            from store.thaidate import fiscal_year
+
+            return money_by_month(conn, fiscal_year(as_of), as_of, hospcode)
+
         def trend(conn: Connection) -> Trend:
             from store.queries.dashboard import coverage_trend
 
             return coverage_trend(conn, as_of, hospcode)
 
-        self.fetch(coverage, self.show_coverage, group="coverage")
+        def then_trend(months: list[MonthMoney]) -> None:
+            self.show_pp_months(months)
+            self.fetch(trend, self.show_trend, group="trend")
+
+        def then_pp_months(summary: FollowupSummary) -> None:
+            self.show_followups(summary)
+            self.fetch(pp_months, then_trend, group="pp-months")
+
+        def then_the_rest(headline: Coverage) -> None:
+            self.show_coverage(headline)
+            self.fetch(followups, then_pp_months, group="followups")
+
+        self.fetch(coverage, then_the_rest, group="coverage")
         self.fetch(last_batch, self.show_last_batch, group="batch")
-        self.fetch(followups, self.show_followups, group="followups")
-        self.fetch(trend, self.show_trend, group="trend")
         self.reload_daemon()
 
     def reload_daemon(self) -> None:
@@ -119,6 +145,21 @@ class DashboardScreen(SitthiScreen):
         self.daemon = view
         self.render_status()
 
+    def show_pp_months(self, months: list[MonthMoney]) -> None:
+        self.pp_months = months
+        self.render_pp()
+
+    def render_pp(self) -> None:
+        if self.coverage is None:
+            return
+        pp = self.query_one("#pp", Static)
+        pp.update(pp_content(self.coverage.pp, self.pp_months, self.t))
+        panel = self.query_one("#pp-panel")
+        if self.coverage.pp is not None:
+            panel.border_title = self.t(
+                "dashboard.pp_title_year", year=self.coverage.pp.fiscal_year
+            )
+
     def render_data(self) -> None:
         if self.coverage is not None:
             self.show_coverage(self.coverage)
@@ -132,6 +173,7 @@ class DashboardScreen(SitthiScreen):
         self.query_one("#coverage", Static).update(coverage_content(coverage, self.t))
         bars = self.query_one("#gap-bars", Static)
         bars.update(gap_bars_content(coverage, self.t, bars.content_region.width))
+        self.render_pp()
 
     def on_resize(self) -> None:
         if self.coverage is not None:
@@ -333,6 +375,63 @@ def status_content(
                     open=tr.number(followups.in_progress),
                     done=tr.number(followups.resolved),
                 )
+            )
+        )
+    return Content("\n").join(lines)
+
+
+def baht(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def pp_content(pp: PpMoney | None, months: list[MonthMoney] | None, tr: Translator) -> Content:
+    """PP money against the target, by status, and paid / unclaimed month by month."""
+    if pp is None or pp.qualifying == 0:
+        return Content(tr("dashboard.pp_none"))
+    lines = []
+    if pp.claim_rate_pct is not None:
+        ok = bool(pp.meets_target)
+        colour = "$success" if ok else "$error"
+        verdict = "pp_meets" if ok else "pp_below"
+        lines.append(
+            Content.assemble(
+                tr("dashboard.pp_rate"),
+                " ",
+                (pct(pp.claim_rate_pct), f"bold {colour}"),
+                " ",
+                tr("dashboard.pp_of", eligible=baht(pp.eligible_baht)),
+                "  ",
+                (hbar(pp.claim_rate_pct / 100, PP_BAR_WIDTH), colour),
+                "  ",
+                (tr(f"dashboard.{verdict}", target=f"{pp.target_pct:g}"), colour),
+            )
+        )
+    lines.append(
+        Content(
+            tr(
+                "dashboard.pp_amounts",
+                paid=baht(pp.paid_baht),
+                pending=baht(pp.pending_baht),
+                denied=baht(pp.denied_baht),
+                unclaimed=baht(pp.unclaimed_baht),
+            )
+        )
+    )
+    if months:
+        paid = [float(m.paid_baht) for m in months]
+        unclaimed = [float(m.unclaimed_baht) for m in months]
+        high = max([*paid, *unclaimed, 0.0])
+        lines.append(
+            Content.assemble(
+                tr("dashboard.pp_months", first=tr.month(months[0].month)),
+                " ",
+                tr("dashboard.pp_paid"),
+                " ",
+                (spark(paid, high), "$success"),
+                "  ",
+                tr("dashboard.pp_unclaimed"),
+                " ",
+                (spark(unclaimed, high), "$warning"),
             )
         )
     return Content("\n").join(lines)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from store.followup import FollowupEntry
     from store.gaps import CardFact, NhsoFact
+    from store.queries.person import Contact
     from store.queries.worklist import WorkRow
     from tui.i18n import Translator
 
@@ -40,6 +41,7 @@ class PersonScreen(SitthiScreen):
         super().__init__()
         self.row = row
         self.history: list[FollowupEntry] | None = None
+        self.contact: Contact | None = None
         self.revealed = False
 
     def compose(self) -> ComposeResult:
@@ -87,6 +89,8 @@ class PersonScreen(SitthiScreen):
                 )
             ),
         ]
+        if self.contact is not None and self.contact.numbers:
+            lines.append(Content(t("person.phone", numbers=", ".join(self.contact.numbers))))
         return Content("\n").join(lines)
 
     def history_columns(self) -> Columns:
@@ -101,11 +105,22 @@ class PersonScreen(SitthiScreen):
 
             return followup_history(conn, person_id)
 
+        def contact(conn: Connection) -> Contact | None:
+            from store.queries.person import contact
+
+            return contact(conn, person_id)
+
         self.fetch(history, self.show_history)
+        self.fetch(contact, self.show_contact, group="contact")
+
+    def show_contact(self, contact: Contact | None) -> None:
+        self.contact = contact
+        self.query_one("#person-header", Static).update(self.header())
 
     def render_data(self) -> None:
         if self.history is not None:
             self.show_history(self.history)
+        self.query_one("#person-header", Static).update(self.header())
 
     def show_history(self, history: list[FollowupEntry]) -> None:
         self.history = history

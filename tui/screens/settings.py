@@ -11,6 +11,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from store.thaidate import BE_OFFSET
 from tui.i18n import LANGUAGES
 from tui.prefs import COLOUR_MODES, prefs_path
 from tui.screens.base import SitthiScreen
@@ -27,6 +28,13 @@ def parse_as_of(text: str) -> dt.date | None:
     except DateError:
         return None
     return day
+
+
+def typed_date(day: dt.date, lang: str) -> str:
+    """The as-of date as staff type it: `15/1/2568` in Thai, `2025-01-15` in English."""
+    if lang == "th":
+        return f"{day.day}/{day.month}/{day.year + BE_OFFSET}"
+    return day.isoformat()
 
 
 class SettingsScreen(SitthiScreen):
@@ -61,7 +69,7 @@ class SettingsScreen(SitthiScreen):
             with Horizontal(classes="setting"):
                 yield Label(t("settings.as_of"), classes="setting-label")
                 yield Input(
-                    value=app.as_of.isoformat(),
+                    value=typed_date(app.as_of, app.lang),
                     placeholder=t("settings.as_of_hint"),
                     compact=True,
                     id="as-of",

@@ -42,3 +42,15 @@ def chart_floor(values: Sequence[float | None], target: float) -> float:
     present = [v for v in values if v is not None]
     lowest = min([*present, target])
     return max(0.0, math.floor(lowest) - 1.0)
+
+
+def spark(values: Sequence[float], high: float) -> str:
+    """One character per value on a shared scale up to `high`; nothing at all shows as `·`."""
+    cells = []
+    for value in values:
+        if value <= 0 or high <= 0:
+            cells.append("·")
+            continue
+        index = max(1, min(8, math.ceil(value / high * 8)))
+        cells.append(_EIGHTHS_UP[index])
+    return "".join(cells)

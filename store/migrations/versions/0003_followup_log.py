@@ -33,9 +33,7 @@ def upgrade() -> None:
     with op.batch_alter_table("followup_log", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_followup_log_hospcode"), ["hospcode"], unique=False)
         batch_op.create_index(batch_op.f("ix_followup_log_hlc"), ["hlc"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_followup_log_person_id"), ["person_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_followup_log_person_id"), ["person_id"], unique=False)
 
 
 def downgrade() -> None:
