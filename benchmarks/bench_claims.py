@@ -1,6 +1,6 @@
 """PP eligibility and claim matching: the large centre from its store, and a million rows.
 
-    .venv/bin/python benchmarks/bench_claims.py [--runs 3] [--copies 10] [--no-docs] [--profile]
+    .venv/bin/python benchmarks/bench_claims.py [--runs 3] [--rows 1000000] [--no-docs] [--profile]
 
 Builds the large synthetic centre (10,000 persons, about 100,000 service rows, and its NHSO
 statements) in a temporary folder and imports it into a fresh SQLite store; then measures in
@@ -11,8 +11,8 @@ fresh subprocesses, `--runs` times each:
   judging eligibility, matching the lines), and each unit's money from it;
 - `rules`: `store.pp.eligibility.evaluate` and `store.pp.claims.match_claims` over every service
   row of the store held in memory (all of them, SERVICE rows included);
-- `million`: the same over `--copies` copies of those rows, each copy a unit of its own with its
-  own citizen IDs and statement lines (a million rows with the default 10 copies).
+- `million`: the same over copies of those rows, as many as make `--rows` rows (a million by
+  default), each copy a unit of its own with its own citizen IDs and statement lines.
 
 Each `rules` and `million` worker also times a floor on the same rows: sorting them by date and
 counting them per person and file, the least a pass that judges services in date order per
@@ -50,6 +50,14 @@ KINDS = ("store", "rules", "million")
 
 
 def peak_rss_mib() -> float | None:
+    """Peak resident memory of this process in MiB. On Linux from /proc (`VmHWM`), which starts
+    afresh with the program, whereas `ru_maxrss` keeps the peak of the parent it was forked
+    from."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     try:
         import resource
     except ImportError:
@@ -143,9 +151,7 @@ def _rows_in_memory(db_path: Path, copies: int) -> tuple[list[Any], dict[Any, An
         unit = f"{90000 + copy:05d}"
         all_services += [dataclasses.replace(s, hospcode=unit) for s in services]
         for (_unit, pid), person in persons.items():
-            all_persons[(unit, pid)] = dataclasses.replace(
-                person, cid=copied_cid(person.cid, copy)
-            )
+            all_persons[(unit, pid)] = dataclasses.replace(person, cid=copied_cid(person.cid, copy))
         all_lines += [
             dataclasses.replace(line, hospcode=unit, cid=copied_cid(line.cid, copy))
             for line in lines
@@ -241,12 +247,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="sitthi-bench-") as folder:
         work = Path(folder)
         db_path, counts = build_store(work)
+        copies = -(-args.rows // counts["service_rows"])
         runs: dict[str, list[dict]] = {kind: [] for kind in KINDS}
         for _ in range(args.runs):
             for kind in KINDS:
-                runs[kind].append(run_worker(kind, db_path, work, args.copies))
+                runs[kind].append(run_worker(kind, db_path, work, copies))
         if args.profile:
-            run_worker("million", db_path, work, args.copies, profile=True)
+            run_worker("million", db_path, work, copies, profile=True)
         return {
             "benchmark": "pp_claims",
             "version": 1,
@@ -254,15 +261,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "machine": machine(),
             "day": BENCH_DAY.isoformat(),
             "fiscal_year": _fiscal_year(),
-            "store": counts,
-            "copies": args.copies,
+            "centre": counts,
+            "copies": copies,
             **{kind: summarise(kind, runs[kind]) for kind in KINDS},
         }
 
 
 def docs_section(report: dict[str, Any]) -> str:
     box = report["machine"]
-    store = report["store"]
+    store = report["centre"]
 
     def line(label: str, figures: dict[str, Any], rows: str) -> str:
         floor = figures.get("floor_best_s")
@@ -304,7 +311,7 @@ def docs_section(report: dict[str, Any]) -> str:
                 f"{rules['service_rows']:,}",
             ),
             line(
-                f"the same for {report['copies']} units like it",
+                f"the same for {report['copies']} units like it, each its own copy",
                 million,
                 f"{million['service_rows']:,}",
             ),
@@ -340,7 +347,10 @@ def worker_main(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement")
-    parser.add_argument("--copies", type=int, default=10, help="units in the million-row run")
+    parser.add_argument(
+        "--rows", type=int, default=1_000_000, help="rows of the large run, at least (1 million)"
+    )
+    parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--no-docs", action="store_true", help="do not update the docs")
     parser.add_argument("--profile", action="store_true", help="profile one more million run")
     parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)

@@ -199,7 +199,15 @@ def statement_csv(
     lines: Sequence[Line],
     *,
     statement_id: str = "STM6802",
-    header: Sequence[str] = ("hcode", "pid", "date_serv", "fs_code", "amount", "deny_code", "rep_no"),
+    header: Sequence[str] = (
+        "hcode",
+        "pid",
+        "date_serv",
+        "fs_code",
+        "amount",
+        "deny_code",
+        "rep_no",
+    ),
 ) -> Path:
     """A statement as CSV with English headers and CE dates (UTF-8 with a byte-order mark)."""
     buffer = io.StringIO()

@@ -81,7 +81,10 @@ def test_the_claims_json_has_exactly_the_documented_shape(
     sixth = by_key[("ANC", "2025-03-10")]
     assert sixth["reason"] == "More than 5 in fiscal year 2568"
     assert sixth["error_code"] == "633"
-    assert by_key[("CX_SCREEN", "2025-01-05")]["reason"] == "Age 74 is outside the item's age range 30-60"
+    assert (
+        by_key[("CX_SCREEN", "2025-01-05")]["reason"]
+        == "Age 74 is outside the item's age range 30-60"
+    )
     assert by_key[("ANC", "2024-10-10")] == {
         "hospcode": HOSPCODE,
         "pid": "1",
@@ -202,9 +205,7 @@ def test_the_kpi_table_shows_pp_money_against_the_target(
 def test_the_claims_table_totals_services_and_money_by_item_and_status(
     centre: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(
-        capsys, "report", "claims", "--as-of", AS_OF, "--db", centre, "--lang", "en"
-    )
+    code, out, _ = run(capsys, "report", "claims", "--as-of", AS_OF, "--db", centre, "--lang", "en")
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "PP claims, fiscal year 2568 (1 Oct 2024 - 20 May 2025)"

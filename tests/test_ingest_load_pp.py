@@ -77,9 +77,7 @@ def test_every_pp_source_file_loads_with_the_ids_and_fields_the_rules_read(
     assert json.loads(str(rows["FP"][8])) == {"FPPLACE": HOSPCODE, "FPTYPE": "1"}
 
 
-def test_a_tis620_member_without_header_keeps_its_thai_text(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_a_tis620_member_without_header_keeps_its_thai_text(engine: Engine, tmp_path: Path) -> None:
     service = row("SERVICE", 1, "10", D(2025, 1, 10), CHIEFCOMP="ปวดศีรษะ เวียนศีรษะ")
     data = f43_text("SERVICE", [service], header=False, encoding="cp874", newline="\n")
     [result] = _import(engine, export_zip(tmp_path, service=data))

@@ -110,8 +110,7 @@ def test_reference_overrides_reach_the_pp_tables_after_clearing_the_caches() -> 
         encoding="utf-8",
     )
     (folder / "pp_labels.csv").write_text(
-        "kind,code,condition,text_th,text_en\n"
-        "status,DENIED,,ไม่อนุมัติ,Refused\n",
+        "kind,code,condition,text_th,text_en\nstatus,DENIED,,ไม่อนุมัติ,Refused\n",
         encoding="utf-8",
     )
     codes.clear_cache()

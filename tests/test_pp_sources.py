@@ -149,9 +149,9 @@ def test_statement_aliases_name_the_statement_line_columns() -> None:
     assert set(aliases) <= set(PpStatementLine.model_fields)
 
 
-field_text = st.text(
-    alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12
-).map(str.strip)
+field_text = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12).map(
+    str.strip
+)
 
 
 @given(st.lists(st.lists(field_text, min_size=3, max_size=3), max_size=6))

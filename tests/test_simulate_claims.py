@@ -66,9 +66,7 @@ def test_pp_rows_are_the_services_of_real_programmes(centre: Centre, files: list
         assert persons[row["PID"]]["SEX"] == "2"
     postnatal = member_rows(files, "postnatal.txt")
     late = [
-        r
-        for r in postnatal
-        if (parse_ymd(r["PPCARE"])[0] - parse_ymd(r["BDATE"])[0]).days > 42
+        r for r in postnatal if (parse_ymd(r["PPCARE"])[0] - parse_ymd(r["BDATE"])[0]).days > 42
     ]
     assert 0 < len(late) < len(postnatal) / 2
     fp_types = Counter(r["FPTYPE"] for r in member_rows(files, "fp.txt"))

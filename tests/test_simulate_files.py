@@ -23,11 +23,9 @@ from sync.simulate.f43 import layout, member_text
 from sync.simulate.files import write_centre_files, write_demo_files
 
 TODAY = dt.date(2025, 5, 20)
-MEMBERS = {
-    f"{name}.txt"
-    for name in ("person card home village death service anc postnatal fp epi specialpp "
-                 "ncdscreen").split()
-}  # fmt: skip
+F43_FILES = ("person", "card", "home", "village", "death", "service", "anc", "postnatal", "fp",
+             "epi", "specialpp", "ncdscreen")  # fmt: skip
+MEMBERS = {f"{name}.txt" for name in F43_FILES}
 EXTRA_XLSX_COLUMNS = {"ลำดับ", "ชื่อ - สกุล"}
 
 

@@ -172,7 +172,7 @@ async def test_a_followup_written_by_another_process_appears_within_seconds(url:
         with write_tx(other) as conn:
             append_followup(conn, hospcode=HOSPCODE, person_id=PEOPLE[2].person_id, action="DIED")
         other.dispose()
-        for _ in range(50):
+        for _ in range(150):
             await asyncio.sleep(0.1)
             if app.data_version > before:
                 break

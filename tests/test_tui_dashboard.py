@@ -102,7 +102,7 @@ async def test_the_sync_daemons_status_is_shown_and_followed(url: str) -> None:
             pending=2,
         )
         write_status(status)
-        for _ in range(50):
+        for _ in range(150):
             await asyncio.sleep(0.1)
             if "Sync" in text(app.screen.query_one("#status")):
                 break

@@ -61,7 +61,14 @@ class Session:
         tmux("send-keys", "-t", self.name, "-l", text)
         time.sleep(0.15)
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+    def wait_all(self, *texts: str) -> str:
+        """The screen once every one of `texts` is on it."""
+        screen = ""
+        for text in texts:
+            screen = self.wait_for(text)
+        return screen
+
+    def wait_for(self, text: str, timeout: float = 40.0) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
@@ -151,8 +158,8 @@ def drive(db: Path, env: dict[str, str], work: Path) -> None:
         )
         step(
             session,
-            "the overview shows the gaps and the trend",
-            lambda: session.wait_for("ยังไม่ตรวจสิทธิ"),
+            "the overview shows the gaps, PP money and the trend",
+            lambda: session.wait_all("ยังไม่ตรวจสิทธิ", "รายเดือน", "100%", "รอติดตาม"),
         )
         check_quiet(session)
         print("ok  nothing is redrawn while idle")

@@ -42,7 +42,7 @@ async def settle(pilot: Pilot[object]) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
-        current = not isinstance(screen, SitthiScreen) or screen.up_to_date
+        current = app.watching and (not isinstance(screen, SitthiScreen) or screen.up_to_date)
         busy = any(not worker.is_finished for worker in app.workers)
         quiet = quiet + 1 if current and not busy else 0
         if quiet == 3:

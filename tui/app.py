@@ -201,6 +201,11 @@ class SitthiApp(App[None]):
             await self.screen.catch_up()
         self.screen.refresh_bindings()
 
+    @property
+    def watching(self) -> bool:
+        """Whether the first poll has set the baseline that later writes are compared with."""
+        return self._polled
+
     def poll_store(self) -> None:
         """Look for changes by others (cheap: a few aggregate queries on small tables)."""
         self._poll()

@@ -203,9 +203,9 @@ def _plain_cids(values: Iterable[object]) -> dict[object, object]:
     }
 
 
-def _text_column(values: list[object]) -> list[str]:
-    """A column as text; columns read from text files already are."""
-    if _all_text(values):
+def _text_column(values: list[object], all_text: bool = False) -> list[str]:
+    """A column as text; columns read from text files already are (`all_text`: known to be)."""
+    if all_text or _all_text(values):
         return values  # type: ignore[return-value]
     return [_as_text(v) for v in values]
 
@@ -358,12 +358,7 @@ class ColumnConverter:
         for derived in self.derived:
             plan = self._plan(derived.column, derived.column, "text", "")
             names = derived.fields
-            texts = [
-                read.values.get(f, blank)
-                if read.all_text
-                else _text_column(read.values.get(f, blank))
-                for f in names
-            ]
+            texts = [_text_column(read.values.get(f, blank), read.all_text) for f in names]
             computed: list[object]
             if derived.by_column is not None:
                 computed = list(derived.by_column(texts, count))

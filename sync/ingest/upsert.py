@@ -5,9 +5,10 @@ time, and rows whose stored copy is as new are not sent at all (which also gives
 The comparison is made on the values as stored (SQLite compares the text SQLAlchemy writes for
 dates, PostgreSQL the dates), as `excluded.<version> > <table>.<version>` would in SQL.
 
-- PostgreSQL (several writers at once): SQLAlchemy Core's `INSERT ... ON CONFLICT (id) DO UPDATE
-  ... WHERE excluded.<version> > <table>.<version>`, so a row another writer stored meanwhile is
-  still only replaced by a newer one.
+- PostgreSQL (several writers at once): one `INSERT ... SELECT ... FROM unnest(<one array per
+  column>) ON CONFLICT (id) DO UPDATE ... WHERE excluded.<version> > <table>.<version>` for all
+  the rows of a chunk, so a row another writer stored meanwhile is still only replaced by a
+  newer one, and a chunk costs one statement rather than one per row.
 - SQLite (one writer, which holds the write lock since `BEGIN IMMEDIATE`, so what was read is
   what is stored): a plain `INSERT OR ROLLBACK` of the new rows and an `UPDATE OR ROLLBACK ...
   WHERE id = ? AND ? > <version>` of the newer ones. `OR ROLLBACK` makes a row the store refuses
@@ -16,10 +17,11 @@ dates, PostgreSQL the dates), as `excluded.<version> > <table>.<version>` would 
   write to two tables) cost more than the row itself. An upsert cannot have it: its update part
   always keeps the undo journal.
 
-Large exports are the norm, so the compiled statements are run with the driver's executemany on
-values that went through each column's bind processing once per distinct value (dates repeat
-a great deal): the same SQL and the same stored forms as `Connection.execute(stmt, rows)`,
-without its per-row parameter handling, which costs more than the database's own work.
+Large exports are the norm, so the statements, compiled by SQLAlchemy Core, are given to the
+driver directly, with values that went through each column's bind processing once per distinct
+value (dates repeat a great deal): the same SQL and the same stored forms as
+`Connection.execute(stmt, rows)`, without its per-row parameter handling, which costs more than
+the database's own work.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, bindparam, update
+from sqlalchemy import Connection, Dialect, Table, bindparam, cast, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sync.ingest.limits import WRITE_CHUNK
@@ -45,16 +47,6 @@ def _insert(conn: Connection, target: Table) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(target)
     raise NotImplementedError(f"no upsert for the {conn.dialect.name} dialect")
-
-
-def upsert_statement(conn: Connection, target: Table, version: str, names: Sequence[str]) -> Any:
-    """Insert, or replace the stored row when this one's `version` is newer."""
-    stmt = _insert(conn, target)
-    return stmt.on_conflict_do_update(
-        index_elements=[target.c.id],
-        set_={name: stmt.excluded[name] for name in names if name != "id"},
-        where=stmt.excluded[version] > target.c[version],
-    )
 
 
 def _comparable(value: object) -> object:
@@ -103,7 +95,7 @@ def _picker(rows: Sequence[int]) -> Callable[[Sequence[Any]], list[Any]]:
 
 
 class _DriverStatement:
-    """A compiled statement, and which bound column feeds each of its parameters."""
+    """A compiled statement run with executemany, and which bound column feeds each parameter."""
 
     def __init__(
         self,
@@ -115,10 +107,7 @@ class _DriverStatement:
     ) -> None:
         compiled = stmt.compile(dialect=conn.dialect, column_keys=list(names))
         self.sql: str = compiled.string
-        self.positional: bool = compiled.positional
-        self.params: list[str] = (
-            list(compiled.positiontup) if compiled.positional else list(compiled.binds)
-        )
+        self.params: list[str] = list(compiled.positiontup or ())
         renamed = renamed or {}
         self.sources = {name: renamed.get(name, name) for name in self.params}
         self.defaults = {
@@ -137,16 +126,10 @@ class _DriverStatement:
                 columns.append([self.defaults[name]] * len(rows))
             else:
                 columns.append(_pick(bound[self.sources[name]], rows))
-        if self.positional:
-            conn.exec_driver_sql(self.sql, list(zip(*columns, strict=True)))
-            return
-        conn.exec_driver_sql(
-            self.sql,
-            [dict(zip(self.params, row, strict=True)) for row in zip(*columns, strict=True)],
-        )
+        conn.exec_driver_sql(self.sql, list(zip(*columns, strict=True)))
 
 
-def _pick(column: list[Any], rows: Sequence[int]) -> Sequence[Any]:
+def _pick(column: list[Any], rows: Sequence[int]) -> list[Any]:
     """`column[i]` for each `i` in `rows`, a slice when they are consecutive."""
     first, last = rows[0], rows[-1]
     if last - first + 1 == len(rows):
@@ -161,37 +144,77 @@ def _scalar_default(target: Table, name: str) -> object:
     return default.arg  # type: ignore[attr-defined]
 
 
-class _Writer:
-    """Writes the new and the newer rows of a chunk (see the module text for each dialect)."""
+class _SqliteWriter:
+    """`INSERT OR ROLLBACK` of the new rows, `UPDATE OR ROLLBACK` of the newer ones."""
 
     def __init__(self, conn: Connection, target: Table, version: str, names: Sequence[str]) -> None:
-        self.sqlite = conn.dialect.name == "sqlite"
-        if not self.sqlite:
-            stmt = upsert_statement(conn, target, version, names)
-            self.upsert = _DriverStatement(conn, target, stmt, names)
-            return
         self.insert = _DriverStatement(
             conn, target, sqlite.insert(target).prefix_with(ON_FAILURE), names
         )
-        changed = [name for name in names if name != "id"]
         replace = (
             update(target)
             .prefix_with(ON_FAILURE)
             .where(target.c.id == bindparam(WHERE_ID))
             .where(bindparam(WHERE_VERSION) > target.c[version])
         )
-        self.update = _DriverStatement(
-            conn, target, replace, changed, {WHERE_ID: "id", WHERE_VERSION: version}
-        )
+        changed = [name for name in names if name != "id"]
+        renamed = {WHERE_ID: "id", WHERE_VERSION: version}
+        self.update = _DriverStatement(conn, target, replace, changed, renamed)
 
     def write(
         self, conn: Connection, bound: BoundColumns, new: Sequence[int], newer: Sequence[int]
     ) -> None:
-        if not self.sqlite:
-            self.upsert.run(conn, bound, sorted([*new, *newer]))
-            return
         self.insert.run(conn, bound, new)
         self.update.run(conn, bound, newer)
+
+
+class _PostgresWriter:
+    """One upsert statement for all the rows of a chunk, each column sent as one array.
+
+    The arrays go in psycopg's binary format (`%(name)b`): in text format psycopg quotes every
+    element of a list with a regular expression, which costs more than the database's work.
+    """
+
+    def __init__(self, conn: Connection, target: Table, version: str, names: Sequence[str]) -> None:
+        columns = [c.name for c in target.c if c.name in names or c.default is not None]
+        self.defaults = {n: _scalar_default(target, n) for n in columns if n not in names}
+        arrays = [cast(bindparam(n), postgresql.ARRAY(target.c[n].type)) for n in columns]
+        rows = func.unnest(*arrays).table_valued(*columns).render_derived()
+        stmt = postgresql.insert(target).from_select(columns, select(*rows.c))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[target.c.id],
+            set_={name: stmt.excluded[name] for name in names if name != "id"},
+            where=stmt.excluded[version] > target.c[version],
+        )
+        sql = stmt.compile(dialect=conn.dialect).string
+        for name in columns:
+            sql = sql.replace(f"%({name})s", f"%({name})b")
+        self.sql: str = sql
+        self.columns = columns
+
+    def write(
+        self, conn: Connection, bound: BoundColumns, new: Sequence[int], newer: Sequence[int]
+    ) -> None:
+        rows = sorted([*new, *newer])
+        if not rows:
+            return
+        arrays = {
+            name: [self.defaults[name]] * len(rows)
+            if name in self.defaults
+            else _pick(bound[name], rows)
+            for name in self.columns
+        }
+        conn.exec_driver_sql(self.sql, arrays)
+
+
+def _writer(
+    conn: Connection, target: Table, version: str, names: Sequence[str]
+) -> _SqliteWriter | _PostgresWriter:
+    if conn.dialect.name == "sqlite":
+        return _SqliteWriter(conn, target, version, names)
+    if conn.dialect.name == "postgresql":
+        return _PostgresWriter(conn, target, version, names)
+    raise NotImplementedError(f"no upsert for the {conn.dialect.name} dialect")
 
 
 def _stored_versions(
@@ -220,9 +243,9 @@ def upsert_columns(
     which keeps the primary-key index writes local.
     """
     names = [c.name for c in target.c if c.name in values]
-    writer = _Writer(conn, target, version, names)
+    writer = _writer(conn, target, version, names)
     ids = values["id"]
-    ordered = sorted(indices, key=lambda i: str(ids[i])) if not __import__("os").environ.get("NOSORT") else list(indices)
+    ordered = sorted(indices, key=lambda i: str(ids[i]))
     bound = _bind_columns(conn.dialect, target, {n: values[n] for n in names}, ordered)
     bound_ids, versions = bound["id"], bound[version]
     written = unchanged = 0

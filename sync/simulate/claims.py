@@ -139,20 +139,9 @@ def build_statements(
 
 
 def _ordered(entries: list[StatementEntry], statement_id: str) -> list[StatementEntry]:
-    named = [_with_id(e, statement_id) for e in entries]
+    """The lines of one statement, named and in the order NHSO lists them."""
+    named = [dataclasses.replace(e, statement_id=statement_id) for e in entries]
     return sorted(named, key=lambda e: (e.date_serv, e.cid, e.item, e.error_code != ""))
-
-
-def _with_id(entry: StatementEntry, statement_id: str) -> StatementEntry:
-    return StatementEntry(
-        entry.hospcode,
-        entry.cid,
-        entry.date_serv,
-        entry.item,
-        entry.paid,
-        entry.error_code,
-        statement_id,
-    )
 
 
 class _Outcomes:

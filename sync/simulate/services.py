@@ -73,6 +73,7 @@ class ServiceYear:
     visits: tuple[Visit, ...]
 
     def pp_rows(self) -> Iterator[tuple[Visit, PpRow]]:
+        """Each PP row with the visit it was made at, in SEQ order."""
         for visit in self.visits:
             for row in visit.rows:
                 yield visit, row
@@ -96,15 +97,15 @@ class _Year:
             return False
         return person.ddischarge is None or day < person.ddischarge
 
-    def visit(self, person: Person, day: dt.date, kind: str, *rows: PpRow) -> Visit | None:
+    def visit(self, person: Person, day: dt.date, kind: str, *rows: PpRow) -> None:
+        """A visit with its PP rows, if the person can come that day (else nothing)."""
         if not self.within(person, day):
-            return None
+            return
         seconds = self.rng.randrange((self.close_hour - self.open_hour) * 3600)
         start = dt.datetime.combine(day, dt.time(self.open_hour))
         moment = start + dt.timedelta(seconds=seconds)
-        made = Visit(person, day, moment, kind, self.rng.choice(self.providers), list(rows))
-        self.visits.append(made)
-        return made
+        provider = self.rng.choice(self.providers)
+        self.visits.append(Visit(person, day, moment, kind, provider, list(rows)))
 
     def day_in_year(self) -> dt.date:
         return self.first + dt.timedelta(days=self.rng.randrange((self.last - self.first).days + 1))

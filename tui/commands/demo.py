@@ -56,7 +56,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--persons", type=_positive, default=None, metavar="N", help="PERSON rows")
     size.add_argument(
-        "--large", action="store_true", help="the large centre of the benchmarks (10,000 persons)"
+        "--large",
+        action="store_true",
+        help="the large centre of the benchmarks (10,000 persons, about 100,000 service rows)",
     )
     parser.add_argument(
         "--today",
