@@ -1,16 +1,20 @@
 """Import of a large centre's 43-file zip against the floor of pandas reading the same members.
 
-    .venv/bin/python benchmarks/bench_import.py [--runs 3] [--persons N] [--no-docs] [--profile]
+    .venv/bin/python benchmarks/bench_import.py [--runs 3] [--persons N] [--no-docs]
+        [--stages] [--profile]
 
 Builds the large synthetic centre in a temporary folder, then measures in fresh subprocesses,
-`--runs` times each: (a) pandas reading every member of the zip (`sep="|"`, `dtype=str`,
-UTF-8), the floor; (b) `sync.ingest.importer.import_paths` loading the zip into a fresh SQLite
-store; and, for context only, (c) the same rows split on `|` and inserted as text into plain
-SQLite tables, about the least that writing them into SQLite from Python costs. Each worker times
-only the work (not interpreter start-up or module imports) and reports its peak resident memory.
-Prints one JSON document and writes its figures into the import section of docs/benchmarks.md.
-The target: the import takes at most twice the floor.
-`--profile` adds the functions where the import spends its time (cProfile, one extra run).
+`--runs` times each, in turns: (a) pandas reading every member of the zip (`sep="|"`,
+`dtype=str`, UTF-8), the floor; (b) `sync.ingest.importer.import_paths` loading the zip into a
+fresh SQLite store; and, for context only, (c) the same rows split on `|` and inserted as text
+into plain SQLite tables, about the least that writing them into SQLite from Python costs, and
+(d) the import into a store without the outbox triggers, which shows what capturing every
+write for sync costs. Each worker times only the work (not interpreter start-up or module
+imports), wall clock and CPU, and reports its peak resident memory. Prints one JSON document
+and writes its figures into the import section of docs/benchmarks.md. The target: the import
+takes at most twice the floor.
+`--stages` adds one more import run with a clock on each stage of the import (where the time
+goes); `--profile` prints the functions where the import spends its time (cProfile, one run).
 """
 
 from __future__ import annotations
@@ -37,6 +41,27 @@ BENCH_DAY = dt.date(2025, 5, 20)
 """A fixed day, so that every run measures the same bytes."""
 PROFILE_LINES = 25
 
+STAGES: tuple[tuple[str, str, str], ...] = (
+    ("decode members", "sync.ingest.kinds", "read_f43"),
+    ("split lines into columns", "sync.ingest.f43", "F43Reading.columns"),
+    ("convert values", "sync.ingest.convert", "ColumnConverter.convert"),
+    ("row ids (UUIDv5)", "sync.ingest.loading", "stable_ids"),
+    ("bind forms of values", "sync.ingest.upsert", "_bind_columns"),
+    ("look up stored versions", "sync.ingest.upsert", "_stored_versions"),
+    (
+        "write rows (SQLite work, outbox triggers included)",
+        "sync.ingest.upsert",
+        "_DriverStatement.run",
+    ),
+)
+"""Stages of an import: label, module, function (or Class.method) the stage clock wraps."""
+PART_STAGES: tuple[tuple[str, str, str], ...] = (
+    ("of which fields_json of PP service rows", "sync.ingest.f43_specs", "fields_json_column"),
+)
+"""Parts of a stage above, timed on their own; not added to the total."""
+COMMIT = "commit (with the WAL checkpoint of the new pages)"
+REST = "the rest (zip, hashes, import log, facility rows)"
+
 
 def peak_rss_mib() -> float | None:
     """Peak resident memory of this process in MiB (None where the OS does not say)."""
@@ -48,10 +73,19 @@ def peak_rss_mib() -> float | None:
     return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
+def _work(started: float, cpu: float, rows: int) -> dict[str, Any]:
+    """What a worker reports: wall and CPU seconds since `started` / `cpu`, and rows."""
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+        "rows": rows,
+    }
+
+
 def pandas_worker(zip_path: Path) -> dict[str, Any]:
     import pandas as pd
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rows = 0
     with zipfile.ZipFile(zip_path) as archive:
         for name in archive.namelist():
@@ -60,7 +94,7 @@ def pandas_worker(zip_path: Path) -> dict[str, Any]:
                     member, sep="|", dtype=str, encoding="utf-8", keep_default_na=False
                 )
             rows += len(frame)
-    return {"seconds": time.perf_counter() - started, "rows": rows}
+    return _work(started, cpu, rows)
 
 
 def sqlite_worker(zip_path: Path, db_path: Path) -> dict[str, Any]:
@@ -68,7 +102,7 @@ def sqlite_worker(zip_path: Path, db_path: Path) -> dict[str, Any]:
     tables (no conversion, no keys, no indexes), in one transaction."""
     import sqlite3
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rows = 0
     connection = sqlite3.connect(db_path)
     connection.execute("PRAGMA journal_mode=WAL")
@@ -85,23 +119,57 @@ def sqlite_worker(zip_path: Path, db_path: Path) -> dict[str, Any]:
             connection.executemany(f'INSERT INTO "{table}" VALUES ({marks})', values)
             rows += len(values)
     connection.close()
-    return {"seconds": time.perf_counter() - started, "rows": rows}
+    return _work(started, cpu, rows)
 
 
-def sitthi_worker(zip_path: Path, db_path: Path, profile: bool) -> dict[str, Any]:
-    from store.engine import open_store
+def _timed(function: Any, label: str, clock: dict[str, float]) -> Any:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            clock[label] = clock.get(label, 0.0) + time.perf_counter() - started
+
+    return timed
+
+
+def install_stage_clock(engine: Any) -> dict[str, float]:
+    """Wrap each stage's function (and the store's commit) to add up its wall time."""
+    import importlib
+
+    clock: dict[str, float] = {}
+    for label, module_name, path in (*STAGES, *PART_STAGES):
+        owner: Any = importlib.import_module(module_name)
+        *outer, name = path.split(".")
+        for part in outer:
+            owner = getattr(owner, part)
+        if hasattr(owner, name):
+            setattr(owner, name, _timed(getattr(owner, name), label, clock))
+    engine.dialect.do_commit = _timed(engine.dialect.do_commit, COMMIT, clock)
+    return clock
+
+
+def sitthi_worker(zip_path: Path, db_path: Path, mode: str) -> dict[str, Any]:
+    """The import; `mode` "" plain, "stages" with the stage clock, "profile" under cProfile,
+    "uncaptured" into a store without the outbox triggers."""
+    from store.engine import open_store, write_tx
+    from store.outbox import drop_capture
     from sync.ingest.importer import import_paths
+    from sync.protocol import table_names
 
     engine = open_store(db_path)
-    started = time.perf_counter()
-    if profile:
+    if mode == "uncaptured":
+        with write_tx(engine) as conn:
+            drop_capture(conn, table_names())
+    clock = install_stage_clock(engine) if mode == "stages" else None
+    started, cpu = time.perf_counter(), time.process_time()
+    if mode == "profile":
         import cProfile
         import io
         import pstats
 
         profiler = cProfile.Profile()
         results = profiler.runcall(import_paths, engine, [zip_path])
-        seconds = time.perf_counter() - started
         text = io.StringIO()
         stats = pstats.Stats(profiler, stream=text)
         stats.sort_stats("cumulative").print_stats(PROFILE_LINES)
@@ -109,27 +177,32 @@ def sitthi_worker(zip_path: Path, db_path: Path, profile: bool) -> dict[str, Any
         print(text.getvalue(), file=sys.stderr)
     else:
         results = import_paths(engine, [zip_path])
-        seconds = time.perf_counter() - started
+    report = _work(started, cpu, sum(r.rows_loaded for r in results))
     engine.dispose()
     refused = [r.message for r in results if r.refused]
     if refused:
         raise SystemExit(f"the import refused the zip: {refused}")
-    return {"seconds": seconds, "rows": sum(r.rows_loaded for r in results)}
+    if clock is not None:
+        whole = {label for label, _m, _f in STAGES} | {COMMIT}
+        clock[REST] = report["seconds"] - sum(v for k, v in clock.items() if k in whole)
+        order = [label for label, _m, _f in (*STAGES, *PART_STAGES)] + [COMMIT, REST]
+        report["stages_s"] = {k: round(clock[k], 3) for k in order if k in clock}
+    return report
 
 
-def run_worker(kind: str, zip_path: Path, work: Path, run: int, profile: bool = False) -> dict:
+def run_worker(kind: str, zip_path: Path, work: Path, run: int, mode: str = "") -> dict:
     """One measurement in a fresh interpreter."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(zip_path)]
     if kind != "pandas":
-        command += ["--db", str(work / f"{kind}-{run}.db")]
-    if profile:
-        command.append("--profile")
+        command += ["--db", str(work / f"{kind}-{mode}-{run}.db")]
+    if mode:
+        command += ["--mode", mode]
     env = {**os.environ, "SITTHI_HOME": str(work / "home"), "PYTHONPATH": str(ROOT)}
     env.pop("SITTHI_DB", None)
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(f"{kind} worker failed:\n{done.stderr}")
-    if profile:
+    if mode == "profile":
         print(done.stderr, file=sys.stderr)
     result: dict = json.loads(done.stdout)
     return result
@@ -139,6 +212,7 @@ def summarise(runs: list[dict]) -> dict[str, Any]:
     return {
         "best_s": round(min(r["seconds"] for r in runs), 3),
         "runs_s": [round(r["seconds"], 3) for r in runs],
+        "best_cpu_s": round(min(r["cpu_seconds"] for r in runs), 3),
         "peak_rss_mib": max((r["peak_rss_mib"] or 0) for r in runs) or None,
         "rows": runs[0]["rows"],
     }
@@ -172,18 +246,20 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="sitthi-bench-") as folder:
         work = Path(folder)
         zip_path, persons, members = build_zip(work, args.persons)
-        pandas_runs, sqlite_runs, sitthi_runs = [], [], []
+        pandas_runs, sqlite_runs, sitthi_runs, uncaptured_runs = [], [], [], []
         for run in range(args.runs):
             pandas_runs.append(run_worker("pandas", zip_path, work, run))
             sqlite_runs.append(run_worker("sqlite", zip_path, work, run))
             sitthi_runs.append(run_worker("sitthi", zip_path, work, run))
+            uncaptured_runs.append(run_worker("sitthi", zip_path, work, run, "uncaptured"))
+        stages = run_worker("sitthi", zip_path, work, args.runs, "stages") if args.stages else None
         if args.profile:
-            run_worker("sitthi", zip_path, work, args.runs, profile=True)
+            run_worker("sitthi", zip_path, work, args.runs, "profile")
         floor, sitthi = summarise(pandas_runs), summarise(sitthi_runs)
         ratio = round(sitthi["best_s"] / floor["best_s"], 2)
         return {
             "benchmark": "import_f43_zip",
-            "version": 1,
+            "version": 2,
             "date": dt.date.today().isoformat(),
             "machine": machine(),
             "persons": persons,
@@ -192,6 +268,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "floor_pandas": floor,
             "context_sqlite_text_insert": summarise(sqlite_runs),
             "sitthi_import": sitthi,
+            "context_import_without_outbox_triggers": summarise(uncaptured_runs),
+            "stages_one_run": stages,
             "ratio": ratio,
             "target_ratio": TARGET_RATIO,
             "target_met": ratio <= TARGET_RATIO,
@@ -201,6 +279,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 def docs_section(report: dict[str, Any]) -> str:
     floor, sitthi = report["floor_pandas"], report["sitthi_import"]
     plain = report["context_sqlite_text_insert"]
+    uncaptured = report["context_import_without_outbox_triggers"]
     box = report["machine"]
     rows = ", ".join(f"{name} {count:,}" for name, count in report["member_rows"].items())
     verdict = "met" if report["target_met"] else "**missed**"
@@ -208,36 +287,53 @@ def docs_section(report: dict[str, Any]) -> str:
     def rss(value: float | None) -> str:
         return f"{value:.0f} MiB" if value else "n/a"
 
-    return "\n".join(
-        [
-            SECTION_START,
-            "## Import of a large centre's 43-file zip",
+    def line(label: str, side: dict[str, Any]) -> str:
+        runs = ", ".join(f"{s:.2f}" for s in side["runs_s"])
+        ratio = side["best_s"] / floor["best_s"]
+        return (
+            f"| {label} | {side['best_s']:.2f} s | {ratio:.1f}× | {side['best_cpu_s']:.2f} s | "
+            f"{runs} | {rss(side['peak_rss_mib'])} |"
+        )
+
+    lines = [
+        SECTION_START,
+        "## Import of a large centre's 43-file zip",
+        "",
+        f"Measured {report['date']} by `benchmarks/bench_import.py` on {box['nproc']} CPUs, "
+        f"Python {box['python']}, {box['platform']} ({box['processor']}); load average "
+        f"{box['load_average']} when it started.",
+        "",
+        f"The synthetic large centre: {report['persons']:,} persons; zip of "
+        f"{report['zip_bytes']:,} bytes holding {rows} rows. Each figure is the best of "
+        f"{len(floor['runs_s'])} runs in a fresh process, timing the work only; the sides ran "
+        "in turns, so the ratios compare like with like on a busy machine.",
+        "",
+        "| | wall (best) | × floor | CPU (best) | all runs, wall (s) | peak RSS |",
+        "|---|---:|---:|---:|---|---:|",
+        line("floor: pandas reads every member", floor),
+        line("context: the rows split and inserted as text into plain SQLite tables", plain),
+        line("Sitthi imports the zip into a fresh SQLite store", sitthi),
+        line("context: the same import into a store without the outbox triggers", uncaptured),
+        "",
+        f"Ratio {report['ratio']:.2f}× the floor; target ≤ {report['target_ratio']:g}×: {verdict}.",
+    ]
+    stages = report.get("stages_one_run")
+    if stages:
+        total = stages["seconds"]
+        lines += [
             "",
-            f"Measured {report['date']} by `benchmarks/bench_import.py` on {box['nproc']} CPUs, "
-            f"Python {box['python']}, {box['platform']} ({box['processor']}); load average "
-            f"{box['load_average']} when it started.",
+            f"Where the time goes (one more import run with a clock on each stage, "
+            f"{total:.2f} s in all; wall seconds):",
             "",
-            f"The synthetic large centre: {report['persons']:,} persons; zip of "
-            f"{report['zip_bytes']:,} bytes holding {rows} rows. Each figure is the best of "
-            f"{len(floor['runs_s'])} runs in a fresh process, timing the work only. The "
-            "simulated export has no SERVICE or PP rows yet (the planned large centre also has "
-            "100,000 service rows).",
-            "",
-            "| | wall time (best) | all runs (s) | peak RSS |",
-            "|---|---:|---|---:|",
-            f"| floor: pandas reads every member | {floor['best_s']:.2f} s | "
-            f"{', '.join(f'{s:.2f}' for s in floor['runs_s'])} | {rss(floor['peak_rss_mib'])} |",
-            f"| context: the rows split and inserted as text into plain SQLite tables | "
-            f"{plain['best_s']:.2f} s | {', '.join(f'{s:.2f}' for s in plain['runs_s'])} | "
-            f"{rss(plain['peak_rss_mib'])} |",
-            f"| Sitthi imports the zip into a fresh SQLite store | {sitthi['best_s']:.2f} s | "
-            f"{', '.join(f'{s:.2f}' for s in sitthi['runs_s'])} | {rss(sitthi['peak_rss_mib'])} |",
-            "",
-            f"Ratio {report['ratio']:.2f}× the floor; target ≤ {report['target_ratio']:g}×: "
-            f"{verdict}.",
-            SECTION_END,
+            "| stage | seconds | share |",
+            "|---|---:|---:|",
+            *(
+                f"| {label} | {seconds:.2f} | {seconds / total:.0%} |"
+                for label, seconds in stages["stages_s"].items()
+            ),
         ]
-    )
+    lines.append(SECTION_END)
+    return "\n".join(lines)
 
 
 def update_docs(report: dict[str, Any]) -> None:
@@ -266,7 +362,7 @@ def worker_main(args: argparse.Namespace) -> None:
     elif args.worker == "sqlite":
         result = sqlite_worker(zip_path, Path(args.db))
     else:
-        result = sitthi_worker(zip_path, Path(args.db), args.profile)
+        result = sitthi_worker(zip_path, Path(args.db), args.mode)
     result["peak_rss_mib"] = peak_rss_mib()
     print(json.dumps(result))
 
@@ -276,8 +372,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each side (default 3)")
     parser.add_argument("--persons", type=int, default=None, help="centre size (default large)")
     parser.add_argument("--no-docs", action="store_true", help="do not update the docs")
+    parser.add_argument("--stages", action="store_true", help="time each stage (one more run)")
     parser.add_argument("--profile", action="store_true", help="profile one more import run")
     parser.add_argument("--worker", choices=("pandas", "sqlite", "sitthi"), help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default="", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("zip", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -24,6 +24,7 @@ import httpx
 from sqlalchemy import Engine
 
 from store.engine import read_tx, write_tx
+from store.followup import store_node_id
 from store.outbox import (
     acknowledge,
     applying_remote,
@@ -60,7 +61,6 @@ from sync.rows import decode_rows, delete_ids, insert_new, read_rows, table_for,
 
 log = logging.getLogger("sitthi.sync")
 
-NODE_KEY = "node_id"
 CONNECT_TIMEOUT_S = 10.0
 TIMEOUT_S = 60.0
 SEND_ATTEMPTS = 2
@@ -104,13 +104,9 @@ class SyncResult:
 
 
 def node_id(engine: Engine) -> str:
-    """This store's id as a sync client, made on first use (a copied store keeps it)."""
+    """This store's id as a sync client: the store's node id, shared with the follow-up log."""
     with write_tx(engine) as conn:
-        value = get_state(conn, NODE_KEY)
-        if value is None:
-            value = str(uuid.uuid4())
-            set_state(conn, NODE_KEY, value)
-        return value
+        return store_node_id(conn)
 
 
 def cursor_key(server: str) -> str:

@@ -3,6 +3,7 @@ every worker has answered and the screen has caught up."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zipfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
+from textual.worker import WorkerCancelled
 
 from sync.ingest.f43 import layout
 from tests.tui_store import AS_OF, HOSPCODE, build_store, make_cid
@@ -39,7 +41,8 @@ async def settle(pilot: Pilot[object]) -> None:
     app = pilot.app
     quiet = 0
     for _ in range(400):
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
         current = app.watching and (not isinstance(screen, SitthiScreen) or screen.up_to_date)

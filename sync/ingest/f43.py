@@ -84,7 +84,7 @@ class F43Reading:
         numbered = [
             (number, line)
             for number, line in enumerate(self.lines[first - 1 :], first)
-            if line.strip()
+            if line and not line.isspace()
         ]
         position = {f: i for i, f in reversed(list(enumerate(self.columns_by_position))) if f}
         picks = {name: position[name] for name in wanted if name in position}

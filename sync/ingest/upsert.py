@@ -37,6 +37,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sync.ingest.limits import WRITE_CHUNK
 
 ON_FAILURE = "OR ROLLBACK"
+SQLITE_MAX_PARAMS = 999
+"""Parameters one SQLite statement may have in every SQLite version Python links to."""
 WHERE_ID = "where_id"
 WHERE_VERSION = "where_version"
 
@@ -225,9 +227,13 @@ def _stored_versions(
     head = f"SELECT {quote('id')}, {quote(version)} FROM {quote(target.name)} WHERE {quote('id')}"
     if conn.dialect.name == "postgresql":
         found = conn.exec_driver_sql(f"{head} = ANY(%s)", (list(ids),))
-    else:
-        found = conn.exec_driver_sql(f"{head} IN ({', '.join('?' * len(ids))})", tuple(ids))
-    return {str(row_id): value for row_id, value in found}
+        return {str(row_id): value for row_id, value in found}
+    stored: dict[str, object] = {}
+    for start in range(0, len(ids), SQLITE_MAX_PARAMS):
+        part = tuple(ids[start : start + SQLITE_MAX_PARAMS])
+        found = conn.exec_driver_sql(f"{head} IN ({', '.join('?' * len(part))})", part)
+        stored.update((str(row_id), value) for row_id, value in found)
+    return stored
 
 
 def upsert_columns(

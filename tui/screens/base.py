@@ -126,14 +126,16 @@ class SitthiScreen(StoreAccess, Screen[None]):
         super().__init__()
         self._shown_lang = ""
         self._shown_version = -1
+        self._reload_due = False
 
     @property
     def up_to_date(self) -> bool:
         """Shown in the app's language, and its data asked for since the store last changed."""
-        return (self._shown_lang, self._shown_version) == (
+        current = (self._shown_lang, self._shown_version) == (
             self.sitthi.lang,
             self.sitthi.data_version,
         )
+        return current and not self._reload_due
 
     def reload(self) -> None:
         """Ask the store for this screen's data (override)."""
@@ -156,7 +158,12 @@ class SitthiScreen(StoreAccess, Screen[None]):
         if self._shown_version != self.sitthi.data_version:
             self._shown_version = self.sitthi.data_version
             # After the frame: workers importing and querying would hold the GIL and delay it.
-            self.call_after_refresh(self.reload)
+            self._reload_due = True
+            self.call_after_refresh(self._reload_now)
+
+    def _reload_now(self) -> None:
+        self._reload_due = False
+        self.reload()
 
 
 class SitthiModal(StoreAccess, ModalScreen[T]):

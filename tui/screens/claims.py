@@ -73,12 +73,12 @@ class ClaimsScreen(SitthiScreen):
     def item_columns(self) -> Columns:
         widths = {
             "item": 10,
-            "not_eligible": 6,
+            "not_eligible": 7,
             "eligible": 9,
             "paid": 9,
             "pending": 8,
             "denied": 8,
-            "unclaimed": 8,
+            "unclaimed": 9,
             "rate": 7,
         }
         return [Column(k, self.t(f"claims.col_{k}"), w) for k, w in widths.items()]
