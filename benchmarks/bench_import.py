@@ -41,24 +41,28 @@ BENCH_DAY = dt.date(2025, 5, 20)
 """A fixed day, so that every run measures the same bytes."""
 PROFILE_LINES = 25
 
-STAGES: tuple[tuple[str, str, str], ...] = (
-    ("decode members", "sync.ingest.kinds", "read_f43"),
-    ("split lines into columns", "sync.ingest.f43", "F43Reading.columns"),
-    ("convert values", "sync.ingest.convert", "ColumnConverter.convert"),
-    ("row ids (UUIDv5)", "sync.ingest.loading", "stable_ids"),
-    ("bind forms of values", "sync.ingest.upsert", "_bind_columns"),
-    ("look up stored versions", "sync.ingest.upsert", "_stored_versions"),
+STAGES: tuple[tuple[str, str, str, bool], ...] = (
+    ("decode members", "sync.ingest.kinds", "read_f43", True),
+    ("split lines into columns", "sync.ingest.f43", "F43Reading.columns", True),
+    ("convert values", "sync.ingest.convert", "ColumnConverter.convert", True),
+    (
+        "… of which fields_json of PP service rows",
+        "sync.ingest.f43_specs",
+        "fields_json_column",
+        False,
+    ),
+    ("row ids (UUIDv5)", "sync.ingest.loading", "stable_ids", True),
+    ("bind forms of values", "sync.ingest.upsert", "_bind_columns", True),
+    ("look up stored versions", "sync.ingest.upsert", "_stored_versions", True),
     (
         "write rows (SQLite work, outbox triggers included)",
         "sync.ingest.upsert",
         "_DriverStatement.run",
+        True,
     ),
 )
-"""Stages of an import: label, module, function (or Class.method) the stage clock wraps."""
-PART_STAGES: tuple[tuple[str, str, str], ...] = (
-    ("of which fields_json of PP service rows", "sync.ingest.f43_specs", "fields_json_column"),
-)
-"""Parts of a stage above, timed on their own; not added to the total."""
+"""Stages of an import: label, module, the function (or Class.method) the stage clock wraps,
+and whether the stage is a whole (False: a part of the stage above, not added to the total)."""
 COMMIT = "commit (with the WAL checkpoint of the new pages)"
 REST = "the rest (zip, hashes, import log, facility rows)"
 
@@ -138,7 +142,7 @@ def install_stage_clock(engine: Any) -> dict[str, float]:
     import importlib
 
     clock: dict[str, float] = {}
-    for label, module_name, path in (*STAGES, *PART_STAGES):
+    for label, module_name, path, _whole in STAGES:
         owner: Any = importlib.import_module(module_name)
         *outer, name = path.split(".")
         for part in outer:
@@ -183,9 +187,9 @@ def sitthi_worker(zip_path: Path, db_path: Path, mode: str) -> dict[str, Any]:
     if refused:
         raise SystemExit(f"the import refused the zip: {refused}")
     if clock is not None:
-        whole = {label for label, _m, _f in STAGES} | {COMMIT}
-        clock[REST] = report["seconds"] - sum(v for k, v in clock.items() if k in whole)
-        order = [label for label, _m, _f in (*STAGES, *PART_STAGES)] + [COMMIT, REST]
+        wholes = {label for label, _m, _f, whole in STAGES if whole} | {COMMIT}
+        clock[REST] = report["seconds"] - sum(v for k, v in clock.items() if k in wholes)
+        order = [label for label, _m, _f, _whole in STAGES] + [COMMIT, REST]
         report["stages_s"] = {k: round(clock[k], 3) for k in order if k in clock}
     return report
 

@@ -108,8 +108,10 @@ class Village(SQLModel, table=True):
 
 
 class House(SQLModel, table=True):
+    __table_args__ = (Index("ix_house_hospcode_hid", "hospcode", "hid"),)
+
     id: str = Field(primary_key=True, max_length=36)
-    hospcode: str = Field(index=True, max_length=CODE)
+    hospcode: str = Field(max_length=CODE)
     hid: str = Field(max_length=CODE)
     house: str = Field(default="", max_length=NAME)
     villaname: str = Field(default="", max_length=NAME)
@@ -119,8 +121,10 @@ class House(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
+    __table_args__ = (Index("ix_person_hospcode_pid", "hospcode", "pid"),)
+
     id: str = Field(primary_key=True, max_length=36)
-    hospcode: str = Field(index=True, max_length=CODE)
+    hospcode: str = Field(max_length=CODE)
     pid: str = Field(max_length=CODE)
     cid: str = Field(default="", index=True, max_length=CODE)
     hid: str = Field(default="", max_length=CODE)
@@ -141,8 +145,10 @@ class Person(SQLModel, table=True):
 
 
 class Card(SQLModel, table=True):
+    __table_args__ = (Index("ix_card_hospcode_pid", "hospcode", "pid"),)
+
     id: str = Field(primary_key=True, max_length=36)
-    hospcode: str = Field(index=True, max_length=CODE)
+    hospcode: str = Field(max_length=CODE)
     pid: str = Field(max_length=CODE)
     instype_old: str = Field(default="", max_length=4)
     instype_new: str = Field(max_length=4)
@@ -157,8 +163,10 @@ class Card(SQLModel, table=True):
 
 
 class Death(SQLModel, table=True):
+    __table_args__ = (Index("ix_death_hospcode_pid", "hospcode", "pid"),)
+
     id: str = Field(primary_key=True, max_length=36)
-    hospcode: str = Field(index=True, max_length=CODE)
+    hospcode: str = Field(max_length=CODE)
     pid: str = Field(max_length=CODE)
     ddeath: dt.date | None = None
     cdeath: str = Field(default="", max_length=16)

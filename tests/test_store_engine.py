@@ -93,3 +93,31 @@ def test_two_writers_on_one_sqlite_file_wait_for_each_other(tmp_path: Path) -> N
     assert count == 1
     first.dispose()
     second.dispose()
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diffs == []
+
+
+def test_every_migration_downgrades_and_upgrades_again(store_url: str) -> None:
+    from alembic import command
+
+    eng = open_store(store_url)
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(store_engine.__file__).parent / "migrations")
+    )
+    with eng.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    with eng.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert store_engine.current_revision(eng) == SCHEMA_REVISIONS[-1]
+    eng.dispose()

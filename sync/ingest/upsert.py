@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, bindparam, cast, func, select, update
@@ -37,6 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sync.ingest.limits import WRITE_CHUNK
 
 ON_FAILURE = "OR ROLLBACK"
+"""SQLite's conflict clause for the import's writes (see the module text)."""
 SQLITE_MAX_PARAMS = 999
 """Parameters one SQLite statement may have in every SQLite version Python links to."""
 WHERE_ID = "where_id"
@@ -48,7 +49,7 @@ def _insert(conn: Connection, target: Table) -> Any:
         return sqlite.insert(target)
     if conn.dialect.name == "postgresql":
         return postgresql.insert(target)
-    raise NotImplementedError(f"no upsert for the {conn.dialect.name} dialect")
+    raise NotImplementedError(f"no insert ... on conflict for the {conn.dialect.name} dialect")
 
 
 def _comparable(value: object) -> object:
@@ -73,9 +74,8 @@ def _bind_columns(
 ) -> BoundColumns:
     """The rows at `rows` of `values`, column by column, in the form the driver is given."""
     bound: BoundColumns = {}
-    pick = _picker(rows)
     for name, source in values.items():
-        column = pick(source)
+        column = _pick(source, rows)
         process = target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
             distinct = set(column)
@@ -83,17 +83,6 @@ def _bind_columns(
             column = list(map(memo.__getitem__, column))
         bound[name] = column
     return bound
-
-
-def _picker(rows: Sequence[int]) -> Callable[[Sequence[Any]], list[Any]]:
-    """A function giving the values at `rows` of a column, as a list."""
-    if len(rows) == 1:
-        only = rows[0]
-        return lambda column: [column[only]]
-    if not rows:
-        return lambda _column: []
-    get = operator.itemgetter(*rows)
-    return lambda column: list(get(column))
 
 
 class _DriverStatement:
@@ -131,12 +120,14 @@ class _DriverStatement:
         conn.exec_driver_sql(self.sql, list(zip(*columns, strict=True)))
 
 
-def _pick(column: list[Any], rows: Sequence[int]) -> list[Any]:
-    """`column[i]` for each `i` in `rows`, a slice when they are consecutive."""
+def _pick(column: Sequence[Any], rows: Sequence[int]) -> list[Any]:
+    """`column[i]` for each `i` in `rows`: a slice when they are consecutive."""
+    if len(rows) < 2:
+        return [column[i] for i in rows]
     first, last = rows[0], rows[-1]
     if last - first + 1 == len(rows):
-        return column[first : last + 1]
-    return [column[i] for i in rows]
+        return list(column[first : last + 1])
+    return list(operator.itemgetter(*rows)(column))
 
 
 def _scalar_default(target: Table, name: str) -> object:
