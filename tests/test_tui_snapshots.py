@@ -16,6 +16,7 @@ import pytest
 import pytest_textual_snapshot
 from textual.pilot import Pilot
 
+from tests.test_tui_units import build_three_units
 from tests.tui_pilot import make_app, settle
 from tests.tui_store import PEOPLE, build_store
 from tui.app import SitthiApp
@@ -120,3 +121,12 @@ def test_denied_claim(snap_compare: Any, folder: Path, lang: str) -> None:
 def test_dashboard_in_sixteen_colours(snap_compare: Any, folder: Path) -> None:
     app = app_for(folder, "th", environ={"TERM": "linux"})
     assert snap_compare(app, terminal_size=SIZE, run_before=keys())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_units(snap_compare: Any, folder: Path, lang: str) -> None:
+    """The province view: three units, worst coverage first."""
+    province = folder / "province"
+    province.mkdir()
+    build_three_units(f"sqlite:///{province / 'centre.db'}")
+    assert snap_compare(app_for(province, lang), terminal_size=SIZE, run_before=keys("u"))

@@ -55,6 +55,9 @@ class NavEntry:
     """Message key of the entry's name."""
 
 
+UNITS_KEY = "u"
+"""The province view's key; it stays off the top line, which a single centre needs as it is."""
+
 NAV: tuple[NavEntry, ...] = (
     NavEntry("dashboard", "1", "nav.dashboard"),
     NavEntry("gaps", "2", "nav.gaps"),
@@ -82,9 +85,11 @@ class SitthiApp(App[None]):
         "claims": screen_of("tui.screens.claims", "ClaimsScreen"),
         "imports": screen_of("tui.screens.imports", "ImportsScreen"),
         "settings": screen_of("tui.screens.settings", "SettingsScreen"),
+        "units": screen_of("tui.screens.units", "UnitsScreen"),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(e.key, f"go('{e.mode}')", e.label, show=False) for e in NAV),
+        Binding(UNITS_KEY, "go('units')", "nav.units", show=False),
         Binding("q", "quit", "key.quit"),
     ]
 
@@ -94,6 +99,8 @@ class SitthiApp(App[None]):
     """Bumped whenever what the screens show may have changed (store contents, as-of date)."""
     daemon_version: reactive[int] = reactive(0, init=False)
     """Bumped when the sync daemon rewrote its status file."""
+    hospcode: reactive[str | None] = reactive(None, init=False)
+    """The unit the screens show; None: every unit in the store together."""
 
     def __init__(
         self,
@@ -114,7 +121,9 @@ class SitthiApp(App[None]):
         self.environ = dict(os.environ if environ is None else environ)
         super().__init__()
         self.gateway = StoreGateway(db)
-        self.hospcode = hospcode
+        self.set_reactive(SitthiApp.hospcode, hospcode)
+        self.unit_name = ""
+        """The selected unit's name, when it was chosen in the units screen."""
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.poll_seconds = poll_seconds
         self.t = Translator(self.prefs.lang)
@@ -158,6 +167,15 @@ class SitthiApp(App[None]):
                 self.t("palette_help.go", key=entry.key),
                 lambda mode=entry.mode: self.action_go(mode),
             )
+        yield SystemCommand(
+            self.t("nav.units"),
+            self.t("palette_help.go", key=UNITS_KEY),
+            lambda: self.action_go("units"),
+        )
+        if self.hospcode is not None:
+            yield SystemCommand(
+                self.t("key.all_units"), self.t("palette_help.all_units"), self.action_all_units
+            )
         other = "en" if self.lang == "th" else "th"
         yield SystemCommand(
             self.t("palette_help.language"),
@@ -175,6 +193,18 @@ class SitthiApp(App[None]):
         self.theme = self._theme_for(colours)
         self._remember(self.prefs.with_colours(colours))
 
+    async def select_unit(self, hospcode: str, name: str = "") -> None:
+        """Show one unit's screens, starting from its overview."""
+        await self.switch_mode("dashboard")
+        self.unit_name = name
+        self.hospcode = hospcode
+
+    async def action_all_units(self) -> None:
+        """Back from one unit to the league table of all units."""
+        await self.switch_mode("units")
+        self.unit_name = ""
+        self.hospcode = None
+
     def set_as_of(self, day: dt.date) -> None:
         self.as_of = day
 
@@ -190,6 +220,9 @@ class SitthiApp(App[None]):
         await self._refresh_current_screen()
 
     async def watch_as_of(self) -> None:
+        self.data_version += 1
+
+    async def watch_hospcode(self) -> None:
         self.data_version += 1
 
     async def watch_data_version(self) -> None:

@@ -60,7 +60,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "import",
         help="import 43-file exports and NHSO files",
-        description="Import MoPH 43-file export zips and NHSO rights lists (CSV or XLSX). "
+        description="Import MoPH 43-file export zips, NHSO rights lists and statements "
+        "(CSV or XLSX) and PP catalog CSVs; each file's kind is recognised from its content. "
         "A folder stands for the files in it. Exit status 1 if any file was refused.",
     )
     add_global_options(parser)

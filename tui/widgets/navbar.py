@@ -1,4 +1,5 @@
-"""The top line: the screens with their keys (the current one marked), and the as-of date."""
+"""The top line: the screens with their keys (the current one marked), the unit shown when one
+was chosen, and the as-of date."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class NavBar(Static):
     def on_mount(self) -> None:
         self.update(self.build())
         self.watch(self.app, "as_of", self.on_resize, init=False)
+        self.watch(self.app, "hospcode", self.on_resize, init=False)
 
     def on_resize(self) -> None:
         self.update(self.build())
@@ -37,8 +39,20 @@ class NavBar(Static):
                 )
             )
         left = Content.assemble(*parts)
-        right = Content(app.t("nav.as_of", date=app.t.date(app.as_of)))
-        gap = self.size.width - left.cell_length - right.cell_length
-        if gap < 1:
-            return left
-        return Content.assemble(left, " " * gap, right)
+        as_of = app.t("nav.as_of", date=app.t.date(app.as_of))
+        if app.hospcode is None:
+            choices = [Content(as_of)]
+        else:
+            unit = Content.styled(unit_label(app.hospcode, app.unit_name, app), "bold $accent")
+            code = Content.styled(unit_label(app.hospcode, "", app), "bold $accent")
+            choices = [Content.assemble(unit, "  ", as_of), unit, code]
+        for right in choices:
+            gap = self.size.width - left.cell_length - right.cell_length
+            if gap >= 1:
+                return Content.assemble(left, " " * gap, right)
+        return left
+
+
+def unit_label(hospcode: str, name: str, app: SitthiApp) -> str:
+    """`หน่วย 01234 รพ.สต.บ้านทดสอบ`: which unit the screens show."""
+    return app.t("nav.unit", unit=f"{hospcode} {name}".strip())

@@ -1,0 +1,125 @@
+"""The province view: every unit of the store in one league table, worst first, and the way into
+any unit's own screens (enter) and back to all units."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from tui.screens.base import SitthiScreen
+from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_table
+from tui.widgets.footer import SitthiFooter
+from tui.widgets.navbar import NavBar
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from store.queries.units import League, UnitRow
+
+MEETS = "✓"
+BELOW = "✗"
+
+
+class UnitsScreen(SitthiScreen):
+    NAV = "units"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "sort", "key.sort"),
+        Binding("a", "app.all_units", "key.all_units"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.league: League | None = None
+        self.shown: list[UnitRow] = []
+        self.sort_index = 0
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.NAV)
+        yield Static(self.t("common.loading"), id="units-summary", markup=False)
+        table: DataTable[object] = DataTable(cursor_type="row", zebra_stripes=True, id="units")
+        add_columns(table, self.columns())
+        yield table
+        yield SitthiFooter()
+
+    def columns(self) -> Columns:
+        """Sized for 80 columns: the unit's name takes what the figures leave."""
+        widths = {"hospcode": 5, "name": 22, "population": 8, "coverage": 10, "gaps": 6, "pp": 10}
+        return [Column(k, self.t(f"units.col_{k}"), w) for k, w in widths.items()]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#units", DataTable).focus()
+
+    def reload(self) -> None:
+        as_of = self.sitthi.as_of
+
+        def league(conn: Connection) -> League:
+            from store.queries.units import unit_league
+
+            return unit_league(conn, as_of)
+
+        self.fetch(league, self.show_league)
+
+    def render_data(self) -> None:
+        if self.league is not None:
+            self.show_league(self.league)
+        self.query_one("#units", DataTable).focus()
+
+    def show_league(self, league: League) -> None:
+        from store.queries.units import SORT_KEYS, sort_units
+
+        self.league = league
+        sort_key = SORT_KEYS[self.sort_index]
+        self.shown = sort_units(league.units, sort_key)
+        table: DataTable[object] = self.query_one("#units", DataTable)
+        fill_table(
+            table, self.columns(), [(row.hospcode, self.cells(row, league)) for row in self.shown]
+        )
+        self.query_one("#units-summary", Static).update(
+            self.t(
+                "units.summary",
+                units=self.t.number(len(league.units)),
+                coverage=f"{league.coverage_target_pct:g}",
+                pp=f"{league.claim_target_pct:g}",
+                sort=self.t(f"units.sort_{sort_key}"),
+            )
+        )
+
+    def cells(self, row: UnitRow, league: League) -> tuple[str, ...]:
+        return (
+            row.hospcode,
+            row.name,
+            self.t.number(row.population),
+            marked(row.coverage_pct, league.coverage_target_pct),
+            self.t.number(row.gaps),
+            marked(row.claim_rate_pct, league.claim_target_pct),
+        )
+
+    @on(DataTable.RowSelected, "#units")
+    async def row_chosen(self) -> None:
+        await self.action_open_unit()
+
+    async def action_open_unit(self) -> None:
+        key = cursor_key(self.query_one("#units", DataTable))
+        for row in self.shown:
+            if row.hospcode == key:
+                await self.sitthi.select_unit(row.hospcode, row.name)
+                return
+
+    def action_sort(self) -> None:
+        from store.queries.units import SORT_KEYS
+
+        self.sort_index = (self.sort_index + 1) % len(SORT_KEYS)
+        if self.league is not None:
+            self.show_league(self.league)
+
+
+def marked(value: float | None, target: float) -> str:
+    """`97.50 % ✗`: the figure with whether it reaches its target; a dash without a figure."""
+    if value is None:
+        return "–"
+    return f"{value:.2f} % {MEETS if value >= target else BELOW}"
