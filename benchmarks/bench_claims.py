@@ -29,7 +29,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -38,8 +37,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from benchlib import machine, peak_rss_mib, write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION_START = "<!-- bench_claims:start -->"
 SECTION_END = "<!-- bench_claims:end -->"
 BENCH_DAY = dt.date(2025, 5, 20)
@@ -47,23 +47,6 @@ BENCH_DAY = dt.date(2025, 5, 20)
 TARGETS_S = {"store": 2.0, "rules": 2.0, "million": 15.0}
 PROFILE_LINES = 25
 KINDS = ("store", "rules", "million")
-
-
-def peak_rss_mib() -> float | None:
-    """Peak resident memory of this process in MiB. On Linux from /proc (`VmHWM`), which starts
-    afresh with the program, whereas `ru_maxrss` keeps the peak of the parent it was forked
-    from."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    try:
-        import resource
-    except ImportError:
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
 def build_store(work: Path) -> tuple[Path, dict[str, int]]:
@@ -232,17 +215,6 @@ def summarise(kind: str, runs: list[dict]) -> dict[str, Any]:
     return summary
 
 
-def machine() -> dict[str, Any]:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return {
-        "nproc": os.cpu_count(),
-        "load_average": round(load, 2) if load is not None else None,
-        "python": platform.python_version(),
-        "platform": platform.platform(terse=True),
-        "processor": platform.machine(),
-    }
-
-
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="sitthi-bench-") as folder:
         work = Path(folder)
@@ -321,17 +293,8 @@ def docs_section(report: dict[str, Any]) -> str:
 
 
 def update_docs(report: dict[str, Any]) -> None:
-    """Replace the claims section of docs/benchmarks.md (or add it)."""
-    section = docs_section(report)
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    if SECTION_START in text and SECTION_END in text:
-        before, rest = text.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text, encoding="utf-8")
+    """Replace this benchmark's section of docs/benchmarks.md (or add it)."""
+    write_section(docs_section(report), SECTION_START, SECTION_END)
 
 
 def worker_main(args: argparse.Namespace) -> None:

@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -32,8 +31,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from benchlib import machine, peak_rss_mib, write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION_START = "<!-- bench_import:start -->"
 SECTION_END = "<!-- bench_import:end -->"
 TARGET_RATIO = 2.0
@@ -65,16 +65,6 @@ STAGES: tuple[tuple[str, str, str, bool], ...] = (
 and whether the stage is a whole (False: a part of the stage above, not added to the total)."""
 COMMIT = "commit (with the WAL checkpoint of the new pages)"
 REST = "the rest (zip, hashes, import log, facility rows)"
-
-
-def peak_rss_mib() -> float | None:
-    """Peak resident memory of this process in MiB (None where the OS does not say)."""
-    try:
-        import resource
-    except ImportError:
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
 def _work(started: float, cpu: float, rows: int) -> dict[str, Any]:
@@ -222,17 +212,6 @@ def summarise(runs: list[dict]) -> dict[str, Any]:
     }
 
 
-def machine() -> dict[str, Any]:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return {
-        "nproc": os.cpu_count(),
-        "load_average": round(load, 2) if load is not None else None,
-        "python": platform.python_version(),
-        "platform": platform.platform(terse=True),
-        "processor": platform.machine(),
-    }
-
-
 def build_zip(work: Path, persons: int | None) -> tuple[Path, int, dict[str, int]]:
     """The large centre's zip; returns its path, PERSON rows and rows per member."""
     sys.path.insert(0, str(ROOT))
@@ -341,22 +320,8 @@ def docs_section(report: dict[str, Any]) -> str:
 
 
 def update_docs(report: dict[str, Any]) -> None:
-    """Replace the import section of docs/benchmarks.md (or add it, or create the file)."""
-    section = docs_section(report)
-    if DOCS.exists():
-        text = DOCS.read_text(encoding="utf-8")
-    else:
-        text = (
-            "# Benchmarks\n\nFigures measured by the scripts in `benchmarks/`; rerun to update.\n"
-        )
-    if SECTION_START in text and SECTION_END in text:
-        before, rest = text.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text, encoding="utf-8")
+    """Replace this benchmark's section of docs/benchmarks.md (or add it)."""
+    write_section(docs_section(report), SECTION_START, SECTION_END)
 
 
 def worker_main(args: argparse.Namespace) -> None:

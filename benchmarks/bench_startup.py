@@ -35,8 +35,9 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
+from benchlib import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION_START = "<!-- bench_startup:start -->"
 SECTION_END = "<!-- bench_startup:end -->"
 TARGET_RATIO = 1.5
@@ -274,17 +275,8 @@ def docs_section(report: dict[str, Any]) -> str:
 
 
 def update_docs(report: dict[str, Any]) -> None:
-    """Replace this benchmark's section of docs/benchmarks.md, leaving the others as they are."""
-    section = docs_section(report)
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    if SECTION_START in text and SECTION_END in text:
-        before, rest = text.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text, encoding="utf-8")
+    """Replace this benchmark's section of docs/benchmarks.md (or add it)."""
+    write_section(docs_section(report), SECTION_START, SECTION_END)
 
 
 def main() -> None:

@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from benchlib import write_section  # noqa: E402
 from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
 from store.cid import check_digit  # noqa: E402
@@ -49,7 +50,6 @@ from store.engine import open_store, read_tx, write_tx  # noqa: E402
 from sync.client import SyncError, sync_once  # noqa: E402
 from tests.faultproxy import FaultProxy, Faults  # noqa: E402
 
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION_START = "<!-- bench_sync:start -->"
 SECTION_END = "<!-- bench_sync:end -->"
 PG_ADMIN_URL = os.environ.get(
@@ -375,15 +375,7 @@ def write_docs(report: dict[str, Any]) -> None:
         "",
         SECTION_END,
     ]
-    section = "\n".join(lines)
-    current = DOCS.read_text("utf-8") if DOCS.exists() else "# Benchmarks\n"
-    if SECTION_START in current and SECTION_END in current:
-        before, rest = current.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1]
-        updated = before + section + after
-    else:
-        updated = current.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.write_text(updated, "utf-8")
+    write_section("\n".join(lines), SECTION_START, SECTION_END)
 
 
 def main() -> None:
