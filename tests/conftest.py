@@ -84,3 +84,17 @@ def engine(store_url: str) -> Iterator[Engine]:
     eng = open_store(store_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """The app's async Pilot tests run on asyncio."""
+    return "asyncio"
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    """The URL of a small synthetic centre's store, as the app's tests open it."""
+    from tests.tui_pilot import centre_url
+
+    return centre_url(tmp_path)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text as sql
 
 from store.engine import open_store, write_tx
 from store.followup import append_followup
-from tests.tui_pilot import centre_url, make_app, settle, text
+from tests.tui_pilot import make_app, settle, text
 from tests.tui_store import HOSPCODE, PEOPLE
 from tui.gateway import UiThreadStoreAccess
 from tui.prefs import prefs_path
@@ -23,16 +22,6 @@ from tui.screens.settings import SettingsScreen
 from tui.screens.worklist import WorklistScreen
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    return centre_url(tmp_path)
 
 
 async def test_number_keys_switch_between_the_screens(url: str) -> None:

@@ -3,8 +3,6 @@ behind each figure, and for each service why it is not paid and what to do."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual.widgets import DataTable, Select
 
@@ -12,23 +10,13 @@ from store.engine import open_store, read_tx
 from store.kpi import kpi_report
 from store.pp.nhso_errors import error_code
 from store.pp.report import claims_report
-from tests.tui_pilot import centre_url, column, make_app, settle, text
+from tests.tui_pilot import column, make_app, settle, text
 from tests.tui_store import AS_OF
 from tui.app import SitthiApp
 from tui.screens.claim import ClaimScreen
 from tui.screens.claims import ClaimsScreen
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    return centre_url(tmp_path)
 
 
 def reports(url: str) -> tuple[dict[str, object], dict[str, object]]:

@@ -11,21 +11,11 @@ import pytest
 
 from store.engine import open_store, read_tx
 from store.kpi import kpi_report
-from tests.tui_pilot import NOW, centre_url, make_app, settle, text
+from tests.tui_pilot import NOW, make_app, settle, text
 from tests.tui_store import AS_OF
 from tui.screens.dashboard import DashboardScreen
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    return centre_url(tmp_path)
 
 
 def report(url: str) -> dict[str, object]:

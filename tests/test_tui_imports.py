@@ -7,23 +7,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-from tests.tui_pilot import centre_url, column, make_app, person_zip, settle, text
+from tests.tui_pilot import column, make_app, person_zip, settle, text
 from tests.tui_store import BATCH_LOADED, BATCH_REFUSED
 from tui.app import SitthiApp
 from tui.screens.imports import FILE_WIDTH
 from tui.widgets.fields import fit_middle
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    return centre_url(tmp_path)
 
 
 def batches(app: SitthiApp) -> DataTable[object]:

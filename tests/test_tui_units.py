@@ -40,11 +40,6 @@ SOUTH_PEOPLE = 4
 """Two covered, two checked at NHSO with no right at all: 50 % coverage, the worst of the three."""
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def build_three_units(url: str) -> None:
     """The test centre of `tests.tui_store`, and two more units with a few people each."""
     engine = build_store(url)

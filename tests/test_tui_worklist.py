@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from exporters.audit import audit_path
 from store.codes import gap_code
 from store.engine import open_store, read_tx
 from store.models import SQLModel
-from tests.tui_pilot import centre_url, column, make_app, settle, text
+from tests.tui_pilot import column, make_app, settle, text
 from tests.tui_store import PEOPLE
 from tui.app import SitthiApp
 from tui.screens.person import PersonScreen
@@ -22,16 +21,6 @@ pytestmark = pytest.mark.anyio
 
 MANA = PEOPLE[2]
 """Person 3: no right at NHSO, a CARD that says UC (NO_RIGHT and MISMATCH)."""
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    return centre_url(tmp_path)
 
 
 def table(app: SitthiApp) -> DataTable[object]:
