@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from store.pp.sources import service_id, service_record
+from store.pp.sources import service_id
 from sync.ingest.importer import import_paths
 from sync.ingest.results import FileResult
 from tests.ingest_builders import HOSPCODE, count, export_zip, f43_text, person, rows_of
 from tests.pp_builders import anc, hand_counted_tables, row
+from tests.pp_rows import service_record
 
 NOW = dt.datetime(2025, 5, 20, 9, 0, tzinfo=dt.UTC)
 D = dt.date

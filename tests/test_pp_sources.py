@@ -9,14 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.pp.sources import (
-    ServiceRowError,
-    fields_json_column,
-    row_fields,
-    service_record,
-    source_files,
-)
+from store.pp.sources import fields_json_column, row_fields, source_files
 from store.reference import table
+from tests.pp_rows import ServiceRowError, service_record
 
 POSTNATAL = {
     "HOSPCODE": "10001",

@@ -27,7 +27,7 @@ from store.models import Person as PersonRow
 from store.models import PpService, PpStatementLine
 from store.pp.claims import ClaimStatus
 from store.pp.queries import load_claims
-from store.pp.sources import service_record
+from tests.pp_rows import service_record
 
 PP_TABLES = {"pp_service", "pp_statement_line", "pp_catalog_item"}
 UNIT = "10001"

@@ -17,7 +17,7 @@ from store.engine import open_store, write_tx
 from store.ids import stable_id
 from store.models import SQLModel
 from store.pp.catalog import shipped_catalog
-from store.pp.sources import service_record
+from tests.pp_rows import service_record
 
 AS_OF = dt.date(2025, 1, 15)
 HOSPCODE = "01234"
