@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from store.i18n import Message
+
 
 class Refused(Exception):
-    """The offered file is refused as a whole; nothing of it is stored but the refusal."""
+    """The offered file is refused as a whole; nothing of it is stored but the refusal.
 
-    def __init__(self, message: str, *, kind: str = "unknown") -> None:
-        super().__init__(message)
-        self.message = message
+    `reason` is the catalogue message (`store.i18n`) when the refusal has one; `message` is its
+    English text, kept for the log and for refusals still written as plain text.
+    """
+
+    def __init__(self, message: str | Message, *, kind: str = "unknown") -> None:
+        self.reason = message if isinstance(message, Message) else None
+        text = str(message)
+        super().__init__(text)
+        self.message = text
         self.kind = kind

@@ -1,4 +1,4 @@
-"""The app's words in Thai and English, kept as data (`th.toml`, `en.toml`) with the same keys.
+"""The app's words in Thai and English, from the project's one catalogue (`store.i18n`).
 
 Keys are dotted paths into the TOML tables (`dashboard.coverage`). Values are `str.format`
 templates. Dates are shown in the Buddhist era in Thai and day-month-year in English.
@@ -7,36 +7,13 @@ templates. Dates are shown in the Buddhist era in Thai and day-month-year in Eng
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import tomllib
-from importlib import resources
 
+from store.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message, catalog
 from store.thaidate import BE_OFFSET, THAI_MONTHS_SHORT, format_be
 
-LANGUAGES = ("th", "en")
-DEFAULT_LANGUAGE = "th"
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Translator", "catalog"]
 
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _flatten(table: dict[str, object], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in table.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{path}."))
-        else:
-            flat[path] = str(value)
-    return flat
-
-
-@functools.cache
-def catalog(lang: str) -> dict[str, str]:
-    """Every message of a language, by dotted key."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    text = resources.files(__package__).joinpath(f"{lang}.toml").read_text(encoding="utf-8")
-    return _flatten(tomllib.loads(text))
 
 
 class Translator:
@@ -52,6 +29,10 @@ class Translator:
         if template is None:
             return key
         return template.format(**values) if values else template
+
+    def message(self, message: Message) -> str:
+        """A lower layer's message (a key and its parameters) in this language."""
+        return message.render(self.lang)
 
     def has(self, key: str) -> bool:
         return key in self._messages

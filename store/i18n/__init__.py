@@ -1,0 +1,70 @@
+"""Every sentence a person reads, in Thai and English: one catalogue for the whole project.
+
+The words live in `th.toml` and `en.toml` beside this file, with the same keys (dotted paths
+into the TOML tables: `dashboard.coverage`, `ingest.refused.encrypted`). Values are
+`str.format` templates. The app's words (`tui.i18n`) and the messages of the lower layers
+(import refusals and row issues, sync and daemon errors, the command line) come from here, so
+a layer below the app says *which* message it means (a `Message`: a key and its parameters)
+and the edge that shows it renders it in the reader's language.
+
+Parameters never carry personal data (no CID, name or birth date): messages end up in logs,
+status files and the province's store.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+
+LANGUAGES = ("th", "en")
+DEFAULT_LANGUAGE = "th"
+
+
+def _flatten(tree: Mapping[str, object], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{path}."))
+        else:
+            flat[path] = str(value)
+    return flat
+
+
+@functools.cache
+def catalog(lang: str) -> dict[str, str]:
+    """Every message of a language, by dotted key."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    text = resources.files(__package__).joinpath(f"{lang}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def render(key: str, lang: str, /, **params: object) -> str:
+    """The message `key` in `lang` filled with `params`; the key itself when it is missing."""
+    template = catalog(lang).get(key)
+    if template is None:
+        return key
+    return template.format(**params) if params else template
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message by key with its parameters, rendered only where a person reads it."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return render(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def message(key: str, /, **params: object) -> Message:
+    """`Message(key, params)` with the parameters as keywords."""
+    return Message(key, params)
