@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, Table, delete, or_, select, types
+from sqlalchemy import Connection, MetaData, Table, and_, delete, or_, select, types
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.outbox import IGNORED_COLUMNS as LOCAL_COLUMNS
@@ -194,9 +194,12 @@ def _insert(conn: Connection, table: Table) -> Any:
     return sqlite.insert(table)
 
 
-def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def upsert(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], version: str | None = None
+) -> None:
     """Insert rows or replace stored ones that differ; a row that differs only in its local
-    provenance columns is left untouched."""
+    provenance columns is left untouched, and with a `version` column so is a stored row whose
+    version is newer than the one sent (a row's own update time decides between copies)."""
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         by_columns.setdefault(tuple(row), []).append(row)
@@ -207,10 +210,12 @@ def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> No
             conn.execute(stmt.on_conflict_do_nothing(index_elements=[ID]), group)
             continue
         compared = [n for n in changing if n not in LOCAL_COLUMNS] or changing
+        differs = or_(*(table.c[n].is_distinct_from(stmt.excluded[n]) for n in compared))
+        if version is not None and version in names:
+            held, sent = table.c[version], stmt.excluded[version]
+            differs = and_(differs, or_(held.is_(None), sent.is_(None), sent >= held))
         stmt = stmt.on_conflict_do_update(
-            index_elements=[ID],
-            set_={n: stmt.excluded[n] for n in changing},
-            where=or_(*(table.c[n].is_distinct_from(stmt.excluded[n]) for n in compared)),
+            index_elements=[ID], set_={n: stmt.excluded[n] for n in changing}, where=differs
         )
         conn.execute(stmt, group)
 

@@ -135,7 +135,11 @@ def test_a_unit_may_not_take_over_an_id_held_by_another_unit(
     body = unpack(answer.content, compressed=False)
     assert answer.status_code == 200
     assert body["rejected"] == [
-        {"table": "person", "id": taken, "reason": "the id is held by another unit's row"}
+        {
+            "table": "person",
+            "id": taken,
+            "reason": "the row's id is not the one its key gives for this unit",
+        }
     ]
     assert snapshot(province.engine)["person"][taken]["name"] == rows["name"]
 

@@ -1,7 +1,10 @@
 """The server's ASGI app: health, OpenAPI schema, and the sync API under `/api/v1/`.
 
-Requests are small JSON messages in gzip; database work runs in the thread pool so the event loop
-only moves bytes. A pull first numbers the changes committed before it (waiting for a sequencer
+Requests are small JSON messages in gzip; inflating, parsing (`sync.server.body`, with its
+limits), packing answers and database work run in the thread pool so the event loop only moves
+bytes and `/healthz` answers at once whatever a push holds. Every error a client can cause is a
+4xx with a message; anything unexpected is a 500 logged by type, never a traceback to the client.
+A pull first numbers the changes committed before it (waiting for a sequencer
 already at work), so it sees every write that finished before it began; a background task does
 the same every second, so a large load straight into the store is numbered before the units come
 asking. Errors are JSON `{"error": code, "message": text}`; messages never carry row content.
@@ -10,6 +13,7 @@ asking. Errors are JSON `{"error": code, "message": text}`; messages never carry
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -43,12 +47,13 @@ from sync.protocol import (
     refusal_text,
     sitthi_version,
     supported,
-    unpack,
 )
 from sync.server import feed
 from sync.server.auth import Identity, bearer_token, identify
+from sync.server.body import read_message
 from sync.server.openapi import schema
 from sync.server.sequencer import ensure_counter, sequence_pending
+from sync.server.trust import TrustSettings
 
 log = logging.getLogger("sitthi.server")
 
@@ -65,17 +70,19 @@ class ApiError(Exception):
 
 
 def _error_response(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ApiError)
+    if not isinstance(exc, ApiError):
+        log.error("request failed: %s", type(exc).__name__)
+        exc = ApiError(500, "internal", "the server failed on this request; the log says why")
     headers = {"Upgrade": f"Sitthi-Protocol/{PROTOCOL_VERSION}"} if exc.status == 426 else None
     return JSONResponse(
         {"error": exc.code, "message": exc.message}, status_code=exc.status, headers=headers
     )
 
 
-def _respond(request: Request, message: dict[str, Any]) -> Response:
+async def _respond(request: Request, message: dict[str, Any]) -> Response:
     if "gzip" in request.headers.get("accept-encoding", ""):
         return Response(
-            pack(message),
+            await run_in_threadpool(pack, message),
             media_type="application/json",
             headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
         )
@@ -84,8 +91,8 @@ def _respond(request: Request, message: dict[str, Any]) -> Response:
 
 def _check_protocol(request: Request) -> None:
     sent = request.headers.get(PROTOCOL_HEADER, "")
-    if not sent.isdigit() or not supported(int(sent)):
-        raise ApiError(426, "protocol", refusal_text(sent))
+    if not (sent.isascii() and sent.isdigit() and len(sent) <= 4) or not supported(int(sent)):
+        raise ApiError(426, "protocol", refusal_text(sent[:16]))
 
 
 async def _identity(request: Request) -> Identity:
@@ -116,7 +123,7 @@ async def _message(request: Request) -> dict[str, Any]:
         raise ApiError(400, "bad_request", "the request body was cut off") from exc
     compressed = request.headers.get("content-encoding", "").lower() == "gzip"
     try:
-        return unpack(bytes(body), compressed=compressed)
+        return await run_in_threadpool(read_message, bytes(body), compressed=compressed)
     except ProtocolError as exc:
         raise ApiError(400, "bad_request", str(exc)) from exc
 
@@ -131,7 +138,7 @@ async def _call(request: Request, work: Callable[[Engine, Identity, dict[str, An
         raise ApiError(400, "bad_request", str(exc)) from exc
     except feed.Forbidden as exc:
         raise ApiError(403, "forbidden", str(exc)) from exc
-    except (OperationalError, DBAPIError) as exc:
+    except OperationalError as exc:
         log.warning("database busy or failed: %s", type(exc.orig or exc).__name__)
         raise ApiError(503, "unavailable", "the server's store is busy; try again") from exc
     except PoolTimeout as exc:
@@ -152,10 +159,12 @@ def _hello(engine: Engine, identity: Identity, message: dict[str, Any]) -> Welco
     )
 
 
-def _push(engine: Engine, identity: Identity, message: dict[str, Any]) -> PushResult:
+def _push(
+    engine: Engine, identity: Identity, message: dict[str, Any], settings: TrustSettings
+) -> PushResult:
     request = PushRequest.from_json(message)
     with write_tx(engine) as conn:
-        result = feed.apply_push(conn, identity, request)
+        result = feed.apply_push(conn, identity, request, settings)
     log.info(
         "push from %s: %d applied, %d refused%s",
         identity.origin,
@@ -180,17 +189,18 @@ def _pull(engine: Engine, identity: Identity, message: dict[str, Any]) -> PullPa
 
 async def hello(request: Request) -> Response:
     welcome: Welcome = await _call(request, _hello)
-    return _respond(request, welcome.to_json())
+    return await _respond(request, welcome.to_json())
 
 
 async def push(request: Request) -> Response:
-    result: PushResult = await _call(request, _push)
-    return _respond(request, result.to_json())
+    settings: TrustSettings = request.app.state.trust
+    result: PushResult = await _call(request, functools.partial(_push, settings=settings))
+    return await _respond(request, result.to_json())
 
 
 async def pull(request: Request) -> Response:
     page: PullPage = await _call(request, _pull)
-    return _respond(request, page.to_json())
+    return await _respond(request, page.to_json())
 
 
 async def healthz(_request: Request) -> Response:
@@ -216,7 +226,12 @@ async def _sequence_forever(engine: Engine, every: float) -> None:
         await anyio.sleep(every)
 
 
-def create_app(engine: Engine, *, sequence_every: float = SEQUENCE_EVERY_S) -> Starlette:
+def create_app(
+    engine: Engine,
+    *,
+    sequence_every: float = SEQUENCE_EVERY_S,
+    trust: TrustSettings | None = None,
+) -> Starlette:
     """The server over an opened (migrated) store."""
 
     @contextlib.asynccontextmanager
@@ -235,8 +250,9 @@ def create_app(engine: Engine, *, sequence_every: float = SEQUENCE_EVERY_S) -> S
             Route(f"{API_PREFIX}/push", push, methods=["POST"]),
             Route(f"{API_PREFIX}/pull", pull, methods=["POST"]),
         ],
-        exception_handlers={ApiError: _error_response},
+        exception_handlers={ApiError: _error_response, Exception: _error_response},
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.trust = trust or TrustSettings()
     return app

@@ -9,14 +9,17 @@ only province-owned tables; both append follow-up events, which are never change
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, select, text
+from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
 from store.outbox import writing_as
 from sync.protocol import (
     REGISTRY,
     Owner,
+    ProtocolError,
     PullPage,
     PullRequest,
     PushRequest,
@@ -25,10 +28,15 @@ from sync.protocol import (
     Role,
     SyncTable,
     TableRows,
-    sync_table,
 )
 from sync.rows import decode_rows, delete_ids, insert_new, owners, read_rows, table_for, upsert
 from sync.server.auth import Identity
+from sync.server.trust import TrustSettings, check_rows, reason, version_columns
+
+MAX_POSITION_JUMP = 1_000_000_000
+"""How far past its acknowledged position a store's next batch may claim to reach: far more
+than any store records between two syncs, and what keeps a made-up position (2^62) from
+making every later batch of the store look already seen."""
 
 
 class Forbidden(PermissionError):
@@ -53,22 +61,41 @@ def touch_peer(conn: Connection, identity: Identity, node_id: str) -> dict[str, 
     return dict(conn.execute(query).one()._mapping)
 
 
-def apply_push(conn: Connection, identity: Identity, request: PushRequest) -> PushResult:
-    """Apply a batch once: a batch at or below what this store already had acked is a replay."""
+def apply_push(
+    conn: Connection,
+    identity: Identity,
+    request: PushRequest,
+    settings: TrustSettings | None = None,
+) -> PushResult:
+    """Apply a batch once: a batch at or below what this store already had acked is a replay.
+
+    Tables are applied in the registry's order (a person before the follow-ups about them),
+    each row checked against the token (`sync.server.trust`); a row the database refuses is
+    refused alone and the rest of the batch is applied.
+    """
     peer = touch_peer(conn, identity, request.node_id)
     if request.upto <= peer["acked_upto"]:
         return PushResult(acked=int(peer["acked_upto"]), applied=0, duplicate=True)
+    if request.upto > int(peer["acked_upto"]) + MAX_POSITION_JUMP:
+        raise ProtocolError(reason("position_jump", jump=MAX_POSITION_JUMP))
     applied = 0
     rejected: list[Rejection] = []
+    known = {entry.name for entry in REGISTRY}
     with writing_as(conn, identity.origin):
-        for name, payload in request.tables.items():
-            entry = sync_table(name)
-            if entry is None:
-                rejected += _reject_all(name, payload, f"{name} is not a synced table")
-                continue
-            done, refused = _apply_table(conn, identity, entry, payload, request.batch_id)
-            applied += done
-            rejected += refused
+        for name in [n for n in request.tables if n not in known]:
+            rejected += _reject_all(name, request.tables[name], reason("not_synced", table=name))
+        for entry in REGISTRY:
+            if entry.name in request.tables:
+                done, refused = _apply_table(
+                    conn,
+                    identity,
+                    entry,
+                    request.tables[entry.name],
+                    request.batch_id,
+                    settings or TrustSettings(),
+                )
+                applied += done
+                rejected += refused
     conn.execute(
         text(
             "UPDATE sync_peer SET acked_upto = :upto, last_batch_id = :batch, last_push_at = :at "
@@ -85,36 +112,77 @@ def apply_push(conn: Connection, identity: Identity, request: PushRequest) -> Pu
     return PushResult(acked=request.upto, applied=applied, rejected=rejected)
 
 
-def _reject_all(name: str, payload: TableRows, reason: str) -> list[Rejection]:
+def _reject_all(name: str, payload: TableRows, why: str) -> list[Rejection]:
     ids = [str(row[payload.columns.index("id")]) for row in payload.rows if "id" in payload.columns]
-    return [Rejection(name, row_id, reason) for row_id in ids + payload.deleted]
+    return [Rejection(name, row_id, why) for row_id in ids + payload.deleted]
 
 
 def _apply_table(
-    conn: Connection, identity: Identity, entry: SyncTable, payload: TableRows, batch_id: str
+    conn: Connection,
+    identity: Identity,
+    entry: SyncTable,
+    payload: TableRows,
+    batch_id: str,
+    settings: TrustSettings,
 ) -> tuple[int, list[Rejection]]:
     if not entry.writable_by(identity.role):
         return 0, _reject_all(
-            entry.name, payload, f"{entry.name} rows are written by the {entry.owner.value}"
+            entry.name, payload, reason("owner", table=entry.name, owner=entry.owner.value)
         )
     table = table_for(conn, entry.name)
     rows, bad = decode_rows(conn, table, payload, batch_id)
-    rejected = [Rejection(entry.name, row_id, reason) for row_id, reason in bad]
+    rejected = [Rejection(entry.name, row_id, why) for row_id, why in bad]
     deleted = list(payload.deleted)
     if entry.append_only and deleted:
-        rejected += [
-            Rejection(entry.name, i, "follow-up events are never deleted") for i in deleted
-        ]
+        rejected += [Rejection(entry.name, i, reason("never_deleted")) for i in deleted]
         deleted = []
+    rows, refused = check_rows(conn, identity, entry, rows, settings)
+    rejected += refused
     if identity.role is Role.FACILITY and entry.unit_column:
         rows, deleted, refused = _own_rows_only(conn, identity, entry, rows, deleted)
         rejected += refused
-    if entry.append_only:
-        insert_new(conn, table, rows)
-    else:
-        upsert(conn, table, rows)
+    version = version_columns().get(entry.name)
+
+    def write(chunk: list[dict[str, Any]]) -> None:
+        if entry.append_only:
+            insert_new(conn, table, chunk)
+        else:
+            upsert(conn, table, chunk, version)
+
+    written, refused = _write_each_apart_on_failure(conn, entry.name, write, rows)
+    rejected += refused
+    if not entry.append_only:
         delete_ids(conn, table, deleted)
-    return len(rows) + len(deleted), rejected
+    return written + len(deleted), rejected
+
+
+def _write_each_apart_on_failure(
+    conn: Connection,
+    name: str,
+    write: Callable[[list[dict[str, Any]]], None],
+    rows: list[dict[str, Any]],
+) -> tuple[int, list[Rejection]]:
+    """Write the rows together; if the database refuses that, write them one by one and refuse
+    only those it refuses (each in a savepoint, so the transaction goes on)."""
+    if not rows:
+        return 0, []
+    try:
+        with conn.begin_nested():
+            write(rows)
+        return len(rows), []
+    except (DataError, IntegrityError, ProgrammingError):
+        pass
+    written = 0
+    refused: list[Rejection] = []
+    for row in rows:
+        try:
+            with conn.begin_nested():
+                write([row])
+            written += 1
+        except (DataError, IntegrityError, ProgrammingError) as exc:
+            kind = type(exc.orig or exc).__name__
+            refused.append(Rejection(name, row["id"], reason("database", kind=kind)))
+    return written, refused
 
 
 def _own_rows_only(
@@ -124,17 +192,12 @@ def _own_rows_only(
     rows: list[dict[str, Any]],
     deleted: list[str],
 ) -> tuple[list[dict[str, Any]], list[str], list[Rejection]]:
+    """Rows and deletions the unit may make: never of an id another unit's row holds."""
     column = str(entry.unit_column)
-    rejected = [
-        Rejection(entry.name, r["id"], "the row belongs to another unit")
-        for r in rows
-        if r[column] != identity.hospcode
-    ]
-    rows = [r for r in rows if r[column] == identity.hospcode]
     stored = owners(conn, table_for(conn, entry.name), column, [r["id"] for r in rows] + deleted)
     taken = {i for i, unit in stored.items() if unit != identity.hospcode}
-    rejected += [
-        Rejection(entry.name, i, "the id is held by another unit's row")
+    rejected = [
+        Rejection(entry.name, i, reason("id_taken"))
         for i in [r["id"] for r in rows] + deleted
         if i in taken
     ]
