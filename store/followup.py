@@ -160,6 +160,12 @@ def store_node_id(conn: Connection) -> str:
     found = get_state(conn, NODE_KEY)
     if found:
         return found
+    return renew_node_id(conn)
+
+
+def renew_node_id(conn: Connection) -> str:
+    """Give this store a new node id: after it was restored from a backup, stamps and pushes
+    made from here on must not be taken for those the store made before the restore."""
     node = str(uuid.uuid4())
     set_state(conn, NODE_KEY, node)
     return node

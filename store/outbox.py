@@ -256,3 +256,20 @@ def discard(conn: Connection, ids: Sequence[int]) -> None:
             bindparam("ids", expanding=True)
         )
         conn.execute(stmt, {"ids": list(ids)})
+
+
+def requeue_all(conn: Connection, tables: Iterable[str]) -> int:
+    """Record every stored row of `tables` as changed (rows already waiting keep their place):
+    a store that cannot know what the server holds sends it everything it owns again."""
+    added = 0
+    for table in tables:
+        result = conn.execute(
+            text(
+                "INSERT INTO sync_change (table_name, row_id, seq, origin) "
+                f"SELECT :t, id, NULL, '' FROM \"{table}\" WHERE true ORDER BY id "
+                "ON CONFLICT (table_name, row_id) DO NOTHING"
+            ),
+            {"t": table},
+        )
+        added += int(result.rowcount or 0)
+    return added

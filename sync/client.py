@@ -24,7 +24,7 @@ import httpx
 from sqlalchemy import Engine
 
 from store.engine import read_tx, write_tx
-from store.followup import store_node_id
+from store.followup import renew_node_id, store_node_id
 from store.outbox import (
     acknowledge,
     applying_remote,
@@ -32,6 +32,7 @@ from store.outbox import (
     get_state,
     pending_count,
     pending_entries,
+    requeue_all,
     set_state,
 )
 from sync.protocol import (
@@ -89,6 +90,9 @@ class SyncResult:
     pending: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     skipped: int = 0
+    reidentified: bool = False
+    """The store found it had gone back in time (restored), took a new node id and sent
+    everything it owns again."""
     bytes_sent: int = 0
     bytes_received: int = 0
     complete: bool = True
@@ -111,6 +115,11 @@ def node_id(engine: Engine) -> str:
 
 def cursor_key(server: str) -> str:
     return f"cursor {server.rstrip('/')}"
+
+
+def sent_key(server: str) -> str:
+    """Where a store keeps the highest outbox position it ever sent to `server`."""
+    return f"sent {server.rstrip('/')}"
 
 
 def ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
@@ -210,11 +219,50 @@ class SyncClient:
             raise ServerUnavailable(f"unreadable answer from {self.server}: {exc}") from exc
 
     def hello(self) -> Welcome:
+        """Handshake; a store restored from a backup is detected here and re-identified."""
+        welcome = self._hello()
+        if self._went_back(welcome):
+            self._reidentify(welcome)
+            welcome = self._hello()
+        return welcome
+
+    def _hello(self) -> Welcome:
         answer = self._post("hello", Hello(self.node, sitthi_version()).to_json())
         try:
             return Welcome.from_json(answer)
         except ProtocolError as exc:
             raise ServerUnavailable(f"unreadable answer from {self.server}: {exc}") from exc
+
+    def _went_back(self, welcome: Welcome) -> bool:
+        """Whether the server has applied more of this store's pushes than the store ever sent.
+
+        Before each push the store records how far the batch reaches; a store restored from a
+        backup has lost that record along with the changes it sent after the backup, so the
+        server's acknowledged position is ahead of it, and the positions the restored store
+        hands out next would be taken for batches already applied. (A store that never kept the
+        record, from before this check, starts keeping it now.)
+        """
+        key = sent_key(self.server)
+        with write_tx(self.engine) as conn:
+            recorded = get_state(conn, key)
+            if recorded is None:
+                set_state(conn, key, str(welcome.acked))
+                return False
+        return welcome.acked > int(recorded)
+
+    def _reidentify(self, welcome: Welcome) -> None:
+        """Take a new node id and queue every row this store owns again: the server applies
+        them once by row id, so what it holds is not doubled and what it lacks arrives."""
+        with write_tx(self.engine) as conn:
+            self.node = renew_node_id(conn)
+            queued = requeue_all(conn, welcome.writable)
+            set_state(conn, sent_key(self.server), "0")
+        self.result.reidentified = True
+        log.warning(
+            "this store is behind what the server applied from it (restored from a backup?): "
+            "it has a new sync identity and sends its %d rows again",
+            queued,
+        )
 
     def push_all(self, welcome: Welcome) -> None:
         writable = set(welcome.writable)
@@ -226,6 +274,7 @@ class SyncClient:
             request = self._next_batch(writable)
             if request is None:
                 return
+            self._record_sent(request.upto)
             try:
                 result = PushResult.from_json(self._post("push", request.to_json()))
             except ProtocolError as exc:
@@ -242,6 +291,13 @@ class SyncClient:
                     rejection.id,
                     rejection.reason,
                 )
+
+    def _record_sent(self, upto: int) -> None:
+        key = sent_key(self.server)
+        with write_tx(self.engine) as conn:
+            recorded = int(get_state(conn, key) or 0)
+            if upto > recorded:
+                set_state(conn, key, str(upto))
 
     def _next_batch(self, writable: set[str]) -> PushRequest | None:
         """The next outbox batch, after dropping entries of tables this store does not own."""

@@ -246,6 +246,8 @@ class Welcome:
     server_version: str
     protocol: int = PROTOCOL_VERSION
     writable: list[str] = field(default_factory=list)
+    acked: int = 0
+    """How far the server has applied this store's pushes (the store's node id)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -255,6 +257,7 @@ class Welcome:
             "server_version": self.server_version,
             "protocol": self.protocol,
             "writable": self.writable,
+            "acked": self.acked,
         }
 
     @classmethod
@@ -266,6 +269,7 @@ class Welcome:
             server_version=_get(message, "server_version", str),
             protocol=_get(message, "protocol", int),
             writable=[str(t) for t in _get(message, "writable", list)],
+            acked=_get(message, "acked", int) if "acked" in message else 0,
         )
 
 

@@ -149,13 +149,14 @@ async def _call(request: Request, work: Callable[[Engine, Identity, dict[str, An
 def _hello(engine: Engine, identity: Identity, message: dict[str, Any]) -> Welcome:
     hello = Hello.from_json(message)
     with write_tx(engine) as conn:
-        feed.touch_peer(conn, identity, hello.node_id)
+        peer = feed.touch_peer(conn, identity, hello.node_id)
     return Welcome(
         role=identity.role.value,
         hospcode=identity.hospcode,
         name=identity.name,
         server_version=sitthi_version(),
         writable=[t.name for t in REGISTRY if t.writable_by(identity.role)],
+        acked=int(peer["acked_upto"]),
     )
 
 

@@ -70,6 +70,11 @@ _SCHEMAS: dict[str, Any] = {
             "server_version": {"type": "string"},
             "protocol": {"type": "integer"},
             "writable": {"type": "array", "items": {"type": "string"}},
+            "acked": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How far the server has applied this store's pushes",
+            },
         },
     },
     "PushRequest": {
