@@ -31,12 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from store import paths
 from store.engine import display_url, read_tx
+from store.i18n import render
 from store.outbox import pending_count
 from sync.client import ServerUnavailable, SyncClient, SyncError, SyncResult
+from sync.ingest.results import REFUSED
 from sync.status import STOPPED, DaemonStatus, now_text, write_status
 from sync.watch import RESCAN_S, SETTLE_S, FolderWatcher, ImportMemory, content_hash
 
@@ -203,7 +205,13 @@ class Daemon:
             self._sync(schedule)
 
     def _import(self, path: Path) -> bool:
-        """Import one settled file; True when rows were loaded."""
+        """Import one settled file; True when rows were loaded.
+
+        Whatever goes wrong with one file is that file's refusal: logged by type (never the
+        text, which can quote values), kept as the status's last error, and remembered by the
+        file's content, so the file is tried again only once it changes. Only a store that is
+        busy or cannot be written makes the daemon try the same file again later.
+        """
         try:
             sha256 = content_hash(path)
         except OSError as exc:
@@ -216,14 +224,18 @@ class Daemon:
 
         try:
             results = import_paths(self.engine, [path])
-        except (SQLAlchemyError, OSError) as exc:
-            self._error(f"import of {path.name} failed ({type(exc).__name__}); will retry")
+        except (OperationalError, OSError) as exc:
+            self._error(render("daemon.store_failed", "en", file=path.name, kind=_kind(exc)))
+            return False
+        except Exception as exc:
+            self._file_failed(path, sha256, exc)
             return False
         loaded = False
         for result in results:
+            name = Path(result.file).name
             log.info(
                 "import %s: %s, %d rows loaded, %d unchanged, %d issues",
-                Path(result.file).name,
+                name,
                 result.status,
                 result.rows_loaded,
                 result.rows_unchanged,
@@ -231,14 +243,27 @@ class Daemon:
             )
             self.status.last_import = {
                 "at": now_text(),
-                "file": Path(result.file).name,
+                "file": name,
                 "status": result.status,
                 "rows": result.rows_loaded,
             }
+            if result.status == REFUSED:
+                self._error(render("daemon.file_refused", "en", file=name, reason=result.message))
             loaded = loaded or result.rows_loaded > 0
-            self.memory.remember(sha256, Path(result.file).name, result.status)
+            self.memory.remember(sha256, name, result.status)
         self.watcher.done(path)
         return loaded
+
+    def _file_failed(self, path: Path, sha256: str, exc: Exception) -> None:
+        self._error(render("daemon.file_failed", "en", file=path.name, kind=_kind(exc)))
+        self.status.last_import = {
+            "at": now_text(),
+            "file": path.name,
+            "status": REFUSED,
+            "rows": 0,
+        }
+        self.memory.remember(sha256, path.name, REFUSED)
+        self.watcher.done(path)
 
     def _sync(self, schedule: _Schedule) -> None:
         try:
@@ -263,6 +288,9 @@ class Daemon:
             return
         except SQLAlchemyError as exc:
             self._sync_failed(schedule, f"the local store failed ({type(exc).__name__})")
+            return
+        except Exception as exc:
+            self._sync_failed(schedule, render("daemon.sync_failed", "en", kind=_kind(exc)))
             return
         self._synced(schedule, result)
 
@@ -324,3 +352,9 @@ class Daemon:
             write_status(self.status, self.options.status_file)
         except OSError as exc:
             log.warning("cannot write the status file (%s)", type(exc).__name__)
+
+
+def _kind(exc: BaseException) -> str:
+    """What failed, by type only: an exception's text can quote the data it choked on."""
+    orig = getattr(exc, "orig", None)
+    return type(orig or exc).__name__

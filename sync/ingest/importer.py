@@ -16,9 +16,10 @@ from os import PathLike
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from store.engine import read_tx, write_tx
+from store.i18n import message
 from sync.ingest.kinds import Offered, Prepared, hospcode_hint, recognise
 from sync.ingest.ledger import (
     earlier_import,
@@ -103,6 +104,14 @@ def import_file(
         reason = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
         rejected = Refused(f"the store did not accept the data ({reason})")
         return _refuse(engine, path, sha256, rejected, started, clock)
+    except OperationalError:
+        raise
+    except Exception as exc:
+        # Whatever else one file makes the readers meet (damaged compressed data, a value no
+        # reader foresaw) is that file's refusal, named by type only: the text of such an
+        # error can quote the file's content. A busy or failing store is not the file's doing.
+        failed = Refused(message("import_guard.unexpected", kind=type(exc).__name__))
+        return _refuse(engine, path, sha256, failed, started, clock)
 
 
 def _read(path: Path, limits: Limits) -> bytes:
