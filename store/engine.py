@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
 from store import paths
+from store.private import private_file
 
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006_trust")
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 
 BUSY_TIMEOUT_MS = 15_000
@@ -62,7 +63,7 @@ def create_store_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         file_part = url.split(":///", 1)[-1]
         if file_part and file_part != ":memory:":
-            Path(file_part).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(file_part))
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -326,6 +326,32 @@ class SyncRoute(SQLModel, table=True):
     seq: int | None = Field(default=None, sa_type=BigInteger, index=True)
 
 
+class SyncDelivery(SQLModel, table=True):
+    """Server side: an NHSO record that followed a CID to a unit, for the province's audit.
+
+    One row per record and unit: `person_id` is the unit's person whose CID it followed,
+    `status` is `delivered`, or `held` while the unit is over its daily limit of people it had
+    no records for (the record goes out on a later day, within that day's limit). `day` is the
+    UTC day the delivery was decided. Nothing here is personal data beyond the ids.
+    """
+
+    __tablename__ = "sync_delivery"
+    __table_args__ = (
+        UniqueConstraint("table_name", "row_id", "hospcode"),
+        Index("ix_sync_delivery_hospcode_day", "hospcode", "day"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_type=SYNC_ID, primary_key=True)
+    table_name: str = Field(max_length=64)
+    row_id: str = Field(max_length=36)
+    hospcode: str = Field(max_length=16)
+    person_id: str = Field(max_length=36)
+    status: str = Field(max_length=16)
+    day: dt.date
+    decided_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+
+
 class SyncState(SQLModel, table=True):
     """Small named values of the sync machinery (node id, pull cursor, server counter)."""
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from store import paths
+from store.private import write_private
 
 FILE_NAME = "sync.json"
 ENVIRONMENT = {"server": "SITTHI_SERVER", "token": "SITTHI_TOKEN"}
@@ -59,14 +60,7 @@ def load_file() -> dict[str, str]:
 
 
 def _save(values: dict[str, str]) -> None:
-    path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(path.name + ".new")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(values, handle, indent=2, sort_keys=True)
-    os.chmod(temporary, 0o600)
-    os.replace(temporary, path)
+    write_private(config_path(), json.dumps(values, indent=2, sort_keys=True))
 
 
 def normalise(key: str, value: str) -> str:

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -37,6 +38,7 @@ from store import paths
 from store.engine import display_url, read_tx
 from store.i18n import render
 from store.outbox import pending_count
+from store.private import FILE_MODE, private_file
 from sync.client import ServerUnavailable, SyncClient, SyncError, SyncResult
 from sync.ingest.results import REFUSED
 from sync.status import STOPPED, DaemonStatus, now_text, write_status
@@ -84,11 +86,9 @@ def configure_logging(level: int = logging.INFO) -> Path:
 
     Calling it again replaces the handlers it added before (no doubled lines).
     """
-    folder = paths.log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / LOG_FILE
+    target = private_file(paths.log_dir() / LOG_FILE)
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    rotating = logging.handlers.RotatingFileHandler(
+    rotating = _PrivateRotatingFile(
         target, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
     )
     console = logging.StreamHandler(sys.stderr)
@@ -102,6 +102,16 @@ def configure_logging(level: int = logging.INFO) -> Path:
         handler.setFormatter(formatter)
         root.addHandler(handler)
     return target
+
+
+class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file, the ones made at rotation too, is owner-only."""
+
+    def _open(self) -> Any:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        if os.name != "nt":
+            os.chmod(self.baseFilename, FILE_MODE)
+        return os.fdopen(fd, "a", encoding=self.encoding or "utf-8", errors=self.errors)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from store import paths
+from store.private import write_private
 
 FORMAT = 1
 FILE_NAME = "daemon-status.json"
@@ -67,11 +68,8 @@ def status_path() -> Path:
 def write_status(status: DaemonStatus, path: Path | None = None) -> None:
     """Replace the status file in one step, so a reader never sees half of it."""
     target = path or status_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
     status.updated_at = now_text()
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
-    temporary.write_text(json.dumps(status.to_json(), ensure_ascii=False, indent=1), "utf-8")
-    os.replace(temporary, target)
+    write_private(target, json.dumps(status.to_json(), ensure_ascii=False, indent=1))
 
 
 def read_status(path: Path | None = None) -> DaemonStatus | None:

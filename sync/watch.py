@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store import paths
+from store.private import write_private
 
 log = logging.getLogger("sitthi.watch")
 
@@ -87,10 +88,7 @@ class ImportMemory:
 
     def remember(self, sha256: str, name: str, status: str) -> None:
         self._seen[sha256] = {"file": name, "status": status}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(self._seen, ensure_ascii=False), "utf-8")
-        os.replace(temporary, self.path)
+        write_private(self.path, json.dumps(self._seen, ensure_ascii=False))
 
 
 def walk(folders: Iterable[Path]) -> Iterator[Path]:

@@ -5,13 +5,20 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 
 from store.engine import write_tx
+from store.i18n import render
 from sync.protocol import Role
-from sync.server.auth import add_credential
+from sync.server.auth import CredentialError, active_credential, add_credential
 
 
 def add_facility(engine: Engine, hospcode: str, name: str = "") -> str:
-    """Register a unit (if new) and return a new token for it."""
+    """Register a unit (if new) and return a new token for it; a unit whose token still works
+    is refused (one token per unit: `rotate` replaces it)."""
     with write_tx(engine) as conn:
+        held = active_credential(conn, hospcode)
+        if held is not None:
+            raise CredentialError(
+                render("server.tokens.unit_has_one", "en", hospcode=hospcode, id=held.id[:8])
+            )
         token = add_credential(conn, Role.FACILITY, hospcode=hospcode)
         known = conn.execute(
             text("SELECT name FROM facility WHERE hospcode = :h"), {"h": hospcode}

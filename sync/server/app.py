@@ -52,7 +52,7 @@ from sync.server import feed
 from sync.server.auth import Identity, bearer_token, identify
 from sync.server.body import read_message
 from sync.server.openapi import schema
-from sync.server.sequencer import ensure_counter, sequence_pending
+from sync.server.sequencer import DeliverySettings, ensure_counter, sequence_pending
 from sync.server.trust import TrustSettings
 
 log = logging.getLogger("sitthi.server")
@@ -176,10 +176,12 @@ def _push(
     return result
 
 
-def _pull(engine: Engine, identity: Identity, message: dict[str, Any]) -> PullPage:
+def _pull(
+    engine: Engine, identity: Identity, message: dict[str, Any], settings: DeliverySettings
+) -> PullPage:
     request = PullRequest.from_json(message)
     unit = feed.pull_unit(identity, request.unit)
-    sequence_pending(engine)
+    sequence_pending(engine, settings=settings)
     with read_tx(engine) as conn:
         page = feed.pull_page(conn, identity, request, unit)
     with write_tx(engine) as conn:
@@ -200,7 +202,8 @@ async def push(request: Request) -> Response:
 
 
 async def pull(request: Request) -> Response:
-    page: PullPage = await _call(request, _pull)
+    settings: DeliverySettings = request.app.state.delivery
+    page: PullPage = await _call(request, functools.partial(_pull, settings=settings))
     return await _respond(request, page.to_json())
 
 
@@ -218,10 +221,10 @@ async def openapi(_request: Request) -> Response:
     return JSONResponse(schema())
 
 
-async def _sequence_forever(engine: Engine, every: float) -> None:
+async def _sequence_forever(engine: Engine, every: float, settings: DeliverySettings) -> None:
     while True:
         try:
-            await run_in_threadpool(sequence_pending, engine)
+            await run_in_threadpool(functools.partial(sequence_pending, engine, settings=settings))
         except (OperationalError, DBAPIError) as exc:
             log.warning("numbering changes failed: %s", type(exc.orig or exc).__name__)
         await anyio.sleep(every)
@@ -232,14 +235,16 @@ def create_app(
     *,
     sequence_every: float = SEQUENCE_EVERY_S,
     trust: TrustSettings | None = None,
+    delivery: DeliverySettings | None = None,
 ) -> Starlette:
     """The server over an opened (migrated) store."""
+    deliveries = delivery or DeliverySettings()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await run_in_threadpool(ensure_counter, engine)
         async with anyio.create_task_group() as tasks:
-            tasks.start_soon(_sequence_forever, engine, sequence_every)
+            tasks.start_soon(_sequence_forever, engine, sequence_every, deliveries)
             yield
             tasks.cancel_scope.cancel()
 
@@ -256,4 +261,5 @@ def create_app(
     )
     app.state.engine = engine
     app.state.trust = trust or TrustSettings()
+    app.state.delivery = deliveries
     return app

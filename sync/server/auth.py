@@ -100,3 +100,92 @@ def bearer_token(authorization: str | None) -> str:
         return ""
     scheme, _, value = authorization.partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A token's record as the province lists it (never the token itself)."""
+
+    id: str
+    role: Role
+    hospcode: str
+    name: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_seen_at: dt.datetime | None
+
+    @property
+    def holder(self) -> str:
+        return self.hospcode if self.role is Role.FACILITY else self.name
+
+
+def credentials(conn: Connection) -> list[Credential]:
+    """Every credential, oldest first, with when a store last used it."""
+    rows = conn.execute(
+        text(
+            "SELECT c.id, c.kind, c.hospcode, c.name, c.created_at, c.revoked_at, "
+            "max(CASE WHEN p.last_pull_at IS NULL OR p.last_push_at > p.last_pull_at "
+            "THEN p.last_push_at ELSE p.last_pull_at END) "
+            "FROM sync_credential c LEFT JOIN sync_peer p ON p.credential_id = c.id "
+            "GROUP BY c.id, c.kind, c.hospcode, c.name, c.created_at, c.revoked_at "
+            "ORDER BY c.created_at, c.id"
+        )
+    )
+    return [
+        Credential(str(i), Role(k), str(h), str(n), _moment(c), _maybe(r), _maybe(seen))
+        for i, k, h, n, c, r, seen in rows
+    ]
+
+
+def find_credential(conn: Connection, wanted: str) -> Credential:
+    """The credential whose id is `wanted` or starts with it (at least 6 characters)."""
+    wanted = wanted.strip().lower()
+    if len(wanted) < 6:
+        raise CredentialError("give at least the first 6 characters of the token's id")
+    found = [c for c in credentials(conn) if c.id.lower().startswith(wanted)]
+    if len(found) != 1:
+        raise CredentialError(
+            "no token has that id" if not found else "several tokens start so; give more"
+        )
+    return found[0]
+
+
+def active_credential(conn: Connection, hospcode: str) -> Credential | None:
+    """The unit's token that still works, if it has one."""
+    for found in credentials(conn):
+        if found.role is Role.FACILITY and found.hospcode == hospcode and not found.revoked_at:
+            return found
+    return None
+
+
+def revoke(conn: Connection, credential_id: str) -> None:
+    """Stop a token from working from now on (its record and its stores' history stay)."""
+    conn.execute(
+        text("UPDATE sync_credential SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL"),
+        {"at": dt.datetime.now(dt.UTC), "id": credential_id},
+    )
+
+
+def rotate(conn: Connection, credential_id: str) -> str:
+    """A new token for the same credential: the old one stops working at once, and the stores
+    that synced with it keep their place (they need only the new token)."""
+    token = new_token()
+    conn.execute(
+        text(
+            "UPDATE sync_credential SET token_hash = :hash, revoked_at = NULL, created_at = :at "
+            "WHERE id = :id"
+        ),
+        {"hash": digest(token), "at": dt.datetime.now(dt.UTC), "id": credential_id},
+    )
+    return token
+
+
+def _moment(value: object) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    moment = dt.datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _maybe(value: object) -> dt.datetime | None:
+    return None if value is None else _moment(value)

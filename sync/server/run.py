@@ -1,14 +1,25 @@
-"""Opening the server's store and serving the app with uvicorn."""
+"""Opening the server's store and serving the app with uvicorn.
+
+The server's store is the one every other command uses: `--db`, else `SITTHI_DB`, else the
+user store, so that on the provincial server `sitthi import`, the app and `sitthi server run`
+work on the same data. A machine set up before that still starts on the store it served: an
+old `SITTHI_SERVER_DB`, or the old default `server.db`, is used (when neither `--db` nor
+`SITTHI_DB` is given) with a note saying how to make it the one store.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from store import paths
 from store.engine import open_store
+from store.i18n import Message, message
+from sync.server.sequencer import DeliverySettings
+from sync.server.trust import TrustSettings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8750
@@ -18,24 +29,52 @@ KEEP_ALIVE_S = 30
 and never sends a request on a connection the server is closing."""
 
 
-def default_server_db() -> Path:
-    """The server's embedded store, apart from the user's own centre store."""
-    return paths.data_dir() / "server.db"
+LEGACY_SERVER_FILE = "server.db"
 
 
-def open_server_store(db: str | None) -> Engine:
-    """`--db`, else `SITTHI_SERVER_DB`, else the embedded SQLite file; created or upgraded."""
-    return open_store(db or os.environ.get(SERVER_DB_ENV) or default_server_db())
+def legacy_server_db() -> Path:
+    """Where the server kept its store when it had a store of its own."""
+    return paths.data_dir() / LEGACY_SERVER_FILE
 
 
-def serve(engine: Engine, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+def server_store_choice(db: str | None) -> tuple[str | Path | None, Message | None]:
+    """The store the server opens (None: the user store, as for every command) and a note for
+    a machine still set up the old way."""
+    old = os.environ.get(SERVER_DB_ENV, "")
+    if db or os.environ.get("SITTHI_DB"):
+        note = message("server.store.old_env_ignored", env=SERVER_DB_ENV) if old else None
+        return db, note
+    if old:
+        return old, message("server.store.old_env", env=SERVER_DB_ENV, store=old)
+    legacy = legacy_server_db()
+    if legacy.exists() and not paths.default_db_path().exists():
+        return legacy, message("server.store.old_file", store=str(legacy))
+    return None, None
+
+
+def open_server_store(db: str | None, *, lang: str = "en") -> Engine:
+    """The server's store (see the module text), created or upgraded; notes go to stderr."""
+    chosen, note = server_store_choice(db)
+    if note is not None:
+        print(f"sitthi: {note.render(lang)}", file=sys.stderr)
+    return open_store(chosen)
+
+
+def serve(
+    engine: Engine,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    trust: TrustSettings | None = None,
+    delivery: DeliverySettings | None = None,
+) -> None:
     """Run until SIGINT/SIGTERM; uvicorn finishes the requests in progress first."""
     import uvicorn
 
     from sync.server.app import create_app
 
     uvicorn.run(
-        create_app(engine),
+        create_app(engine, trust=trust, delivery=delivery),
         host=host,
         port=port,
         proxy_headers=True,

@@ -11,20 +11,47 @@ In the same transaction the sequencer decides which units receive each changed r
 `Route`s in the protocol registry) and renumbers the row's deliveries (`sync_route`), so each
 unit's pull meets the row again. A person a unit sends adds that unit as a recipient of the
 NHSO records already held for the person's CID, whenever they were loaded.
+
+A record follows a CID to a unit only for a person of the unit's responsible population
+(TYPEAREA 1 or 3: the people the unit answers for), and every such delivery is recorded in
+`sync_delivery` for the province's audit (`sitthi server audit`). A unit that would receive
+records for more people new to it in one day than the province allows
+(`DeliverySettings.new_people_per_day`) gets the rest held, flagged in the audit and the log;
+held records go out on later days, within each day's limit.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, text
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
 
+from sqlalchemy import Connection, Engine, bindparam, text
+
+from store import codes
 from store.engine import read_tx, write_tx
 from store.outbox import get_state, set_state
 from sync.protocol import ALL_UNITS, PERSON_CID_COLUMN, PERSON_TABLE, REGISTRY, SyncTable
+
+log = logging.getLogger("sitthi.server")
 
 COUNTER_KEY = "server_seq"
 CLAIMED = 0
 """`seq` of the changes the running sequencer has taken (real numbers start at 1)."""
 ROUND_LIMIT = 20_000
+DEFAULT_NEW_PEOPLE_PER_DAY = 10_000
+"""More people in a day than a large sub-district centre holds in all: a unit's first sync
+stays within it, a unit collecting records for CIDs it made up does not."""
+DELIVERED = "delivered"
+HELD = "held"
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """What the province may tune about records that follow a CID to a unit."""
+
+    new_people_per_day: int = DEFAULT_NEW_PEOPLE_PER_DAY
 
 
 def ensure_counter(engine: Engine) -> None:
@@ -34,19 +61,30 @@ def ensure_counter(engine: Engine) -> None:
 
 
 def has_pending(engine: Engine) -> bool:
+    """Changes to number, or held deliveries a new day may release."""
     with read_tx(engine) as conn:
-        return (
-            conn.execute(text("SELECT 1 FROM sync_change WHERE seq IS NULL LIMIT 1")).first()
-            is not None
-        )
+        if conn.execute(text("SELECT 1 FROM sync_change WHERE seq IS NULL LIMIT 1")).first():
+            return True
+        return _held_before(conn, _today())
 
 
-def sequence_pending(engine: Engine, *, limit: int = ROUND_LIMIT) -> int:
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _held_before(conn: Connection, day: dt.date) -> bool:
+    query = text(f"SELECT 1 FROM sync_delivery WHERE status = '{HELD}' AND day < :d LIMIT 1")
+    return conn.execute(query, {"d": day}).first() is not None
+
+
+def sequence_pending(
+    engine: Engine, *, limit: int = ROUND_LIMIT, settings: DeliverySettings | None = None
+) -> int:
     """Number the committed, unnumbered changes (after any sequencer at work); how many."""
     total = 0
     while has_pending(engine):
         with write_tx(engine) as conn:
-            done = _round(conn, limit=limit)
+            done = _round(conn, limit=limit, settings=settings or DeliverySettings())
         total += done
         if done < limit:
             break
@@ -64,10 +102,11 @@ def _lock_counter(conn: Connection) -> int | None:
     return None if value is None else int(value)
 
 
-def _round(conn: Connection, *, limit: int) -> int:
+def _round(conn: Connection, *, limit: int, settings: DeliverySettings) -> int:
     counter = _lock_counter(conn)
     if counter is None:
         return 0
+    today = _today()
     skip_locked = " FOR UPDATE SKIP LOCKED" if conn.dialect.name == "postgresql" else ""
     claimed = conn.execute(
         text(
@@ -76,10 +115,13 @@ def _round(conn: Connection, *, limit: int) -> int:
         ),
         {"n": limit},
     ).rowcount
-    if not claimed:
+    if not claimed and not _held_before(conn, today):
         return 0
     for entry in REGISTRY:
         _add_routes(conn, entry)
+        for route in entry.routes:
+            if route.cid_column:
+                _follow_cids(conn, entry, route.cid_column, settings, today)
     _renumber_deliveries(conn)
     routes = _number(conn, "sync_route", "seq IS NULL", counter)
     changes = _number(conn, "sync_change", f"seq = {CLAIMED}", counter + routes)
@@ -110,25 +152,121 @@ def _add_routes(conn: Connection, entry: SyncTable) -> None:
                     f"AND {col} <> c.origin{conflict}"
                 )
             )
-        if route.cid_column:
-            cid = f"r.{route.cid_column}"
-            conn.execute(
-                text(
-                    f"{insert}SELECT DISTINCT c.table_name, c.row_id, p.hospcode "
-                    f"FROM sync_change c JOIN {entry.name} r ON r.id = c.row_id "
-                    f"JOIN {PERSON_TABLE} p ON p.{PERSON_CID_COLUMN} = {cid} "
-                    f"WHERE {claimed} AND {cid} <> ''{conflict}"
-                )
+
+
+def _follow_cids(
+    conn: Connection, entry: SyncTable, cid_column: str, settings: DeliverySettings, today: dt.date
+) -> None:
+    """Route records of `entry` to the units holding a responsible person with their CID,
+    within each unit's daily limit of people new to it; record every such delivery."""
+    candidates = _cid_candidates(conn, entry, cid_column)
+    if not candidates:
+        return
+    by_unit: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row_id, unit, person_id in candidates:
+        by_unit[unit].append((row_id, person_id))
+    routes: list[dict[str, str]] = []
+    decided: list[dict[str, object]] = []
+    now = dt.datetime.now(dt.UTC)
+    for unit, pairs in by_unit.items():
+        known = _people_delivered(conn, entry.name, unit)
+        budget = settings.new_people_per_day - _new_people_on(conn, entry.name, unit, today)
+        admitted: set[str] = set()
+        held = 0
+        for row_id, person_id in sorted(pairs, key=lambda pair: pair[1]):
+            fresh = person_id not in known and person_id not in admitted
+            if fresh and budget <= 0:
+                status = HELD
+                held += 1
+            else:
+                status = DELIVERED
+                if fresh:
+                    admitted.add(person_id)
+                    budget -= 1
+                routes.append({"t": entry.name, "r": row_id, "h": unit})
+            decided.append(
+                {"t": entry.name, "r": row_id, "h": unit, "p": person_id, "s": status}
+                | {"d": today, "at": now}
             )
-            conn.execute(
-                text(
-                    f"{insert}SELECT DISTINCT '{entry.name}', r.id, p.hospcode "
-                    f"FROM sync_change c JOIN {PERSON_TABLE} p ON p.id = c.row_id "
-                    f"JOIN {entry.name} r ON {cid} = p.{PERSON_CID_COLUMN} "
-                    f"WHERE c.seq = {CLAIMED} AND c.table_name = '{PERSON_TABLE}' "
-                    f"AND p.{PERSON_CID_COLUMN} <> ''{conflict}"
-                )
+        if held:
+            log.warning(
+                "unit %s is over its daily limit of %d people new to it: %d %s records held",
+                unit,
+                settings.new_people_per_day,
+                held,
+                entry.name,
             )
+    if routes:
+        conn.execute(
+            text(
+                "INSERT INTO sync_route (table_name, row_id, hospcode) VALUES (:t, :r, :h) "
+                "ON CONFLICT (table_name, row_id, hospcode) DO NOTHING"
+            ),
+            routes,
+        )
+    conn.execute(
+        text(
+            "INSERT INTO sync_delivery "
+            "(table_name, row_id, hospcode, person_id, status, day, decided_at) "
+            "VALUES (:t, :r, :h, :p, :s, :d, :at) "
+            "ON CONFLICT (table_name, row_id, hospcode) DO UPDATE SET "
+            "person_id = excluded.person_id, status = excluded.status, day = excluded.day, "
+            "decided_at = excluded.decided_at"
+        ),
+        decided,
+    )
+
+
+def _cid_candidates(
+    conn: Connection, entry: SyncTable, cid_column: str
+) -> list[tuple[str, str, str]]:
+    """(record id, unit, person id) for records the claimed changes (a changed record, a unit's
+    changed person) or an earlier hold make due to a responsible person's unit, not yet routed
+    there."""
+    cid = f"r.{cid_column}"
+    person_cid = f"p.{PERSON_CID_COLUMN}"
+    unrouted = (
+        "NOT EXISTS (SELECT 1 FROM sync_route s WHERE s.table_name = :t "
+        "AND s.row_id = r.id AND s.hospcode = p.hospcode)"
+    )
+    query = text(
+        f"SELECT r.id, p.hospcode, p.id FROM sync_change c "
+        f"JOIN {entry.name} r ON r.id = c.row_id "
+        f"JOIN {PERSON_TABLE} p ON {person_cid} = {cid} "
+        f"WHERE c.seq = {CLAIMED} AND c.table_name = :t AND {cid} <> '' "
+        f"AND p.typearea IN :responsible AND {unrouted} "
+        f"UNION SELECT r.id, p.hospcode, p.id FROM sync_change c "
+        f"JOIN {PERSON_TABLE} p ON p.id = c.row_id "
+        f"JOIN {entry.name} r ON {cid} = {person_cid} "
+        f"WHERE c.seq = {CLAIMED} AND c.table_name = '{PERSON_TABLE}' AND {person_cid} <> '' "
+        f"AND p.typearea IN :responsible AND {unrouted} "
+        f"UNION SELECT d.row_id, d.hospcode, d.person_id FROM sync_delivery d "
+        f"JOIN {PERSON_TABLE} p ON p.id = d.person_id "
+        f"JOIN {entry.name} r ON r.id = d.row_id "
+        f"WHERE d.table_name = :t AND d.status = '{HELD}' AND {unrouted}"
+    ).bindparams(bindparam("responsible", expanding=True))
+    responsible = sorted(codes.responsible_typeareas())
+    found = conn.execute(query, {"t": entry.name, "responsible": responsible})
+    return [(str(r), str(h), str(p)) for r, h, p in found]
+
+
+def _people_delivered(conn: Connection, table: str, unit: str) -> set[str]:
+    """The unit's people it has received records of `table` for, on any day."""
+    query = text(
+        "SELECT DISTINCT person_id FROM sync_delivery "
+        f"WHERE table_name = :t AND hospcode = :h AND status = '{DELIVERED}'"
+    )
+    return {str(p) for (p,) in conn.execute(query, {"t": table, "h": unit})}
+
+
+def _new_people_on(conn: Connection, table: str, unit: str, day: dt.date) -> int:
+    """How many of the unit's people first received records of `table` on `day`."""
+    query = text(
+        "SELECT count(*) FROM (SELECT person_id FROM sync_delivery "
+        f"WHERE table_name = :t AND hospcode = :h AND status = '{DELIVERED}' "
+        "GROUP BY person_id HAVING min(day) = :d) AS first_days"
+    )
+    return int(conn.execute(query, {"t": table, "h": unit, "d": day}).scalar() or 0)
 
 
 def _renumber_deliveries(conn: Connection) -> None:
