@@ -22,10 +22,28 @@ SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006_trust")
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 
 BUSY_TIMEOUT_MS = 15_000
+LOCK_WAIT_ENV = "SITTHI_LOCK_WAIT"
+"""Seconds a writer waits for another writer (the daemon, the app, an import) to finish."""
 
 
 class StoreError(RuntimeError):
     """A store that cannot be opened or used, with a message for the user."""
+
+
+def lock_wait_ms() -> int:
+    """How long a writer waits for the store's lock: `SITTHI_LOCK_WAIT` seconds, else 15 s."""
+    value = os.environ.get(LOCK_WAIT_ENV, "").strip()
+    try:
+        seconds = float(value) if value else BUSY_TIMEOUT_MS / 1000
+    except ValueError:
+        seconds = BUSY_TIMEOUT_MS / 1000
+    return max(0, int(seconds * 1000))
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """Whether a database error says the writer gave up waiting for another writer's lock."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "database is locked" in text or "lock timeout" in text or "locknotavailable" in text
 
 
 def resolve_url(db: str | os.PathLike[str] | None, *, demo: bool = False) -> str:
@@ -47,7 +65,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={lock_wait_ms()}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
@@ -64,13 +82,14 @@ def create_store_engine(url: str) -> Engine:
         file_part = url.split(":///", 1)[-1]
         if file_part and file_part != ":memory:":
             private_file(Path(file_part))
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": lock_wait_ms() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    options = f"-c lock_timeout={lock_wait_ms()}"
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
 
 
 def current_revision(engine: Engine) -> str | None:

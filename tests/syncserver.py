@@ -57,9 +57,10 @@ class _QuietServer(uvicorn.Server):
 class RunningServer:
     """The sync app served by uvicorn on 127.0.0.1 in a background thread."""
 
-    def __init__(self, engine: Engine, port: int | None = None) -> None:
+    def __init__(self, engine: Engine, port: int | None = None, **app_options: Any) -> None:
         self.engine = engine
         self.port = port or free_port()
+        self.app_options = app_options
         self._server: _QuietServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -69,7 +70,7 @@ class RunningServer:
 
     def start(self) -> None:
         config = uvicorn.Config(
-            create_app(self.engine, sequence_every=0.2),
+            create_app(self.engine, sequence_every=0.2, **self.app_options),
             host="127.0.0.1",
             port=self.port,
             log_level="warning",

@@ -57,12 +57,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.commands.app import run_app
 
         return run_app(args)
-    from store.engine import StoreError
+    from sqlalchemy.exc import OperationalError
+
+    from store.engine import StoreError, is_lock_timeout, lock_wait_ms
+    from store.i18n import DEFAULT_LANGUAGE, render
 
     try:
         code: int = args.func(args)
     except StoreError as exc:
         print(f"sitthi: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OperationalError as exc:
+        lang = args.lang or DEFAULT_LANGUAGE
+        if is_lock_timeout(exc):
+            text = render("cli_store.busy", lang, seconds=f"{lock_wait_ms() / 1000:g}")
+        else:
+            text = render("cli_store.failed", lang, kind=type(exc.orig or exc).__name__)
+        print(f"sitthi: {text}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
