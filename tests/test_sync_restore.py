@@ -98,7 +98,7 @@ def test_a_store_that_lost_an_answer_is_not_taken_for_a_restored_one(
 
 
 Step = tuple[str, int]
-ISSUE_9_FINDING_1: list[Step] = [
+LOST_NEXT_CHANGES: list[Step] = [
     *(("import", 3), ("sync", 0), ("backup", 0), ("import", 20), ("sync", 0)),
     *(("restore", 0), ("import", 5), ("edit", 2), ("sync", 0), ("backup", 0), ("restore", 1)),
 ]
@@ -152,7 +152,7 @@ class Centre:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(plan=steps)
-@example(plan=ISSUE_9_FINDING_1)
+@example(plan=LOST_NEXT_CHANGES)
 def test_a_restored_store_converges_after_any_syncs_and_restores(plan: list[Step]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
