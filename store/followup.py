@@ -123,7 +123,12 @@ class FollowupEntry:
 
     @property
     def order_key(self) -> tuple[int, int, str]:
-        stamp = Hlc.parse(self.hlc)
+        """Time order; a stamp that cannot be read (a store written before the server checked
+        stamps) sorts before every readable one instead of breaking every list it is in."""
+        try:
+            stamp = Hlc.parse(self.hlc)
+        except ValueError:
+            return (-1, -1, self.node_id)
         return (stamp.wall_ms, stamp.counter, self.node_id)
 
 

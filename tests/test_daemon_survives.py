@@ -203,3 +203,14 @@ def test_sitthi_import_refuses_a_damaged_file_with_a_message(
     with read_tx(centre) as conn:
         assert conn.execute(text("SELECT count(*) FROM person")).scalar() == 30
     centre.dispose()
+
+
+def test_the_app_shows_the_daemons_last_problem() -> None:
+    from tui.i18n import Translator
+    from tui.screens.dashboard import DaemonView, daemon_content
+
+    problem = "F43_09901_20250302080000.zip could not be imported (error)"
+    view = DaemonView(None, False, 0, True, problem=problem)
+    for lang in ("th", "en"):
+        shown = daemon_content(view, dt.datetime.now(dt.UTC), Translator(lang)).plain
+        assert problem in shown

@@ -361,3 +361,20 @@ def test_health_answers_while_a_push_is_read(
     sender.join()
     assert statuses == [status], what
     assert slowest < 0.5, f"/healthz waited {slowest:.2f} s behind {what}"
+
+
+def test_a_follow_up_stamp_stored_before_the_checks_does_not_break_the_work_list(
+    province: Province, tmp_path: Path
+) -> None:
+    from tests.syncserver import put
+
+    with write_tx(province.engine) as conn:
+        person = add_person(conn, "10001", "1", synthetic_cid(1))
+        for stamp, action in (("not-an-hlc", "REGISTERED"), (now_hlc("node-a"), "PHONED")):
+            row = followup_rows(person_id=person, hlc=stamp, action=action)
+            values = dict(zip(row.columns, row.rows[0], strict=True))
+            values["created_at"] = dt.datetime(2025, 1, 15, 9, 30, tzinfo=dt.UTC)
+            put(conn, "followup_log", values)
+    with read_tx(province.engine) as conn:
+        states = current_states(conn)
+    assert states[person].action == "PHONED"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -137,7 +137,10 @@ class DashboardScreen(SitthiScreen):
             status = read_status()
             if status is None:
                 return None
-            return DaemonView.of(status.last_sync, status.pending, is_running(status))
+            view = DaemonView.of(status.last_sync, status.pending, is_running(status))
+            error = status.last_error or {}
+            problem = error.get("message") if isinstance(error, dict) else None
+            return replace(view, problem=str(problem) if problem else None)
 
         self.off_ui(daemon, self.show_daemon, group="daemon")
 
@@ -302,6 +305,8 @@ class DaemonView:
     sync_ok: bool
     pending: int
     running: bool
+    problem: str | None = None
+    """The daemon's last error (a file it refused, a sync that failed), names and counts only."""
 
     @classmethod
     def of(cls, last_sync: dict[str, Any] | None, pending: int, running: bool) -> DaemonView:
@@ -327,6 +332,8 @@ def daemon_content(view: DaemonView, now: dt.datetime, tr: Translator) -> Conten
         parts += [" · ", tr("dashboard.sync_pending", n=tr.number(view.pending))]
     if not view.running:
         parts += [" · ", (tr("dashboard.daemon_stopped"), "$warning")]
+    if view.problem and view.running:
+        parts += ["\n", (tr("daemon.last_problem", message=view.problem), "$warning")]
     return Content.assemble(*parts)
 
 
