@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from store import paths
+from store.private import private_file
 
 AUDIT_FILE = "audit.log"
 ALL_UNITS = "all"
@@ -46,7 +47,7 @@ def record_export(
         "user": os_user(),
     }
     path = audit_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)
     with path.open("a", encoding="utf-8") as out:
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return path

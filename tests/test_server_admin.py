@@ -94,7 +94,11 @@ def test_files_are_created_for_their_owner_only_whatever_the_umask(
     write_status(DaemonStatus(pid=1))
     ImportMemory().remember("abc", "F43.zip", "loaded")
     set_value("server", "https://sync.example")
+    from exporters.audit import audit_path, record_export
+
+    record_export("report gaps", "10001", 1)
     made = [
+        audit_path(),
         store,
         Path(f"{store}-wal"),
         paths.log_dir() / LOG_FILE,
