@@ -243,6 +243,16 @@ def test_a_made_up_push_position_is_refused_and_later_pushes_still_apply(
     a.dispose()
 
 
+STORE_ID_WITH_NUL = {
+    "node_id": "a\u0000b",
+    "batch_id": "b",
+    "upto": 1,
+    "tables": {},
+    "cursor": 0,
+    "limit": 5,
+}
+
+
 def _gz(text: str) -> bytes:
     return gzip.compress(text.encode(), mtime=0)
 
@@ -267,6 +277,18 @@ def _gz(text: str) -> bytes:
             _gz(json.dumps({"node_id": "n", "cursor": 2**64, "limit": 5})),
             {},
             id="a count of 2^64",
+        ),
+        pytest.param(
+            "a NUL in the store id",
+            _gz(json.dumps(STORE_ID_WITH_NUL)),
+            {},
+            id="a NUL in the store id",
+        ),
+        pytest.param(
+            "a NUL in the unit",
+            _gz(json.dumps({"node_id": "n", "cursor": 0, "limit": 5, "unit": "1\u0000"})),
+            {},
+            id="a NUL in the unit",
         ),
         pytest.param("not gzip", b"\x1f\x8b\x08\x00garbage", {}, id="not gzip"),
         pytest.param(

@@ -21,7 +21,7 @@ from typing import Any
 
 import anyio
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -138,6 +138,11 @@ async def _call(request: Request, work: Callable[[Engine, Identity, dict[str, An
         raise ApiError(400, "bad_request", str(exc)) from exc
     except feed.Forbidden as exc:
         raise ApiError(403, "forbidden", str(exc)) from exc
+    except (DataError, IntegrityError) as exc:
+        log.warning("a request the store cannot take: %s", type(exc.orig or exc).__name__)
+        raise ApiError(
+            400, "bad_request", "the request holds a value the store cannot keep"
+        ) from exc
     except OperationalError as exc:
         log.warning("database busy or failed: %s", type(exc.orig or exc).__name__)
         raise ApiError(503, "unavailable", "the server's store is busy; try again") from exc

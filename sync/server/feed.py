@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
 from store.outbox import writing_as
+from sync.keys import version_columns
 from sync.protocol import (
     REGISTRY,
     Owner,
@@ -30,8 +31,8 @@ from sync.protocol import (
     TableRows,
 )
 from sync.rows import decode_rows, delete_ids, insert_new, owners, read_rows, table_for, upsert
-from sync.server.auth import Identity
-from sync.server.trust import TrustSettings, check_rows, reason, version_columns
+from sync.server.auth import HOSPCODE_PATTERN, Identity
+from sync.server.trust import TrustSettings, check_rows, reason
 
 MAX_POSITION_JUMP = 1_000_000_000
 """How far past its acknowledged position a store's next batch may claim to reach: far more
@@ -43,8 +44,18 @@ class Forbidden(PermissionError):
     """A request the token may not make; the text says why."""
 
 
+MAX_ID_CHARS = 36
+
+
+def _check_id(value: str, what: str) -> None:
+    """A store or batch id is short printable text (it is kept in the server's store)."""
+    if not value or len(value) > MAX_ID_CHARS or not value.isprintable():
+        raise ProtocolError(f"{what} must be 1 to {MAX_ID_CHARS} printable characters")
+
+
 def touch_peer(conn: Connection, identity: Identity, node_id: str) -> dict[str, Any]:
     """The peer record of this client store, created on first contact and locked for update."""
+    _check_id(node_id, "'node_id'")
     conn.execute(
         text(
             "INSERT INTO sync_peer (credential_id, node_id, acked_upto, last_batch_id, "
@@ -73,6 +84,7 @@ def apply_push(
     each row checked against the token (`sync.server.trust`); a row the database refuses is
     refused alone and the rest of the batch is applied.
     """
+    _check_id(request.batch_id, "'batch_id'")
     peer = touch_peer(conn, identity, request.node_id)
     if request.upto <= peer["acked_upto"]:
         return PushResult(acked=int(peer["acked_upto"]), applied=0, duplicate=True)
@@ -243,6 +255,8 @@ def pull_page(conn: Connection, identity: Identity, request: PullRequest, unit: 
 
 def pull_unit(identity: Identity, requested: str | None) -> str:
     """The unit whose deliveries this pull reads ('' for a provincial reader's full feed)."""
+    if requested and not HOSPCODE_PATTERN.fullmatch(requested):
+        raise ProtocolError("'unit' must be a hospcode")
     if identity.role is Role.FACILITY:
         if requested and requested != identity.hospcode:
             raise Forbidden("a unit's token reads only that unit's rows")

@@ -20,7 +20,6 @@ name columns and rules, never values.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from sqlalchemy import Connection, Table, select
 from store.followup import FollowupError, followup_action
 from store.i18n import render
 from store.ids import stable_id
+from sync.keys import natural_keys, version_columns
 from sync.protocol import PERSON_TABLE, Rejection, Role, SyncTable
 from sync.rows import READ_CHUNK, table_for
 from sync.server.auth import Identity
@@ -51,25 +51,6 @@ class TrustSettings:
 def reason(key: str, **params: object) -> str:
     """A refusal reason as the wire carries it (English, from the catalogue)."""
     return render(f"server.refused.{key}", "en", **params)
-
-
-@functools.cache
-def natural_keys() -> dict[str, tuple[str, ...]]:
-    """Table → the columns whose values make a facility-owned row's id (the importer's keys)."""
-    from sync.ingest.f43_specs import f43_specs
-
-    return {spec.table.name: spec.key for spec in f43_specs() if spec.hospcode}
-
-
-@functools.cache
-def version_columns() -> dict[str, str]:
-    """Table → the column that says which copy of a row is newer (the importer's `version`)."""
-    from sync.ingest.f43_specs import f43_specs
-    from sync.ingest.rights import rights_spec
-    from sync.ingest.statements import statement_spec
-
-    specs = [*f43_specs(), rights_spec(), statement_spec()]
-    return {spec.table.name: spec.version for spec in specs}
 
 
 def check_rows(
