@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from store.engine import read_tx, write_tx
 from store.followup import current_states
@@ -253,8 +253,8 @@ STORE_ID_WITH_NUL = {
 }
 
 
-def _gz(text: str) -> bytes:
-    return gzip.compress(text.encode(), mtime=0)
+def _gz(body: str) -> bytes:
+    return gzip.compress(body.encode(), mtime=0)
 
 
 @pytest.mark.parametrize(
@@ -400,3 +400,25 @@ def test_a_follow_up_stamp_stored_before_the_checks_does_not_break_the_work_list
     with read_tx(province.engine) as conn:
         states = current_states(conn)
     assert states[person].action == "PHONED"
+
+
+def test_a_pulled_copy_older_than_the_centres_own_does_not_replace_it(
+    server: RunningServer, province: Province, tmp_path: Path
+) -> None:
+    from tests.syncserver import add_right
+
+    cid = synthetic_cid(3)
+    a = centre_store(tmp_path / "a.db")
+    with write_tx(a) as conn:
+        add_person(conn, "10001", "3", cid)
+        right = add_right(conn, cid, maininscl="SSS")
+        conn.execute(
+            text("UPDATE nhso_right SET imported_at = :at WHERE id = :id"),
+            {"at": dt.datetime(2025, 3, 1, tzinfo=dt.UTC), "id": right},
+        )
+    with write_tx(province.engine) as conn:
+        add_right(conn, cid, maininscl="UCS")
+    for _ in range(2):
+        sync_all(a, server.url, province.tokens["10001"])
+    assert snapshot(a)["nhso_right"][right]["maininscl"] == "SSS"
+    a.dispose()

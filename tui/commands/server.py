@@ -15,8 +15,12 @@ import argparse
 import datetime as dt
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DEFAULT_AUDIT_DAYS = 30
 
@@ -96,7 +100,7 @@ def _say(args: argparse.Namespace, key: str, **params: object) -> str:
     return render(key, args.lang or DEFAULT_LANGUAGE, **params)
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace) -> Engine:
     from sync.server.run import open_server_store
 
     return open_server_store(args.db, lang=args.lang or "th")

@@ -77,4 +77,8 @@ def run_sync(args: argparse.Namespace) -> int:
         print(text["summary"].format(**result.to_json()))
         if result.rejected:
             print(text["rejected"].format(count=len(result.rejected)))
+        if result.reidentified:
+            from store.i18n import render
+
+            print(render("sync_client.reidentified", args.lang or "th"))
     return EXIT_OK
