@@ -339,6 +339,7 @@ class SyncDelivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("table_name", "row_id", "hospcode"),
         Index("ix_sync_delivery_hospcode_day", "hospcode", "day"),
+        Index("ix_sync_delivery_status_day", "status", "day"),
         {"sqlite_autoincrement": True},
     )
 

@@ -44,8 +44,10 @@ def upgrade() -> None:
     op.create_index(
         "ix_sync_delivery_hospcode_day", "sync_delivery", ["hospcode", "day"], unique=False
     )
+    op.create_index("ix_sync_delivery_status_day", "sync_delivery", ["status", "day"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sync_delivery_status_day", table_name="sync_delivery")
     op.drop_index("ix_sync_delivery_hospcode_day", table_name="sync_delivery")
     op.drop_table("sync_delivery")
