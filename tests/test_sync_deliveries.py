@@ -98,6 +98,10 @@ def test_records_for_many_people_new_to_a_unit_are_limited_per_day_and_flagged(
     assert [(d["hospcode"], d["records"], d["people"], d["held"], d["flagged"]) for d in days] == [
         ("10001", LIMIT, LIMIT, len(cids) - LIMIT, True)
     ]
+    url = province.engine.url.render_as_string(hide_password=False)
+    assert main(["--lang", "en", "server", "audit", "--db", url]) == 0
+    shown = capsys.readouterr().out
+    assert "unit 10001: 5 records for 5 people" in shown and "FLAGGED: 7 records held" in shown
     with write_tx(a) as conn:
         add_person(conn, "10001", "0", cids[0], name="edited")
     sync_all(a, limited.url, province.tokens["10001"])
