@@ -244,11 +244,12 @@ class SyncClient:
         record, from before this check, starts keeping it now.)
         """
         key = sent_key(self.server)
-        with write_tx(self.engine) as conn:
+        with read_tx(self.engine) as conn:
             recorded = get_state(conn, key)
-            if recorded is None:
+        if recorded is None:
+            with write_tx(self.engine) as conn:
                 set_state(conn, key, str(welcome.acked))
-                return False
+            return False
         return welcome.acked > int(recorded)
 
     def _reidentify(self, welcome: Welcome) -> None:

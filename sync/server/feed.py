@@ -40,11 +40,11 @@ than any store records between two syncs, and what keeps a made-up position (2^6
 making every later batch of the store look already seen."""
 
 
+MAX_ID_CHARS = 36
+
+
 class Forbidden(PermissionError):
     """A request the token may not make; the text says why."""
-
-
-MAX_ID_CHARS = 36
 
 
 def _check_id(value: str, what: str) -> None:
