@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from store.engine import write_tx
-from sync.server.sequencer import DeliverySettings
+from sync.server.settings import DeliverySettings
 from tests.syncserver import (
     Province,
     RunningServer,

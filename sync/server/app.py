@@ -52,8 +52,8 @@ from sync.server import feed
 from sync.server.auth import Identity, bearer_token, identify
 from sync.server.body import read_message
 from sync.server.openapi import schema
-from sync.server.sequencer import DeliverySettings, ensure_counter, sequence_pending
-from sync.server.trust import TrustSettings
+from sync.server.sequencer import ensure_counter, sequence_pending
+from sync.server.settings import DeliverySettings, TrustSettings
 
 log = logging.getLogger("sitthi.server")
 

@@ -18,8 +18,7 @@ from sqlalchemy import Engine
 from store import paths
 from store.engine import open_store
 from store.i18n import Message, message
-from sync.server.sequencer import DeliverySettings
-from sync.server.trust import TrustSettings
+from sync.server.settings import DeliverySettings, TrustSettings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8750

@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
@@ -33,6 +32,7 @@ from store import codes
 from store.engine import read_tx, write_tx
 from store.outbox import get_state, set_state
 from sync.protocol import ALL_UNITS, PERSON_CID_COLUMN, PERSON_TABLE, REGISTRY, SyncTable
+from sync.server.settings import DeliverySettings
 
 log = logging.getLogger("sitthi.server")
 
@@ -40,18 +40,8 @@ COUNTER_KEY = "server_seq"
 CLAIMED = 0
 """`seq` of the changes the running sequencer has taken (real numbers start at 1)."""
 ROUND_LIMIT = 20_000
-DEFAULT_NEW_PEOPLE_PER_DAY = 10_000
-"""More people in a day than a large sub-district centre holds in all: a unit's first sync
-stays within it, a unit collecting records for CIDs it made up does not."""
 DELIVERED = "delivered"
 HELD = "held"
-
-
-@dataclass(frozen=True)
-class DeliverySettings:
-    """What the province may tune about records that follow a CID to a unit."""
-
-    new_people_per_day: int = DEFAULT_NEW_PEOPLE_PER_DAY
 
 
 def ensure_counter(engine: Engine) -> None:

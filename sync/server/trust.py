@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
@@ -34,18 +33,10 @@ from sync.keys import natural_keys, version_columns
 from sync.protocol import PERSON_TABLE, Rejection, Role, SyncTable
 from sync.rows import READ_CHUNK, table_for
 from sync.server.auth import Identity
+from sync.server.settings import TrustSettings
 
-DEFAULT_MAX_CLOCK_SKEW_S = 300.0
-"""How far ahead of the server's clock a follow-up's stamp may be (a few minutes of drift)."""
 FOLLOWUP_TABLE = "followup_log"
 HLC_PATTERN = re.compile(r"([0-9]{13})-([0-9]{6})-(.+)", re.ASCII)
-
-
-@dataclass(frozen=True)
-class TrustSettings:
-    """What the province may tune about the checks."""
-
-    max_clock_skew_s: float = DEFAULT_MAX_CLOCK_SKEW_S
 
 
 def reason(key: str, **params: object) -> str:

@@ -26,8 +26,7 @@ DEFAULT_AUDIT_DAYS = 30
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from sync.server.sequencer import DEFAULT_NEW_PEOPLE_PER_DAY
-    from sync.server.trust import DEFAULT_MAX_CLOCK_SKEW_S
+    from sync.server.settings import DEFAULT_MAX_CLOCK_SKEW_S, DEFAULT_NEW_PEOPLE_PER_DAY
 
     parser = subparsers.add_parser("server", help="the provincial sync server", description=__doc__)
     add_global_options(parser)
@@ -108,8 +107,7 @@ def _open(args: argparse.Namespace) -> Engine:
 
 def run_server(args: argparse.Namespace) -> int:
     from sync.server.run import serve
-    from sync.server.sequencer import DeliverySettings
-    from sync.server.trust import TrustSettings
+    from sync.server.settings import DeliverySettings, TrustSettings
 
     engine = _open(args)
     try:
