@@ -4,8 +4,9 @@ Each kind looks at the file without touching the store and either says "not mine
 refuses it (a hostile zip, missing columns), or returns a `Prepared` load to run in the
 import's transaction. The kinds: a 43-file export zip, a loose 43-file table (`person.txt`),
 a province's PP catalog CSV (known by its header), and the tabular NHSO downloads listed in
-`store/reference/nhso_files.csv` (rights lists, statements), each of which names its alias table
-and mandatory fields and has a `LoaderSpec` in `TABULAR_SPECS`.
+`store/reference/nhso_files.csv` (rights lists, statements), each of which names its alias table,
+mandatory, exclusive and forbidden fields and a file-name hint (`sync.ingest.recognition`), and
+has a `LoaderSpec` in `TABULAR_SPECS`. A new kind is a row there, an alias table and a spec.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sync.ingest.htmltable import looks_like_html
 from sync.ingest.ledger import member_loaded_before, record_part
 from sync.ingest.limits import Limits
 from sync.ingest.loading import load_columns
+from sync.ingest.recognition import TabularKind, choose_kind
 from sync.ingest.refused import Refused
 from sync.ingest.results import PartResult
 from sync.ingest.rights import KIND as RIGHTS_KIND
@@ -41,8 +43,6 @@ from sync.ingest.tabular import (
     OLE2_MAGIC,
     XLSX_MARKER,
     Header,
-    find_header,
-    load_aliases,
     open_tabular,
     read_columns,
 )
@@ -186,24 +186,19 @@ def prepare_catalog(offered: Offered) -> Prepared | None:
     return Prepared(CATALOG_KIND, load)
 
 
-@dataclass(frozen=True)
-class TabularKind:
-    kind: str
-    label: str
-    aliases: str
-    mandatory: tuple[str, ...]
-    spec: Callable[[], LoaderSpec]
-
-
 def tabular_kinds() -> list[TabularKind]:
     """The NHSO download kinds of nhso_files.csv that have a loader, in the file's order."""
     return [
         TabularKind(
-            r["kind"],
-            r["label"],
-            r["aliases"],
-            tuple(r["mandatory_fields"].split()),
-            TABULAR_SPECS[r["kind"]],
+            kind=r["kind"],
+            label=r["label"],
+            label_th=r.get("label_th") or r["label"],
+            aliases=r["aliases"],
+            mandatory=tuple(r["mandatory_fields"].split()),
+            spec=TABULAR_SPECS[r["kind"]],
+            exclusive=tuple(r.get("exclusive_fields", "").split()),
+            forbidden=tuple(r.get("forbidden_fields", "").split()),
+            name_pattern=r.get("name_pattern", ""),
         )
         for r in table(NHSO_FILES, key=("kind",))
         if r["kind"] in TABULAR_SPECS
@@ -211,31 +206,10 @@ def tabular_kinds() -> list[TabularKind]:
 
 
 def prepare_tabular(offered: Offered) -> Prepared:
-    """The first NHSO download kind whose header the file has with every mandatory column."""
+    """The one NHSO download kind the table is (`sync.ingest.recognition`), else refused."""
     sheets = open_tabular(offered.data, offered.path.name, offered.limits)
-    closest: tuple[TabularKind, Header] | None = None
-    kinds = tabular_kinds()
-    for kind in kinds:
-        header = find_header(sheets, load_aliases(kind.aliases))
-        if header is None:
-            continue
-        if not header.missing(kind.mandatory):
-            return _tabular_prepared(offered, kind, header)
-        if closest is None or len(header.columns) > len(closest[1].columns):
-            closest = (kind, header)
-    if closest is not None:
-        kind, header = closest
-        raise Refused(
-            f"looks like an {kind.label} but has no column for "
-            f"{', '.join(header.missing(kind.mandatory))} (column names are read through "
-            f"{kind.aliases})",
-            kind=kind.kind,
-        )
-    labels = ", ".join(k.label for k in kinds)
-    raise Refused(
-        "not a file Sitthi imports: neither a 43-file export zip nor a table "
-        f"with a header row naming the columns of: {labels}"
-    )
+    kind, header = choose_kind(sheets, tabular_kinds(), offered.path.name)
+    return _tabular_prepared(offered, kind, header)
 
 
 def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Prepared:
