@@ -24,10 +24,11 @@ from sqlalchemy import Connection
 from store.reference import table
 from sync.ingest.catalog_file import KIND as CATALOG_KIND
 from sync.ingest.catalog_file import load_catalog_file, read_catalog_offer
-from sync.ingest.f43 import file_of_member, read_f43
+from sync.ingest.convert import ERROR, Issue
+from sync.ingest.f43 import UnknownLayout, file_of_member, read_f43
 from sync.ingest.f43_specs import f43_spec, f43_specs
 from sync.ingest.htmltable import looks_like_html
-from sync.ingest.ledger import member_loaded_before, record_part
+from sync.ingest.ledger import member_loaded_before, record_issues, record_part
 from sync.ingest.limits import Limits
 from sync.ingest.loading import load_columns
 from sync.ingest.recognition import TabularKind, choose_kind
@@ -107,11 +108,31 @@ def _load_f43_member(
         reading = read_f43(data, spec.name)
     except Refused as refusal:
         raise Refused(f"{member}: {refusal.message}", kind=refusal.kind) from refusal
+    if reading.unknown_layout is not None:
+        return _refuse_member(conn, member, part, reading.unknown_layout, context, sha256)
     part.encoding, part.has_header = reading.encoding, reading.has_header
     missing = sorted(spec.required - reading.fields)
     if missing:
         raise Refused(f"{member}: no column for {', '.join(missing)}", kind=F43_ZIP)
     hospcodes.update(load_columns(conn, spec, reading.columns(spec.fields), part, context))
+    record_part(conn, context.batch_id, part, sha256)
+    return part
+
+
+def _refuse_member(
+    conn: Connection,
+    member: str,
+    part: PartResult,
+    unknown: UnknownLayout,
+    context: LoadContext,
+    sha256: str,
+) -> PartResult:
+    """A member whose layout is unknown: none of its rows loads, the rest of the export does
+    (when nothing else had rows, every row failed and the importer refuses the file)."""
+    part.rows_read = unknown.rows
+    issues = [Issue(member, 1, unknown.file, ERROR, unknown.message)]
+    record_issues(conn, context.batch_id, issues)
+    part.count(issues)
     record_part(conn, context.batch_id, part, sha256)
     return part
 
