@@ -300,9 +300,13 @@ def read_rows(header: Header, *, needs_cid: bool = False) -> Iterator[tuple[int,
         row = {f: (_blank(cells[i]) if i < count else "") for f, i in picks}
         if not any(_filled(v) for v in row.values()):
             continue
-        if cid_column is not None and _filled(row[CID_FIELD]) and not _tries_a_cid(row[CID_FIELD]):
+        if cid_column is not None and _filled(row[CID_FIELD]):
+            if not _tries_a_cid(row[CID_FIELD]):
+                continue
+            # A row with a CID is data: no total or header row holds one.
+            yield number, row
             continue
-        if _is_total(cells) or _repeats_header(cells, header):
+        if _is_total(cells) or _repeats_header(row, header):
             continue
         yield number, row
 
@@ -362,16 +366,15 @@ def _is_total(cells: RawRow) -> bool:
     for cell in cells:
         if not isinstance(cell, str) or not cell:
             continue
-        text = normalise_header(cell)
-        head = re.split(r"[\s:]", text, maxsplit=1)[0]
-        if text in labels or head in labels:
+        text = cell.casefold().replace(":", " ").split()
+        if text and (" ".join(text) in labels or text[0] in labels):
             return True
     return False
 
 
-def _repeats_header(cells: RawRow, header: Header) -> bool:
+def _repeats_header(row: FieldRow, header: Header) -> bool:
     """A header row printed again (multi-page reports) or a sub-header naming fields: at least
     half the header's fields (a status cell may read like one column's name, not like half)."""
-    named = {header.aliases.field_of(c) for c in cells if isinstance(c, str) and c}
+    named = {header.aliases.field_of(c) for c in row.values() if isinstance(c, str) and c}
     named.discard(None)
     return len(named) >= max(HEADER_MIN_FIELDS, len(header.columns) // 2)
