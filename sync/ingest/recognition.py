@@ -21,7 +21,7 @@ naming the columns seen and what each kind considered lacked, in Thai and Englis
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -88,18 +88,22 @@ class Considered:
 
 def consider(sheets: Sequence[Sheet], kinds: Sequence[TabularKind]) -> list[Considered]:
     """Each kind's view of the table, in the kinds' order."""
-    headers = {k.kind: find_header(sheets, k.alias_table()) for k in kinds}
+    aliases = {k.kind: k.alias_table() for k in kinds}
+    headers = {k.kind: find_header(sheets, aliases[k.kind]) for k in kinds}
     out = []
     for kind in kinds:
         header = headers[kind.kind]
-        reason = _reason(kind, header, kinds)
+        reason = _reason(kind, header, kinds, aliases)
         excluded = reason is not None and reason.key == EXCLUDED
         out.append(Considered(kind, header, reason, excluded))
     return out
 
 
 def _reason(
-    kind: TabularKind, header: Header | None, kinds: Sequence[TabularKind]
+    kind: TabularKind,
+    header: Header | None,
+    kinds: Sequence[TabularKind],
+    aliases: Mapping[str, Aliases],
 ) -> Message | None:
     labels = {"label_en": kind.label, "label_th": kind.label_th}
     if header is None:
@@ -115,7 +119,7 @@ def _reason(
         for other in kinds
         if other.kind != kind.kind
         for text in header.labels
-        if other.alias_table().field_of(text) in other.exclusive
+        if aliases[other.kind].field_of(text) in other.exclusive
     ]
     if forbidden or foreign:
         texts = [header.label_of(f) for f in forbidden] + foreign

@@ -4,8 +4,9 @@ Why calamine: it reads all three formats in Rust with typed cells (numbers, date
 100,000-row × 28-column rights dump (10 MB XLSX) it read every row in 2.6 s where openpyxl's
 streaming read-only mode took 27 s (about 10× faster, on the same 2-core machine). Its price is
 memory: calamine holds a whole worksheet (about 90 bytes per cell measured, 270 MiB peak for
-that sheet against openpyxl's 45 MiB), and an XLSX's whole shared-string table. So before calamine sees an XLSX, its package is
-measured (`sync.ingest.xlsx_bounds`) and refused beyond the read limits of `Limits`.
+that sheet against openpyxl's 45 MiB), and an XLSX's whole shared-string table. So before
+calamine sees an XLSX, its package is measured (`sync.ingest.xlsx_bounds`) and refused beyond
+the read limits of `Limits`.
 
 Cells reach the converters as calamine types them, except that a whole-number float (how Excel
 stores every number) becomes an int, so a CID or a unit code Excel turned into a number reads
