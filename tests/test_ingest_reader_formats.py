@@ -83,8 +83,11 @@ def test_an_html_colspan_reads_as_a_merged_cell() -> None:
     assert [r for _n, r in rights_rows(page, "r.xls")] == [{"cid": cid(5), "maininscl": "WEL"}]
 
 
-def test_an_opendocument_spreadsheet_is_read() -> None:
-    data = ods_bytes([["cid", "maininscl", "hsub"], [cid(6), "UCS", 7543]])
+@pytest.mark.parametrize("stored_mimetype", [True, False])
+def test_an_opendocument_spreadsheet_is_read(stored_mimetype: bool) -> None:
+    data = ods_bytes(
+        [["cid", "maininscl", "hsub"], [cid(6), "UCS", 7543]], stored_mimetype=stored_mimetype
+    )
     assert open_tabular(data, "r.ods", DEFAULT_LIMITS)[0].format == "ods"
     assert [r for _n, r in rights_rows(data, "r.ods")] == [
         {"cid": cid(6), "maininscl": "UCS", "hsub": 7543}
