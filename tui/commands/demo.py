@@ -8,7 +8,7 @@ unit and configures its partner unit, then opens the app (or, when not on a term
 store of its own: never the user's real store. The same seed and day always give the same
 files, so running the demo twice changes nothing.
 
-A second run is fast: `demo.json` in the folder records what was built (seed, day, size, the
+A second run is fast: a record in the data folder (`demo-builds/`) notes what was built (seed, day, size, the
 simulator's own fingerprint, the store and each file's digest); when all of it still matches
 and the store holds those imports, nothing is rebuilt and the app opens at once. `--fresh`
 rebuilds anyway.
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from sync.simulate.centre import Centre
 
 TEXTS = Section("cli.demo")
-MARKER = "demo.json"
 
 
 def register(subparsers: Subparsers) -> None:
@@ -113,6 +112,15 @@ def _build_key(args: argparse.Namespace, persons: int) -> dict[str, object]:
     }
 
 
+def _marker(directory: Path) -> Path:
+    """Where the build of `directory` is recorded: the data folder, not the files' folder
+    (which stays exactly the centre's files, ready for `sitthi import`)."""
+    from store.paths import data_dir
+
+    name = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:16]
+    return data_dir() / "demo-builds" / f"{name}.json"
+
+
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -123,7 +131,7 @@ def _current_build(directory: Path, key: dict[str, object], url: str) -> DemoBui
     from sync.ingest.ledger import earlier_import
 
     try:
-        recorded = json.loads((directory / MARKER).read_text("utf-8"))
+        recorded = json.loads(_marker(directory).read_text("utf-8"))
         build = DemoBuild(**recorded)
     except (OSError, ValueError, TypeError):
         return None
@@ -188,16 +196,17 @@ def _build(
     args: argparse.Namespace, directory: Path, persons: int, url: str, key: dict[str, object]
 ) -> DemoBuild | int:
     """Write the files, import them, name the unit and its partner; the exit status on failure."""
-    from store.engine import display_url, write_tx
+    from store.engine import display_url, resolve_url, write_tx
     from store.facts import save_partner_units, save_unit_name
+    from store.paths import demo_db_path
     from sync.ingest.importer import import_paths
     from sync.simulate.centre import build_centre
     from sync.simulate.files import write_centre_files
     from tui.commands.importing import summary_lines
 
     text = TEXTS[args.lang]
-    if args.fresh and args.db is None and url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    if url == resolve_url(None, demo=True) and url == f"sqlite:///{demo_db_path()}":
+        demo_db_path().unlink(missing_ok=True)  # the demo's own store starts empty
     centre = build_centre(seed=args.seed, today=args.today, persons=persons)
     print(
         text["writing"].format(
@@ -205,7 +214,7 @@ def _build(
         )
     )
     try:
-        (directory / MARKER).unlink(missing_ok=True)
+        _marker(directory).unlink(missing_ok=True)
         paths = write_centre_files(centre, directory)
     except OSError as exc:
         reason = exc.strerror or str(exc)
@@ -230,8 +239,9 @@ def _build(
         today=centre.today.isoformat(),
         files={path.name: _file_digest(path) for path in paths},
     )
-    marker = directory / MARKER
-    temporary = marker.with_name(f".{MARKER}.tmp")
+    marker = _marker(directory)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    temporary = marker.with_suffix(".tmp")
     temporary.write_text(json.dumps(build.to_json(), indent=1), "utf-8")
     temporary.replace(marker)
     return build
