@@ -90,6 +90,7 @@ async def test_the_sync_daemons_status_is_shown_and_followed(url: str) -> None:
             pid=os.getpid(),
             last_sync={"at": synced, "ok": True, "pushed": 3, "pulled": 0, "server": "x"},
             pending=2,
+            store=url,
         )
         write_status(status)
         for _ in range(150):
@@ -97,3 +98,15 @@ async def test_the_sync_daemons_status_is_shown_and_followed(url: str) -> None:
             if "Sync" in text(app.screen.query_one("#status")):
                 break
         assert "Sync done · 12 min ago · 2 to send" in text(app.screen.query_one("#status"))
+
+
+async def test_another_stores_daemon_is_not_shown(url: str, tmp_path: Path) -> None:
+    from sync.status import DaemonStatus, write_status
+
+    other = f"sqlite:///{tmp_path / 'another-centre.db'}"
+    write_status(DaemonStatus(pid=os.getpid(), pending=64115, store=other))
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = text(app.screen.query_one("#status"))
+    assert "64,115" not in status and "64115" not in status and "Sync" not in status

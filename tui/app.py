@@ -250,7 +250,7 @@ class SitthiApp(App[None]):
 
         marker = self.gateway.read(change_marker)
         try:
-            daemon_mtime: int | None = status_path().stat().st_mtime_ns
+            daemon_mtime: int | None = status_path(self.gateway.url).stat().st_mtime_ns
         except OSError:
             daemon_mtime = None
         self.post_message(Polled(marker, daemon_mtime))

@@ -22,9 +22,7 @@ _THAI = re.compile(r"\d{1,2}/\d{1,2}/(\d{4})")
 
 def read_typed_date(text: str) -> dt.date | Message:
     """The date in `text`, or the message saying why it is not one."""
-    from store.thaidate import DateError, parse_any_date
-
-    from store.thaidate import BE_THRESHOLD
+    from store.thaidate import BE_THRESHOLD, DateError, parse_any_date
 
     value = text.strip()
     thai = _THAI.fullmatch(value)

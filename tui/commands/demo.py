@@ -8,8 +8,8 @@ unit and configures its partner unit, then opens the app (or, when not on a term
 store of its own: never the user's real store. The same seed and day always give the same
 files, so running the demo twice changes nothing.
 
-A second run is fast: a record in the data folder (`demo-builds/`) notes what was built (seed, day, size, the
-simulator's own fingerprint, the store and each file's digest); when all of it still matches
+A second run is fast: a record in the data folder (`demo-builds/`) notes what was built (seed,
+day, size, the simulator's own fingerprint, the store and each file's digest); when it matches
 and the store holds those imports, nothing is rebuilt and the app opens at once. `--fresh`
 rebuilds anyway.
 """

@@ -131,10 +131,12 @@ class DashboardScreen(SitthiScreen):
     def reload_daemon(self) -> None:
         """The sync daemon's status file (not in the store), read in a worker too."""
 
+        store = self.sitthi.gateway.url
+
         def daemon() -> DaemonView | None:
             from sync.status import is_running, read_status
 
-            status = read_status()
+            status = read_status(store)
             if status is None:
                 return None
             return DaemonView.of(status.last_sync, status.pending, is_running(status))
