@@ -96,7 +96,7 @@ class PersonScreen(SitthiScreen):
         return Content("\n").join(lines)
 
     def history_columns(self) -> Columns:
-        widths = {"when": 16, "action": 16, "unit": 11, "note": 30}
+        widths = {"when": 16, "action": 22, "unit": 11, "note": 30}
         return [Column(k, self.t(f"person.col_{k}"), w) for k, w in widths.items()]
 
     def reload(self) -> None:
