@@ -22,8 +22,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
-from textual.widgets import Input
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Input
 
 from tui.gateway import StoreGateway
 from tui.i18n import DEFAULT_LANGUAGE, Translator
@@ -90,7 +90,9 @@ class SitthiApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(e.key, f"go('{e.mode}')", e.label, show=False) for e in NAV),
         Binding(UNITS_KEY, "go('units')", "nav.units", show=False),
+        Binding("question_mark,f1", "help", "key.help"),
         Binding("q", "quit", "key.quit"),
+        Binding("escape", "leave_input", show=False, priority=True),
     ]
 
     lang: reactive[str] = reactive(DEFAULT_LANGUAGE, init=False)
@@ -154,6 +156,24 @@ class SitthiApp(App[None]):
     def action_go(self, mode: str) -> None:
         if mode in self.MODES:
             self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`esc` leaves a text box on a main screen; elsewhere it does what the screen says."""
+        if action == "leave_input":
+            return isinstance(self.focused, Input) and not isinstance(self.screen, ModalScreen)
+        return True
+
+    def action_leave_input(self) -> None:
+        """Out of a text box and back to the screen's list (or nothing), so that the keys of
+        the screen and the app work again."""
+        lists = [t for t in self.screen.query(DataTable) if t.display and t.can_focus]
+        self.screen.set_focus(lists[0] if lists else None)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A steady cursor: blinking repaints the line twice a second, costly over SSH."""

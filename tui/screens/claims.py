@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Select, Static
 from tui.screens.base import SitthiScreen
 from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_table
 from tui.widgets.footer import SitthiFooter
+from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -61,11 +62,11 @@ class ClaimsScreen(SitthiScreen):
                 compact=True,
                 id="claim-status",
             )
-        items: DataTable[object] = DataTable(cursor_type="row", id="claim-items")
+        items: DataTable[object] = ListTable(cursor_type="row", id="claim-items")
         add_columns(items, self.item_columns())
         yield items
         yield Static(t("common.loading"), id="claims-summary", markup=False)
-        services: DataTable[object] = DataTable(cursor_type="row", id="claim-services")
+        services: DataTable[object] = ListTable(cursor_type="row", id="claim-services")
         add_columns(services, self.service_columns())
         yield services
         yield SitthiFooter()

@@ -17,6 +17,7 @@ from store.cid import format_cid, mask_cid
 from tui.screens.base import SitthiScreen
 from tui.widgets.fields import Column, Columns, add_columns, fill_table, fit
 from tui.widgets.footer import SitthiFooter
+from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class PersonScreen(SitthiScreen):
                 yield Static(gaps_content(self.row, t), markup=False)
             with Vertical(classes="panel", id="history-panel") as panel:
                 panel.border_title = t("person.history_title")
-                table: DataTable[object] = DataTable(cursor_type="row", id="history")
+                table: DataTable[object] = ListTable(cursor_type="row", id="history")
                 add_columns(table, self.history_columns())
                 yield table
         yield SitthiFooter()
