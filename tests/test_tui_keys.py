@@ -97,3 +97,28 @@ async def test_keys_pressed_while_a_screen_opens_are_not_lost(url: str) -> None:
         await settle(pilot)
         table = app.screen.query_one("#worklist", DataTable)
         assert table.cursor_row == table.row_count - 1
+
+
+async def test_an_empty_store_says_what_to_do_first(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from tui.screens.first_run import FirstRunScreen
+    from tui.screens.import_file import ImportFileForm
+
+    empty = f"sqlite:///{Path(str(tmp_path)) / 'empty.db'}"
+    app = make_app(empty)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        shown = text(app.screen.query_one("#first-run"))
+        assert "sitthi import" in shown and "sitthi demo" in shown and "sitthi sync" in shown
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportFileForm)
+
+
+async def test_a_store_with_data_opens_on_the_overview(url: str) -> None:
+    app = make_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)

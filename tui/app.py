@@ -90,7 +90,7 @@ class SitthiApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(e.key, f"go('{e.mode}')", e.label, show=False) for e in NAV),
         Binding(UNITS_KEY, "go('units')", "nav.units", show=False),
-        Binding("question_mark,f1", "help", "key.help"),
+        Binding("question_mark,f1", "help", "key.help", show=False),
         Binding("q", "quit", "key.quit"),
         Binding("escape", "leave_input", show=False, priority=True),
     ]
@@ -147,8 +147,22 @@ class SitthiApp(App[None]):
         self.gateway.bind_ui_thread()
         self.switch_mode("dashboard")
         self.call_after_refresh(self.poll_store)
+        self.call_after_refresh(self._offer_first_steps)
         if self.poll_seconds > 0:
             self.set_interval(self.poll_seconds, self.poll_store)
+
+    @work(thread=True, group="first-run", exit_on_error=False)
+    def _offer_first_steps(self) -> None:
+        """On an empty store, say what to do first (once, after the first frame)."""
+        from store.queries.first_run import store_is_empty
+
+        if self.gateway.read(store_is_empty):
+            self.call_from_thread(self._show_first_steps)
+
+    def _show_first_steps(self) -> None:
+        from tui.screens.first_run import FirstRunScreen
+
+        self.push_screen(FirstRunScreen())
 
     def on_unmount(self) -> None:
         self.gateway.close()
