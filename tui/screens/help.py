@@ -94,10 +94,9 @@ class HelpScreen(SitthiModal[None]):
 
 
 GENERAL_KEYS: tuple[Binding, ...] = (
-    Binding("question_mark,f1", "", "help.help"),
     Binding("ctrl+p", "", "help.palette"),
     Binding("tab", "", "help.tab"),
     Binding("escape", "", "help.leave_input"),
 )
-"""Keys that work everywhere but are not bindings of the app: help, Textual's command palette,
+"""Keys that work everywhere but are not the app's own bindings: Textual's command palette,
 moving between fields, and leaving a text box (see `SitthiApp.action_leave_input`)."""
