@@ -408,17 +408,16 @@ def pp_content(pp: PpMoney | None, months: list[MonthMoney] | None, tr: Translat
                 (tr(f"dashboard.{verdict}", target=f"{pp.target_pct:g}"), colour),
             )
         )
-    lines.append(
-        Content(
-            tr(
-                "dashboard.pp_amounts",
-                paid=baht(pp.paid_baht),
-                pending=baht(pp.pending_baht),
-                denied=baht(pp.denied_baht),
-                unclaimed=baht(pp.unclaimed_baht),
-            )
-        )
+    amounts = tr(
+        "dashboard.pp_amounts",
+        paid=baht(pp.paid_baht),
+        pending=baht(pp.pending_baht),
+        denied=baht(pp.denied_baht),
+        unclaimed=baht(pp.unclaimed_baht),
     )
+    if pp.underpaid_baht:
+        amounts += tr("dashboard.pp_underpaid", underpaid=baht(pp.underpaid_baht))
+    lines.append(Content(amounts))
     if months:
         paid = [float(m.paid_baht) for m in months]
         unclaimed = [float(m.unclaimed_baht) for m in months]
