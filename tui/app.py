@@ -92,7 +92,7 @@ class SitthiApp(App[None]):
         Binding(UNITS_KEY, "go('units')", "nav.units", show=False),
         Binding("question_mark,f1", "help", "key.help", show=False),
         Binding("q", "quit", "key.quit"),
-        Binding("escape", "leave_input", show=False, priority=True),
+        Binding("escape", "leave_input", "help.leave_input", show=False, priority=True),
     ]
 
     lang: reactive[str] = reactive(DEFAULT_LANGUAGE, init=False)
