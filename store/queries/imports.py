@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
@@ -80,6 +81,14 @@ def last_batch(conn: Connection) -> BatchRow | None:
 
 REFUSED = "refused"
 """The status of a refused batch (`import_batch.status`, written by `sync.ingest`)."""
+
+
+def imported_digests(conn: Connection, sha256s: Collection[str]) -> set[str]:
+    """Which of these file digests have their data in the store (an import not refused)."""
+    query = select(BATCH.c.sha256).where(
+        BATCH.c.sha256.in_(list(sha256s)), BATCH.c.status != REFUSED
+    )
+    return set(conn.execute(query).scalars())
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,11 @@ rebuilds anyway.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 import sys
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
     from sync.simulate.centre import Centre
 
 TEXTS = Section("cli.demo")
+REFUSED = "refused"
+"""`import_batch.status` of a refused file (`store.queries.imports.REFUSED`, not imported here:
+that module loads SQLAlchemy)."""
 
 
 def register(subparsers: Subparsers) -> None:
@@ -127,9 +132,6 @@ def _file_digest(path: Path) -> str:
 
 def _current_build(directory: Path, key: dict[str, object], url: str) -> DemoBuild | None:
     """The build recorded in `directory` if it matches `key` and `url` and is all still there."""
-    from store.engine import open_store, read_tx
-    from sync.ingest.ledger import earlier_import
-
     try:
         recorded = json.loads(_marker(directory).read_text("utf-8"))
         build = DemoBuild(**recorded)
@@ -142,22 +144,37 @@ def _current_build(directory: Path, key: dict[str, object], url: str) -> DemoBui
             return None
     except OSError:
         return None
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
-        return None
-    engine = open_store(url)
-    try:
-        with read_tx(engine) as conn:
-            if any(earlier_import(conn, sha) is None for sha in build.files.values()):
-                return None
-    finally:
-        engine.dispose()
-    return build
+    return build if _store_holds(url, set(build.files.values())) else None
+
+
+def _store_holds(url: str, digests: set[str]) -> bool:
+    """Whether the store holds the data of every file with these digests. A SQLite store is
+    asked with the standard library: the app's first frame is drawn before SQLAlchemy loads,
+    and this check sits on the way to it."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.is_file():
+            return False
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+                marks = ",".join("?" * len(digests))
+                rows = db.execute(
+                    f"SELECT sha256 FROM import_batch WHERE status != ? AND sha256 IN ({marks})",
+                    [REFUSED, *sorted(digests)],
+                ).fetchall()
+        except sqlite3.Error:
+            return False
+        return {row[0] for row in rows} == digests
+    from store.engine import read_tx
+    from store.queries.imports import imported_digests
+
+    with opened_store(url) as engine, read_tx(engine) as conn:
+        return imported_digests(conn, digests) == digests
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from store.engine import display_url, resolve_url
-    from store.paths import data_dir
-    from sync.simulate.centre import default_size
+    from store.paths import data_dir, display_url, resolve_url
+    from sync.simulate.params import default_size
 
     text = TEXTS[args.lang]
     directory: Path = args.dir or data_dir() / "demo-files"
@@ -196,9 +213,9 @@ def _build(
     args: argparse.Namespace, directory: Path, persons: int, url: str, key: dict[str, object]
 ) -> DemoBuild | int:
     """Write the files, import them, name the unit and its partner; the exit status on failure."""
-    from store.engine import display_url, resolve_url, write_tx
+    from store.engine import write_tx
     from store.facts import save_partner_units, save_unit_name
-    from store.paths import demo_db_path
+    from store.paths import demo_db_path, display_url, resolve_url
     from sync.ingest.importer import import_paths
     from sync.simulate.centre import build_centre
     from sync.simulate.files import write_centre_files
