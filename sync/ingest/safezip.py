@@ -44,11 +44,11 @@ class SafeZip:
             with self.archive.open(info) as handle:
                 data = handle.read(bound + 1)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise Refused(message("ingest.zip.damaged", member=info.filename)) from exc
+            raise Refused(message("ingest.zip.damaged", member=repr(info.filename))) from exc
         except NotImplementedError as exc:
-            raise Refused(message("ingest.zip.compression", member=info.filename)) from exc
+            raise Refused(message("ingest.zip.compression", member=repr(info.filename))) from exc
         if len(data) > bound:
-            raise Refused(message("ingest.zip.larger", member=info.filename))
+            raise Refused(message("ingest.zip.larger", member=repr(info.filename)))
         return data
 
 
@@ -75,16 +75,16 @@ def open_zip(data: bytes, limits: Limits) -> SafeZip:
 def check_member(info: zipfile.ZipInfo, limits: Limits) -> None:
     member = info.filename
     if not is_safe_member_name(member):
-        raise Refused(message("ingest.zip.unsafe_path", member=member))
+        raise Refused(message("ingest.zip.unsafe_path", member=repr(member)))
     if _is_symlink(info):
-        raise Refused(message("ingest.zip.link", member=member))
+        raise Refused(message("ingest.zip.link", member=repr(member)))
     if info.flag_bits & _ENCRYPTED_FLAG:
-        raise Refused(message("ingest.zip.encrypted", member=member))
+        raise Refused(message("ingest.zip.encrypted", member=repr(member)))
     if info.file_size > limits.max_member_bytes:
         raise Refused(
             message(
                 "ingest.zip.member_size",
-                member=member,
+                member=repr(member),
                 size=_size(info.file_size),
                 limit=_size(limits.max_member_bytes),
             )
@@ -95,7 +95,7 @@ def check_member(info: zipfile.ZipInfo, limits: Limits) -> None:
             raise Refused(
                 message(
                     "ingest.zip.ratio",
-                    member=member,
+                    member=repr(member),
                     ratio=f"{ratio:.0f}",
                     limit=f"{limits.max_ratio:.0f}",
                 )
