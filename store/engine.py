@@ -102,9 +102,7 @@ def open_store(db: str | os.PathLike[str] | None = None, *, demo: bool = False) 
         return engine
     if revision is not None and revision not in SCHEMA_REVISIONS:
         engine.dispose()
-        raise StoreError(
-            message("store.open.newer", store=display_url(url), revision=revision)
-        )
+        raise StoreError(message("store.open.newer", store=display_url(url), revision=revision))
     upgrade(engine)
     return engine
 
