@@ -120,6 +120,7 @@ def failure_paths(tmp_path: Path) -> list[list[str]]:
         ["facility", "set", "09901", "--name", " ", "--db", db],
         ["import", "--db", db],
         ["import", str(tmp_path / "missing.zip"), "--db", db],
+        ["import", str(tmp_path / "garbage.zip"), "--db", db],
         ["sync", "--db", db],
         ["sync", "--server", unreachable, "--db", db],
         ["config", "set", "colour", "blue"],
@@ -138,6 +139,7 @@ def failure_paths(tmp_path: Path) -> list[list[str]]:
 def test_every_failure_path_speaks_thai_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    (tmp_path / "garbage.zip").write_bytes(b"PK\x03\x04 not really a zip")
     monkeypatch.setenv("SITTHI_TOKEN", "sitthi_x")
     for argv in failure_paths(tmp_path):
         code, text = run(capsys, *argv, "--lang", "th")

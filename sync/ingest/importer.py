@@ -30,7 +30,7 @@ from sync.ingest.ledger import (
     start_batch,
 )
 from sync.ingest.limits import DEFAULT_LIMITS, Limits
-from sync.ingest.refused import Refused
+from sync.ingest.refused import Refused, carried_reason
 from sync.ingest.results import LOADED, REFUSED, UNCHANGED, FileResult, every_row_failed
 from sync.ingest.spec import LoadContext
 
@@ -191,5 +191,11 @@ def _refuse(
             finished_at=clock(),
         )
     return FileResult(
-        str(path), refusal.kind, REFUSED, refusal.message, batch_id, hint, reason=refusal.reason
+        str(path),
+        refusal.kind,
+        REFUSED,
+        refusal.message,
+        batch_id,
+        hint,
+        reason=carried_reason(refusal),
     )
