@@ -23,12 +23,15 @@ from sqlalchemy import text
 
 from store import paths
 from store.engine import open_store, read_tx
+from store.paths import resolve_url
 from sync.daemon import LOG_FILE, Daemon, DaemonOptions
 from sync.status import read_status, status_path
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT_S = 60.0
 CLI = (sys.executable, "-m", "tui.cli")
+STORE: list[str] = [""]
+"""The store the daemon under test serves (its status file is named by it)."""
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = WAIT_S) -> None:
@@ -94,20 +97,21 @@ def test_a_damaged_file_is_refused_and_the_daemon_goes_on(
     tmp_path: Path, exports: tuple[Path, Path]
 ) -> None:
     good, bad = exports
+    STORE[:] = [resolve_url(str(tmp_path / "centre.db"))]
     watched = tmp_path / "exports"
     watched.mkdir()
     shutil.copy(bad, watched / bad.name)
     process = start_daemon(tmp_path, watched, tmp_path / "stderr-1.txt")
     try:
         wait_until(
-            lambda: (s := read_status()) is not None and s.last_error is not None,
+            lambda: (s := read_status(STORE[0])) is not None and s.last_error is not None,
             "the bad file was reported",
         )
         assert process.poll() is None, "the daemon exited on a bad file"
         shutil.copy(good, watched / good.name)
         wait_until(
             lambda: (
-                (s := read_status()) is not None
+                (s := read_status(STORE[0])) is not None
                 and s.last_import is not None
                 and s.last_import["file"] == good.name
             ),
@@ -116,7 +120,7 @@ def test_a_damaged_file_is_refused_and_the_daemon_goes_on(
         assert process.poll() is None
     finally:
         assert stop(process) == 0
-    status = read_status()
+    status = read_status(STORE[0])
     assert status is not None and status.last_error is not None
     assert bad.name in status.last_error["message"]
     assert status.last_import is not None and status.last_import["status"] == "loaded"
@@ -133,7 +137,9 @@ def test_a_damaged_file_is_refused_and_the_daemon_goes_on(
     try:
         wait_until(
             lambda: (
-                (s := read_status()) is not None and s.pid == process.pid and s.last_error is None
+                (s := read_status(STORE[0])) is not None
+                and s.pid == process.pid
+                and s.last_error is None
             ),
             "the daemon restarted",
         )
@@ -152,7 +158,7 @@ def test_a_damaged_file_is_refused_and_the_daemon_goes_on(
             for secret in (cid, name):
                 assert len(secret) < 4 or secret not in log
     assert "Traceback" not in log
-    assert status_path().exists()
+    assert status_path(STORE[0]).exists()
     centre.dispose()
 
 

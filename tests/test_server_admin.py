@@ -102,7 +102,7 @@ def test_files_are_created_for_their_owner_only_whatever_the_umask(
         store,
         Path(f"{store}-wal"),
         paths.log_dir() / LOG_FILE,
-        status_path(),
+        status_path(""),
         paths.data_dir() / "watch-memory.json",
         paths.config_dir() / "sync.json",
     ]

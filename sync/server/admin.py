@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 
 from store.engine import write_tx
-from store.i18n import render
+from store.i18n import message
 from sync.protocol import Role
 from sync.server.auth import CredentialError, active_credential, add_credential
 
@@ -17,7 +17,7 @@ def add_facility(engine: Engine, hospcode: str, name: str = "") -> str:
         held = active_credential(conn, hospcode)
         if held is not None:
             raise CredentialError(
-                render("server.tokens.unit_has_one", "en", hospcode=hospcode, id=held.id[:8])
+                message("server.tokens.unit_has_one", hospcode=hospcode, id=held.id[:8])
             )
         token = add_credential(conn, Role.FACILITY, hospcode=hospcode)
         known = conn.execute(

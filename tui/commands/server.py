@@ -14,10 +14,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from typing import TYPE_CHECKING
 
-from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
+from tui.cli import EXIT_OK, Subparsers, add_command, fail, say
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -25,84 +24,84 @@ if TYPE_CHECKING:
 DEFAULT_AUDIT_DAYS = 30
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     from sync.server.settings import DEFAULT_MAX_CLOCK_SKEW_S, DEFAULT_NEW_PEOPLE_PER_DAY
 
-    parser = subparsers.add_parser("server", help="the provincial sync server", description=__doc__)
-    add_global_options(parser)
-    actions = parser.add_subparsers(dest="server_action", metavar="ACTION", required=True)
+    parser = add_command(subparsers, "server", "cli.help.server.cmd", "cli.help.server.description")
+    actions = parser.add_subparsers(
+        dest="server_action", metavar=say("cli.action_metavar"), required=True
+    )
 
-    run = actions.add_parser("run", help="serve the sync API (foreground)")
-    add_global_options(run)
-    run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    run.add_argument("--port", type=int, default=8750, help="port (default 8750)")
+    run = add_command(actions, "run", "cli.help.server.run")
+    run.add_argument("--host", default="127.0.0.1", help=say("cli.help.server.host"))
+    run.add_argument("--port", type=int, default=8750, help=say("cli.help.server.port"))
     run.add_argument(
         "--max-clock-skew",
         type=float,
         default=DEFAULT_MAX_CLOCK_SKEW_S,
         metavar="S",
-        help="how far ahead of the server's clock a follow-up may be stamped (seconds)",
+        help=say("server.help.max_clock_skew", default=DEFAULT_MAX_CLOCK_SKEW_S),
     )
     run.add_argument(
         "--new-people-per-day",
         type=int,
         default=DEFAULT_NEW_PEOPLE_PER_DAY,
         metavar="N",
-        help="people new to a unit it may receive NHSO records for in one day",
+        help=say("server.help.new_people_per_day", default=DEFAULT_NEW_PEOPLE_PER_DAY),
     )
     run.set_defaults(func=run_server)
 
-    facility = actions.add_parser("add-facility", help="register a unit and print its new token")
-    add_global_options(facility)
+    facility = add_command(actions, "add-facility", "cli.help.server.add_facility")
     facility.add_argument("hospcode", metavar="HOSPCODE")
-    facility.add_argument("--name", default="", help="the unit's name")
-    facility.add_argument("--json", action="store_true", help='print {"hospcode", "token"}')
+    facility.add_argument("--name", default="", help=say("cli.help.server.name"))
+    facility.add_argument("--json", action="store_true", help=say("cli.help.server.json_facility"))
     facility.set_defaults(func=add_facility)
 
-    user = actions.add_parser("add-user", help="register a provincial user and print a token")
-    add_global_options(user)
+    user = add_command(actions, "add-user", "cli.help.server.add_user")
     user.add_argument("name", metavar="NAME")
-    user.add_argument("--role", choices=("province",), required=True, help="the user's role")
-    user.add_argument("--json", action="store_true", help='print {"name", "token"}')
+    user.add_argument(
+        "--role", choices=("province",), required=True, help=say("cli.help.server.role")
+    )
+    user.add_argument("--json", action="store_true", help=say("cli.help.server.json_user"))
     user.set_defaults(func=add_user)
 
-    tokens = actions.add_parser("tokens", help="list, revoke or rotate tokens")
-    add_global_options(tokens)
-    token_actions = tokens.add_subparsers(dest="tokens_action", metavar="ACTION", required=True)
-    listing = token_actions.add_parser("list", help="every token's record (never the token)")
-    add_global_options(listing)
-    listing.add_argument("--json", action="store_true", help="print a JSON list")
+    tokens = add_command(actions, "tokens", "server.help.tokens")
+    token_actions = tokens.add_subparsers(
+        dest="tokens_action", metavar=say("cli.action_metavar"), required=True
+    )
+    listing = add_command(token_actions, "list", "server.help.tokens_list")
+    listing.add_argument("--json", action="store_true", help=say("server.help.json"))
     listing.set_defaults(func=list_tokens)
-    for name, func, text in (
-        ("revoke", revoke_token, "stop a token from working"),
-        ("rotate", rotate_token, "replace a token with a new one, printed once"),
+    for name, func, summary in (
+        ("revoke", revoke_token, "server.help.tokens_revoke"),
+        ("rotate", rotate_token, "server.help.tokens_rotate"),
     ):
-        action = token_actions.add_parser(name, help=text)
-        add_global_options(action)
-        action.add_argument("id", metavar="ID", help="the token's id (its first 8 characters do)")
-        action.add_argument("--json", action="store_true", help="print the result as JSON")
+        action = add_command(token_actions, name, summary)
+        action.add_argument("id", metavar="ID", help=say("server.help.token_id"))
+        action.add_argument("--json", action="store_true", help=say("server.help.json"))
         action.set_defaults(func=func)
 
-    audit = actions.add_parser("audit", help="NHSO records sent to units by CID, per day")
-    add_global_options(audit)
-    audit.add_argument("--hospcode", metavar="H", help="one unit only")
+    audit = add_command(actions, "audit", "server.help.audit")
+    audit.add_argument("--hospcode", metavar="H", help=say("server.help.audit_hospcode"))
     audit.add_argument(
-        "--days", type=int, default=DEFAULT_AUDIT_DAYS, metavar="N", help="the last N days"
+        "--days",
+        type=int,
+        default=DEFAULT_AUDIT_DAYS,
+        metavar="N",
+        help=say("server.help.audit_days", default=DEFAULT_AUDIT_DAYS),
     )
-    audit.add_argument("--json", action="store_true", help="print a JSON list")
+    audit.add_argument("--json", action="store_true", help=say("server.help.json"))
     audit.set_defaults(func=show_audit)
 
 
-def _say(args: argparse.Namespace, key: str, **params: object) -> str:
-    from store.i18n import DEFAULT_LANGUAGE, render
-
-    return render(key, args.lang or DEFAULT_LANGUAGE, **params)
+def _say(_args: argparse.Namespace, key: str, **params: object) -> str:
+    return say(key, **params)
 
 
 def _open(args: argparse.Namespace) -> Engine:
     from sync.server.run import open_server_store
 
-    return open_server_store(args.db, lang=args.lang or "th")
+    return open_server_store(args.db, lang=args.lang)
 
 
 def run_server(args: argparse.Namespace) -> int:
@@ -127,20 +126,16 @@ def _print_token(args: argparse.Namespace, key: str, value: str, token: str) -> 
     if args.json:
         print(json.dumps({key: value, "token": token}))
         return
-    print(_say(args, "server.tokens.shown_once", holder=value))
+    print(say("cli.help.server.token_for", value=value))
     print(token)
 
 
 def add_facility(args: argparse.Namespace) -> int:
     from sync.server.admin import add_facility as register_facility
-    from sync.server.auth import CredentialError
 
     engine = _open(args)
     try:
         token = register_facility(engine, args.hospcode, args.name)
-    except CredentialError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
     finally:
         engine.dispose()
     _print_token(args, "hospcode", args.hospcode, token)
@@ -150,14 +145,10 @@ def add_facility(args: argparse.Namespace) -> int:
 def add_user(args: argparse.Namespace) -> int:
     from sync.protocol import Role
     from sync.server.admin import add_user as register_user
-    from sync.server.auth import CredentialError
 
     engine = _open(args)
     try:
         token = register_user(engine, args.name, Role(args.role))
-    except CredentialError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
     finally:
         engine.dispose()
     _print_token(args, "name", args.name, token)
@@ -221,8 +212,7 @@ def revoke_token(args: argparse.Namespace) -> int:
             found = find_credential(conn, args.id)
             revoke(conn, found.id)
     except CredentialError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return fail(exc.render(args.lang))
     finally:
         engine.dispose()
     if args.json:
@@ -242,8 +232,7 @@ def rotate_token(args: argparse.Namespace) -> int:
             found = find_credential(conn, args.id)
             token = rotate(conn, found.id)
     except CredentialError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return fail(exc.render(args.lang))
     finally:
         engine.dispose()
     _print_token(args, "id", found.id, token)
