@@ -207,17 +207,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except SitthiError as exc:
         return fail(exc.render(_language))
-    except Exception as exc:
-        problem = _store_problem(exc)
-        if problem is None:
-            raise
-        return fail(problem)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # The reader went away (`sitthi report gaps | head`): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
+    except Exception as exc:
+        problem = _store_problem(exc)
+        if problem is None:
+            raise
+        return fail(problem)
 
 
 if __name__ == "__main__":
