@@ -18,7 +18,20 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from store.engine import write_tx
-from sync.protocol import API_PREFIX, PROTOCOL_HEADER, pack
+from sync.protocol import (
+    API_PREFIX,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    Hello,
+    PullPage,
+    PullRequest,
+    PushRequest,
+    PushResult,
+    Rejection,
+    TableRows,
+    Welcome,
+    pack,
+)
 from tests.syncserver import (
     Exchange,
     RunningServer,
@@ -146,3 +159,32 @@ def test_the_schema_refuses_what_the_server_refuses(
     ]
     for message in broken:
         assert not validator.is_valid(message)
+
+
+def test_the_bodies_are_protocol_1s_key_for_key() -> None:
+    """The models send what protocol 1 always sent, so servers and clients of before still read
+    them: the same keys in the same order, `unit` only when a unit is asked for."""
+    rows = TableRows(["id", "cid"], [["a", "1990100000011"]], ["b"])
+    bodies = {
+        "hello": Hello("node", "0.1.0").to_json(),
+        "welcome": Welcome("facility", UNIT, "unit", "0.1.0", writable=["person"]).to_json(),
+        "push": PushRequest("node", "batch", 3, {"person": rows}).to_json(),
+        "result": PushResult(3, 1, [Rejection("person", "b", "why")]).to_json(),
+        "pull": PullRequest("node", 0, 2000).to_json(),
+        "pull_unit": PullRequest("node", 5, 10, UNIT).to_json(),
+        "page": PullPage(9, {"nhso_right": rows}, False).to_json(),
+    }
+    assert {name: list(body) for name, body in bodies.items()} == {
+        "hello": ["node_id", "client_version"],
+        "welcome": ["role", "hospcode", "name", "server_version", "protocol", "writable"],
+        "push": ["node_id", "batch_id", "upto", "tables"],
+        "result": ["acked", "applied", "rejected", "duplicate"],
+        "pull": ["node_id", "cursor", "limit"],
+        "pull_unit": ["node_id", "cursor", "limit", "unit"],
+        "page": ["cursor", "tables", "more"],
+    }
+    assert bodies["page"]["tables"] == {
+        "nhso_right": {"columns": ["id", "cid"], "rows": [["a", "1990100000011"]], "deleted": ["b"]}
+    }
+    assert bodies["welcome"]["protocol"] == PROTOCOL_VERSION
+    assert bodies["result"]["rejected"] == [{"table": "person", "id": "b", "reason": "why"}]
