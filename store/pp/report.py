@@ -1,13 +1,18 @@
 """The PP claims report and each unit's PP money: typed results, and their stable `--json`.
 
-    claims: {"version": 1, "fiscal_year": N,
+    claims: {"version": 1, "fiscal_year": N, "rates_from_fiscal_year": N,
              "claims": [{"hospcode", "pid", "date_serv", "item", "rate", "status", "paid",
                          "reason", "error_code"}],
              "unmatched": [{"hospcode", "cid", "date_serv", "item", "paid", "error_code",
                             "statement_id", "reason"}]}
     pp (a block of each unit in the KPI report):
-            {"fiscal_year": N, "qualifying", "eligible_baht", "paid_baht", "denied_baht",
-             "pending_baht", "unclaimed_baht", "claim_rate_pct"}
+            {"fiscal_year": N, "rates_from_fiscal_year": N, "qualifying", "eligible_baht",
+             "paid_baht", "denied_baht", "pending_baht", "unclaimed_baht", "claim_rate_pct"}
+
+`rates_from_fiscal_year` is the fiscal year whose catalog items and rates the money uses: the
+fiscal year itself, or, while no catalog for it has been imported, the newest earlier year
+(carried forward; every place that shows the money then says so), null when no catalog year is
+that early.
 
 `claims` lists every service dated in the fiscal year (up to the as-of date) that an item of the
 catalog selects, not-eligible ones included, by unit, date, PID and item. `paid` is the deciding
@@ -36,6 +41,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from store.cid import mask_cid
+from store.i18n import render
+from store.pp.catalog_store import load_catalog
 from store.pp.claims import (
     CENT,
     ZERO,
@@ -65,6 +72,8 @@ class PpMoney:
     """One unit's PP money in a fiscal year (the KPI report's `pp` block), amounts in baht."""
 
     fiscal_year: int
+    rates_from_fiscal_year: int | None
+    """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
     qualifying: int
     eligible_baht: Decimal
     paid_baht: Decimal
@@ -74,12 +83,14 @@ class PpMoney:
     claim_rate_pct: Decimal | None
 
     @classmethod
-    def of(cls, summary: MoneySummary | None, fiscal_year: int) -> PpMoney:
-        """A unit's money from its summary; zeros for a unit without PP services."""
+    def of(cls, summary: MoneySummary | None, fiscal_year: int, rates_from: int | None) -> PpMoney:
+        """A unit's money from its summary; zeros for a unit without PP services. `rates_from`
+        is the catalog year the rates come from (`Catalog.rates_year`)."""
         if summary is None:
-            return cls(fiscal_year, 0, ZERO, ZERO, ZERO, ZERO, ZERO, None)
+            return cls(fiscal_year, rates_from, 0, ZERO, ZERO, ZERO, ZERO, ZERO, None)
         return cls(
             fiscal_year=fiscal_year,
+            rates_from_fiscal_year=rates_from,
             qualifying=summary.qualifying,
             eligible_baht=summary.eligible_baht,
             paid_baht=summary.paid_baht,
@@ -98,6 +109,7 @@ class PpMoney:
         paid = sum((b.paid_baht for b in blocks), ZERO)
         return cls(
             fiscal_year=blocks[0].fiscal_year,
+            rates_from_fiscal_year=blocks[0].rates_from_fiscal_year,
             qualifying=sum(b.qualifying for b in blocks),
             eligible_baht=eligible,
             paid_baht=paid,
@@ -110,6 +122,7 @@ class PpMoney:
     def to_json(self) -> dict[str, Any]:
         return {
             "fiscal_year": self.fiscal_year,
+            "rates_from_fiscal_year": self.rates_from_fiscal_year,
             "qualifying": self.qualifying,
             "eligible_baht": baht(self.eligible_baht),
             "paid_baht": baht(self.paid_baht),
@@ -189,6 +202,8 @@ class ClaimsReport:
     """The claims report of one fiscal year (schema in the module text)."""
 
     fiscal_year: int
+    rates_from_fiscal_year: int | None
+    """The catalog year of the rates (see the module text)."""
     claims: tuple[ClaimRow, ...]
     unmatched: tuple[UnmatchedRow, ...]
 
@@ -196,6 +211,7 @@ class ClaimsReport:
         return {
             "version": REPORT_VERSION,
             "fiscal_year": self.fiscal_year,
+            "rates_from_fiscal_year": self.rates_from_fiscal_year,
             "claims": [c.to_json() for c in self.claims],
             "unmatched": [u.to_json() for u in self.unmatched],
         }
@@ -217,6 +233,7 @@ def claims_report(
     unmatched = sorted(result.unmatched, key=_unmatched_order)
     return ClaimsReport(
         fiscal_year=fiscal_year,
+        rates_from_fiscal_year=load_catalog(conn).rates_year(fiscal_year),
         claims=tuple(claim_row(c, lang) for c in claims),
         unmatched=tuple(unmatched_row(u, lang) for u in unmatched),
     )
@@ -291,7 +308,16 @@ def pp_blocks(
     hospcode: str | None = None,
 ) -> dict[str, PpMoney]:
     """The PP money of each of `units` (services dated in the fiscal year up to `as_of`)."""
-    summaries = {
-        s.hospcode: s for s in period_money(conn, Period(fiscal_year, as_of=as_of), hospcode)
-    }
-    return {unit: PpMoney.of(summaries.get(unit), fiscal_year) for unit in units}
+    catalog = load_catalog(conn)
+    period = Period(fiscal_year, as_of=as_of)
+    summaries = {s.hospcode: s for s in period_money(conn, period, hospcode, catalog)}
+    rates_from = catalog.rates_year(fiscal_year)
+    return {unit: PpMoney.of(summaries.get(unit), fiscal_year, rates_from) for unit in units}
+
+
+def carried_forward_note(fiscal_year: int, rates_from: int | None, lang: str) -> str | None:
+    """What a place showing money says while the year's catalog is missing ("rates of 2569
+    carried forward"); None when the year has its own catalog (or no rates at all)."""
+    if rates_from is None or rates_from == fiscal_year:
+        return None
+    return render("pp_rates.carried_forward", lang, year=rates_from, fiscal_year=fiscal_year)
