@@ -57,6 +57,12 @@ class FileResult:
     batch_id: str | None = None
     hospcode: str | None = None
     parts: list[PartResult] = field(default_factory=list)
+    reason: Message | None = None
+    """The catalogue message behind `message` (which is its English text), when it has one."""
+
+    def message_in(self, lang: str) -> str:
+        """`message` in `lang` (plain-text messages as they are)."""
+        return self.reason.render(lang) if self.reason else self.message
 
     @property
     def refused(self) -> bool:
@@ -103,8 +109,10 @@ def every_row_failed(parts: Sequence[PartResult]) -> Message | None:
 JSON_VERSION = 1
 
 
-def results_document(results: list[FileResult]) -> dict[str, object]:
+def results_document(results: list[FileResult], lang: str = "en") -> dict[str, object]:
     """The stable, versioned `sitthi import --json` document.
+
+    `message` is in `lang`.
 
     {"version": 1,
      "files": [{"file", "kind", "status", "message", "batch_id", "hospcode", "rows_read",
@@ -116,7 +124,7 @@ def results_document(results: list[FileResult]) -> dict[str, object]:
     """
     return {
         "version": JSON_VERSION,
-        "files": [_file_document(r) for r in results],
+        "files": [_file_document(r, lang) for r in results],
         "totals": {
             "files": len(results),
             "loaded": sum(1 for r in results if r.status == LOADED),
@@ -129,12 +137,12 @@ def results_document(results: list[FileResult]) -> dict[str, object]:
     }
 
 
-def _file_document(result: FileResult) -> dict[str, object]:
+def _file_document(result: FileResult, lang: str) -> dict[str, object]:
     return {
         "file": result.file,
         "kind": result.kind,
         "status": result.status,
-        "message": result.message,
+        "message": result.message_in(lang),
         "batch_id": result.batch_id,
         "hospcode": result.hospcode,
         "rows_read": result.rows_read,

@@ -12,80 +12,36 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
+from store.i18n import Section, shown
+from tui.cli import EXIT_FAILED, EXIT_OK, Subparsers, add_command, opened_store, say
 
 if TYPE_CHECKING:
     from sync.ingest.results import FileResult, PartResult
 
 ISSUES_SHOWN = 5
 
-TEXTS: dict[str, dict[str, str]] = {
-    "th": {
-        "loaded": "{file}: นำเข้าแล้ว ({kind}{unit})",
-        "unchanged": "{file}: ไม่มีข้อมูลใหม่ ({message})",
-        "refused": "{file}: ไม่รับ: {message}",
-        "unit": " หน่วยบริการ {hospcode}",
-        "part": "  {member} → {table}: อ่าน {read:,} นำเข้า {loaded:,} ไม่เปลี่ยน {unchanged:,}"
-        " ปัญหา {issues:,} คำเตือน {warnings:,} [{how}]",
-        "part_skipped": "  {member} → {table}: นำเข้าไปแล้วก่อนหน้านี้ ข้าม",
-        "header": "มีหัวตาราง",
-        "no_header": "ไม่มีหัวตาราง",
-        "issue": "    บรรทัด {line} {field}: {reason} ({severity})",
-        "more_issues": "    ... และอีก {count:,} รายการ",
-        "error": "ปัญหา",
-        "warning": "คำเตือน",
-        "totals": "รวม {files:,} ไฟล์: นำเข้า {loaded:,} ไม่มีข้อมูลใหม่ {unchanged:,} ไม่รับ {refused:,}",
-    },
-    "en": {
-        "loaded": "{file}: loaded ({kind}{unit})",
-        "unchanged": "{file}: nothing new ({message})",
-        "refused": "{file}: refused: {message}",
-        "unit": ", unit {hospcode}",
-        "part": "  {member} → {table}: read {read:,}, loaded {loaded:,}, unchanged {unchanged:,},"
-        " issues {issues:,}, warnings {warnings:,} [{how}]",
-        "part_skipped": "  {member} → {table}: imported before, skipped",
-        "header": "header",
-        "no_header": "no header",
-        "issue": "    line {line} {field}: {reason} ({severity})",
-        "more_issues": "    ... and {count:,} more",
-        "error": "error",
-        "warning": "warning",
-        "totals": "{files:,} files: {loaded:,} loaded, {unchanged:,} unchanged,"
-        " {refused:,} refused",
-    },
-}
+TEXTS = Section("cli.import")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "import",
-        help="import 43-file exports and NHSO files",
-        description="Import MoPH 43-file export zips, NHSO rights lists and statements "
-        "(CSV or XLSX) and PP catalog CSVs; each file's kind is recognised from its content. "
-        "A folder stands for the files in it. Exit status 1 if any file was refused.",
-    )
-    add_global_options(parser)
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to import")
-    parser.add_argument("--json", action="store_true", help="stable, versioned JSON output")
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "import", "cli.help.import.cmd", "cli.help.import.description")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help=say("cli.help.import.paths"))
+    parser.add_argument("--json", action="store_true", help=say("cli.help.import.json"))
     parser.set_defaults(func=run_import)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from store.engine import open_store
     from sync.ingest.importer import import_paths
     from sync.ingest.results import results_document
 
-    engine = open_store(args.db)
-    try:
+    with opened_store(args.db) as engine:
         results = import_paths(engine, args.paths)
-    finally:
-        engine.dispose()
     if args.json:
-        print(json.dumps(results_document(results), ensure_ascii=False, indent=2))
+        print(json.dumps(results_document(results, args.lang), ensure_ascii=False, indent=2))
     else:
-        text = TEXTS[args.lang or "th"]
+        text = TEXTS[args.lang]
         for result in results:
-            print("\n".join(summary_lines(result, text)))
+            print("\n".join(summary_lines(result, args.lang)))
         print(
             text["totals"].format(
                 files=len(results),
@@ -97,23 +53,23 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_FAILED if any(r.refused for r in results) else EXIT_OK
 
 
-def summary_lines(result: FileResult, text: dict[str, str]) -> list[str]:
-    """The file's line, then a line per member with its first issues."""
+def summary_lines(result: FileResult, lang: str) -> list[str]:
+    """The file's line, then a line per member with its first issues, in `lang`."""
+    text = TEXTS[lang]
+    said = result.message_in(lang)
     if result.refused:
-        return [text["refused"].format(file=result.file, message=result.message)]
+        return [text["refused"].format(file=result.file, message=said)]
     if not result.parts:
-        return [text["unchanged"].format(file=result.file, message=result.message)]
+        return [text["unchanged"].format(file=result.file, message=said)]
     unit = text["unit"].format(hospcode=result.hospcode) if result.hospcode else ""
     head = "loaded" if result.status == "loaded" else "unchanged"
-    lines = [
-        text[head].format(file=result.file, kind=result.kind, unit=unit, message=result.message)
-    ]
+    lines = [text[head].format(file=result.file, kind=result.kind, unit=unit, message=said)]
     for part in result.parts:
-        lines.extend(_part_lines(part, text))
+        lines.extend(_part_lines(part, text, lang))
     return lines
 
 
-def _part_lines(part: PartResult, text: dict[str, str]) -> list[str]:
+def _part_lines(part: PartResult, text: dict[str, str], lang: str) -> list[str]:
     if part.skipped_duplicate:
         return [text["part_skipped"].format(member=part.member, table=part.table)]
     how = ", ".join(
@@ -131,17 +87,17 @@ def _part_lines(part: PartResult, text: dict[str, str]) -> list[str]:
             how=how,
         )
     ]
-    shown = part.sample[:ISSUES_SHOWN]
-    for issue in shown:
+    sample = part.sample[:ISSUES_SHOWN]
+    for issue in sample:
         lines.append(
             text["issue"].format(
                 line=issue.line,
                 field=issue.field or "-",
-                reason=issue.reason,
+                reason=shown(issue.reason, lang),
                 severity=text.get(issue.severity, issue.severity),
             )
         )
-    hidden = part.issues + part.warnings - len(shown)
+    hidden = part.issues + part.warnings - len(sample)
     if hidden > 0:
         lines.append(text["more_issues"].format(count=hidden))
     return lines

@@ -15,18 +15,17 @@ import argparse
 import contextlib
 import datetime as dt
 import json
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
+from store.i18n import message
+from tui.cli import EXIT_FAILED, EXIT_OK, Subparsers, add_command, fail, opened_store, say
 from tui.commands.report.parse import (
     add_claims_options,
     add_fiscal_year_option,
     parse_as_of,
 )
-from tui.commands.report.texts import TEXTS
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -41,34 +40,29 @@ class ReportKind:
     """One `sitthi report` subcommand; `options` adds the options only it takes."""
 
     help: str
+    """Catalogue key of the one-line help."""
     run: Callable[[argparse.Namespace], int]
     person_level: bool
     options: Callable[[argparse.ArgumentParser], None] | None = None
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "report", help="print a report", description="Rights reports of the store."
-    )
-    add_global_options(parser)
-    kinds = parser.add_subparsers(dest="report", metavar="REPORT", required=True)
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "report", "cli.help.report.cmd", "cli.help.report.description")
+    kinds = parser.add_subparsers(dest="report", metavar=say("cli.report_metavar"), required=True)
     for name, kind in REPORTS.items():
-        sub = kinds.add_parser(name, help=kind.help, description=kind.help)
-        add_global_options(sub)
-        sub.add_argument("--json", action="store_true", help="stable, versioned JSON output")
+        sub = add_command(kinds, name, kind.help)
+        sub.add_argument("--json", action="store_true", help=say("cli.help.report.json"))
         sub.add_argument(
             "--as-of",
             type=parse_as_of,
             default=None,
-            metavar="YYYY-MM-DD",
-            help="evaluate on this date (default: today)",
+            metavar=say("cli.help.report.date_metavar"),
+            help=say("cli.help.report.as_of"),
         )
-        sub.add_argument("--hospcode", default=None, help="only this unit")
+        sub.add_argument("--hospcode", default=None, help=say("cli.help.report.hospcode"))
         if kind.person_level:
             sub.add_argument(
-                "--show-cid",
-                action="store_true",
-                help="print whole citizen IDs (recorded in the export audit log)",
+                "--show-cid", action="store_true", help=say("cli.help.report.show_cid")
             )
         if kind.options is not None:
             kind.options(sub)
@@ -143,14 +137,14 @@ def print_gaps(args: argparse.Namespace) -> int:
 
 REPORTS: dict[str, ReportKind] = {
     "kpi": ReportKind(
-        "rights coverage, gap counts and PP money per unit",
+        "cli.help.report.kpi",
         print_kpi,
         person_level=False,
         options=add_fiscal_year_option,
     ),
-    "gaps": ReportKind("persons with rights gaps and what to do", print_gaps, person_level=True),
+    "gaps": ReportKind("cli.help.report.gaps", print_gaps, person_level=True),
     "claims": ReportKind(
-        "PP services of a fiscal year with their claim status",
+        "cli.help.report.claims",
         print_claims,
         person_level=False,
         options=add_claims_options,
@@ -182,14 +176,10 @@ class _Options:
 
 @contextlib.contextmanager
 def _reading(args: argparse.Namespace) -> Iterator[Connection]:
-    from store.engine import open_store, read_tx
+    from store.engine import read_tx
 
-    engine = open_store(getattr(args, "db", None))
-    try:
-        with read_tx(engine) as conn:
-            yield conn
-    finally:
-        engine.dispose()
+    with opened_store(getattr(args, "db", None)) as engine, read_tx(engine) as conn:
+        yield conn
 
 
 def _unit_known(conn: Connection, options: _Options) -> bool:
@@ -197,8 +187,7 @@ def _unit_known(conn: Connection, options: _Options) -> bool:
 
     if options.hospcode is None or unit_hospcodes(conn, options.hospcode):
         return True
-    message = TEXTS[options.lang]["unknown_unit"].format(unit=options.hospcode)
-    print(f"sitthi: {message}", file=sys.stderr)
+    fail(message("cli.report.unknown_unit", unit=options.hospcode))
     return False
 
 
@@ -209,8 +198,7 @@ def _audit(options: _Options, persons: int) -> bool:
     try:
         record_export(command, options.hospcode, persons)
     except OSError as exc:
-        message = TEXTS[options.lang]["audit_failed"].format(error=exc.strerror or exc)
-        print(f"sitthi: {message}", file=sys.stderr)
+        fail(message("cli.report.audit_failed", error=exc.strerror or exc))
         return False
     return True
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+from tui.cli import say
 
 
 def add_fiscal_year_option(parser: argparse.ArgumentParser) -> None:
@@ -15,8 +14,7 @@ def add_fiscal_year_option(parser: argparse.ArgumentParser) -> None:
         type=parse_fiscal_year,
         default=None,
         metavar="N",
-        help="Thai fiscal year (Buddhist era, e.g. 2568) of the PP figures "
-        "(default: the fiscal year of the as-of date)",
+        help=say("cli.help.report.fiscal_year"),
     )
 
 
@@ -27,8 +25,7 @@ def add_claims_options(parser: argparse.ArgumentParser) -> None:
         type=parse_status,
         default=None,
         metavar="S",
-        help="only claims in this status: NOT_ELIGIBLE, UNCLAIMED, PENDING, PAID, PARTIAL "
-        "or DENIED",
+        help=say("cli.help.report.status"),
     )
 
 
@@ -40,7 +37,7 @@ def parse_fiscal_year(text: str) -> int:
     if not (value.isascii() and value.isdigit() and BE_THRESHOLD < int(value) < 3000):
         example = int(value) + BE_OFFSET if value.isdigit() and len(value) == 4 else 2568
         raise argparse.ArgumentTypeError(
-            f"not a fiscal year {text!r}: use the Buddhist-era year, e.g. {example}"
+            say("cli.arg.fiscal_year", text=repr(text), example=example)
         )
     return int(value)
 
@@ -52,18 +49,14 @@ def parse_status(text: str) -> str:
     names = [s.value for s in ClaimStatus]
     value = text.strip().upper()
     if value not in names:
-        raise argparse.ArgumentTypeError(f"no claim status {text!r}: use one of {', '.join(names)}")
+        raise argparse.ArgumentTypeError(
+            say("cli.arg.status", text=repr(text), names=", ".join(names))
+        )
     return value
 
 
 def parse_as_of(text: str) -> dt.date:
-    """`YYYY-MM-DD`; a Buddhist-era year (e.g. 2568-01-15) is read as BE."""
-    from store.thaidate import DateError, parse_any_date
+    """`YYYY-MM-DD` or Thai `dd/mm/BBBB`; a Buddhist-era year (2568-01-15) is read as BE."""
+    from tui.dates import date_argument
 
-    if not _ISO_DATE.fullmatch(text.strip()):
-        raise argparse.ArgumentTypeError(f"not a date {text!r}: use YYYY-MM-DD, e.g. 2025-01-15")
-    try:
-        day, _ = parse_any_date(text.strip())
-    except DateError as exc:
-        raise argparse.ArgumentTypeError(f"no such date {text!r}") from exc
-    return day
+    return date_argument(text)
