@@ -37,7 +37,6 @@ from store.outbox import (
     requeue_all,
     set_state,
 )
-from sync.keys import version_columns
 from sync.protocol import (
     API_PREFIX,
     PROTOCOL_HEADER,
@@ -371,6 +370,8 @@ def _apply_table(
     if entry is not None and entry.append_only:
         insert_new(conn, table, rows)
         return len(rows)
+    from sync.ingest.importer import version_columns
+
     upsert(conn, table, rows, version_columns().get(name))
     delete_ids(conn, table, payload.deleted)
     return len(rows) + len(payload.deleted)

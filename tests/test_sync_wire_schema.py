@@ -176,7 +176,7 @@ def test_the_bodies_are_protocol_1s_key_for_key() -> None:
     }
     assert {name: list(body) for name, body in bodies.items()} == {
         "hello": ["node_id", "client_version"],
-        "welcome": ["role", "hospcode", "name", "server_version", "protocol", "writable"],
+        "welcome": ["role", "hospcode", "name", "server_version", "protocol", "writable", "acked"],
         "push": ["node_id", "batch_id", "upto", "tables"],
         "result": ["acked", "applied", "rejected", "duplicate"],
         "pull": ["node_id", "cursor", "limit"],

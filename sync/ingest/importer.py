@@ -21,6 +21,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from store.engine import read_tx, write_tx
 from store.i18n import message
+from sync.ingest.keys import natural_keys, version_columns
 from sync.ingest.kinds import Offered, Prepared, hospcode_hint, recognise
 from sync.ingest.ledger import (
     earlier_import,
@@ -33,6 +34,8 @@ from sync.ingest.limits import DEFAULT_LIMITS, Limits
 from sync.ingest.refused import Refused, carried_reason
 from sync.ingest.results import LOADED, REFUSED, UNCHANGED, FileResult, every_row_failed
 from sync.ingest.spec import LoadContext
+
+__all__ = ["import_file", "import_paths", "natural_keys", "version_columns"]
 
 UNKNOWN_KIND = "unknown"
 SKIPPED_PREFIXES = (".", "~$")

@@ -16,7 +16,6 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
 from store.outbox import writing_as
-from sync.keys import version_columns
 from sync.protocol import (
     REGISTRY,
     Owner,
@@ -154,6 +153,8 @@ def _apply_table(
     if identity.role is Role.FACILITY and entry.unit_column:
         rows, deleted, refused = _own_rows_only(conn, identity, entry, rows, deleted)
         rejected += refused
+    from sync.ingest.importer import version_columns
+
     version = version_columns().get(entry.name)
 
     def write(chunk: list[dict[str, Any]]) -> None:

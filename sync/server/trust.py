@@ -29,7 +29,6 @@ from sqlalchemy import Connection, Table, select
 from store.followup import FollowupError, followup_action
 from store.i18n import render
 from store.ids import stable_id
-from sync.keys import natural_keys, version_columns
 from sync.protocol import PERSON_TABLE, Rejection, Role, SyncTable
 from sync.rows import READ_CHUNK, table_for
 from sync.server.auth import Identity
@@ -56,6 +55,8 @@ def check_rows(
     if identity.role is Role.FACILITY and entry.unit_column:
         rows, bad = _own_unit(identity, entry, rows)
         refused += bad
+    from sync.ingest.importer import natural_keys, version_columns
+
     key = natural_keys().get(entry.name)
     if key:
         rows, bad = _ids_match_keys(entry, key, rows)

@@ -1,4 +1,5 @@
-"""Which columns name a synced row and which say how new it is: the importer's own keys.
+"""Which columns name a synced row and which say how new it is: the importer's own keys,
+for sync through `sync.ingest.importer`.
 
 One source for both sides of sync: the server recomputes a pushed row's id from its natural key,
 and the server and the client let a row's version column decide between two copies.
