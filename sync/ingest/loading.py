@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from sqlalchemy import Connection, Table
 
@@ -26,6 +27,8 @@ def load_columns(
     when equally new, the later) is kept and the other logged as a warning.
     """
     converter = ColumnConverter(part.member, spec.table, spec.columns, spec.required, spec.derived)
+    if spec.defaults is not None:
+        read = with_defaults(read, spec.defaults(context))
     converted = converter.convert(read)
     count = len(read.lines)
     values = converted.values
@@ -52,6 +55,20 @@ def load_columns(
     record_issues(conn, context.batch_id, issues)
     part.count(issues)
     return hospcodes
+
+
+def with_defaults(read: Columns, defaults: Mapping[str, str | None]) -> Columns:
+    """`read` with each blank (or absent) field of `defaults` set to its default."""
+    values = dict(read.values)
+    for name, default in defaults.items():
+        if not default:
+            continue
+        column = values.get(name)
+        if column is None:
+            values[name] = [default] * len(read.lines)
+        else:
+            values[name] = [default if v is None or v == "" else v for v in column]
+    return Columns(read.lines, values, read.all_text)
 
 
 def _newest_of_each_key(
