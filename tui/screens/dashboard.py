@@ -20,6 +20,8 @@ from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from sqlalchemy import Connection
 
     from store.queries.claims import MonthMoney
@@ -204,7 +206,7 @@ class DashboardScreen(SitthiScreen):
         self.query_one("#status", Static).update(content)
 
 
-def pct(value: float | None) -> str:
+def pct(value: float | Decimal | None) -> str:
     return "–" if value is None else f"{value:.2f} %"
 
 
@@ -380,7 +382,7 @@ def status_content(
     return Content("\n").join(lines)
 
 
-def baht(value: float) -> str:
+def baht(value: Decimal) -> str:
     return f"{value:,.0f}"
 
 
@@ -401,7 +403,7 @@ def pp_content(pp: PpMoney | None, months: list[MonthMoney] | None, tr: Translat
                 " ",
                 tr("dashboard.pp_of", eligible=baht(pp.eligible_baht)),
                 "  ",
-                (hbar(pp.claim_rate_pct / 100, PP_BAR_WIDTH), colour),
+                (hbar(float(pp.claim_rate_pct) / 100, PP_BAR_WIDTH), colour),
                 "  ",
                 (tr(f"dashboard.{verdict}", target=f"{pp.target_pct:g}"), colour),
             )
