@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from store.pp.claims import CENT, ZERO
 
@@ -71,6 +72,16 @@ class MonthFigures:
     def label(self) -> str:
         return f"{self.month[0]:04d}-{self.month[1]:02d}"
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "month": self.label,
+            "rep_lines": self.rep_lines,
+            "rep_lines_c": self.rep_lines_c,
+            "c_rate_pct": _number_or_null(self.c_rate_pct),
+            "statement_paid_baht": _number(self.statement_paid_baht),
+            "transferred_baht": _number(self.transferred_baht),
+        }
+
 
 @dataclass(frozen=True)
 class StatementFigures:
@@ -95,6 +106,45 @@ class StatementFigures:
     def above_target(self, target_pct: Decimal) -> bool:
         rate = self.c_rate_pct
         return rate is not None and rate > target_pct
+
+    def to_json(self, c_rate_target_pct: Decimal) -> dict[str, Any]:
+        """The KPI report's `statements` block (keys documented in `store.kpi`)."""
+        return {
+            "rep_lines": self.rep_lines,
+            "rep_lines_c": self.rep_lines_c,
+            "c_rate_pct": _number_or_null(self.c_rate_pct),
+            "c_rate_target_pct": _number(c_rate_target_pct),
+            "statement_paid_baht": _number(self.statement_paid_baht),
+            "transferred_baht": _number(self.transferred_baht),
+            "untransferred_baht": _number(self.untransferred_baht),
+            "months": [month.to_json() for month in self.months],
+        }
+
+    @classmethod
+    def combined(cls, hospcode: str, units: Iterable[StatementFigures]) -> StatementFigures:
+        """Several units' figures as one (months added up, rates recomputed from the sums)."""
+        months: dict[Month, MonthFigures] = {}
+        for unit in units:
+            for m in unit.months:
+                have = months.get(m.month, MonthFigures(hospcode, m.month))
+                months[m.month] = MonthFigures(
+                    hospcode,
+                    m.month,
+                    have.rep_lines + m.rep_lines,
+                    have.rep_lines_c + m.rep_lines_c,
+                    have.statement_paid_baht + m.statement_paid_baht,
+                    have.transferred_baht + m.transferred_baht,
+                    have.transfers + m.transfers,
+                )
+        return _summed(hospcode, tuple(months[k] for k in sorted(months)))
+
+
+def _number(amount: Decimal) -> float:
+    return float(amount.quantize(CENT, ROUND_HALF_UP))
+
+
+def _number_or_null(amount: Decimal | None) -> float | None:
+    return None if amount is None else _number(amount)
 
 
 def c_rate_pct(with_error: int, lines: int) -> Decimal | None:
@@ -155,6 +205,10 @@ def _figures(hospcode: str, tally: _Unit) -> StatementFigures:
         )
         for key, m in sorted(tally.months.items())
     )
+    return _summed(hospcode, months)
+
+
+def _summed(hospcode: str, months: tuple[MonthFigures, ...]) -> StatementFigures:
     return StatementFigures(
         hospcode=hospcode,
         months=months,

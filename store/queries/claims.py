@@ -18,6 +18,8 @@ from store.kpi import natural_key
 from store.models import SQLModel
 from store.pp.claims import ZERO, ClaimStatus, ServiceClaim, claim_rate_pct, money_summary
 from store.pp.queries import Period, period_claims
+from store.pp.statement_figures import StatementFigures
+from store.pp.statement_store import period_statement_figures
 from store.thaidate import fiscal_year, fiscal_year_bounds
 
 PERSON = SQLModel.metadata.tables["person"]
@@ -59,6 +61,8 @@ class ClaimsView:
     names: dict[tuple[str, str], str]
     """Person names by (hospcode, pid), for the rows."""
     unmatched: int
+    statements: StatementFigures | None = None
+    """The period's REP ติด C rate and money transferred, the units summed."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,10 @@ def claims_view(
             conn, {(c.evaluation.service.hospcode, c.evaluation.service.pid) for c in claims}
         ),
         unmatched=len(result.unmatched),
+        statements=StatementFigures.combined(
+            hospcode or "",
+            period_statement_figures(conn, Period(year, month, as_of), (), hospcode).values(),
+        ),
     )
 
 
