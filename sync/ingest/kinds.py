@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -27,6 +27,7 @@ from sync.ingest.eclaim_rep import KIND as ECLAIM_REP_KIND
 from sync.ingest.eclaim_rep import eclaim_rep_spec
 from sync.ingest.f43 import file_of_member, read_f43
 from sync.ingest.f43_specs import f43_spec, f43_specs
+from sync.ingest.htmltable import looks_like_html
 from sync.ingest.ktb_rep import KIND as KTB_REP_KIND
 from sync.ingest.ktb_rep import ktb_rep_spec
 from sync.ingest.ledger import member_loaded_before, record_part
@@ -168,7 +169,11 @@ def _zip_loader(archive: SafeZip, chosen: list[tuple[zipfile.ZipInfo, LoaderSpec
 
 
 def prepare_f43_member(offered: Offered) -> Prepared | None:
-    if looks_like_zip(offered.data) or offered.data.startswith(OLE2_MAGIC):
+    if (
+        looks_like_zip(offered.data)
+        or offered.data.startswith(OLE2_MAGIC)
+        or looks_like_html(offered.data)
+    ):
         return None
     file = file_of_member(offered.path.name)
     spec = f43_spec(file) if file else None
@@ -248,13 +253,15 @@ def prepare_tabular(offered: Offered) -> Prepared:
 def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Prepared:
     def load(conn: Connection, context: LoadContext, hospcodes: Counter[str]) -> list[PartResult]:
         spec = kind.spec()
+        context = replace(context, file=header.context(offered.path.name))
         part = PartResult(
             member=offered.path.name,
             table=spec.table.name,
             encoding=header.sheet.encoding,
             has_header=True,
         )
-        hospcodes.update(load_columns(conn, spec, read_columns(header), part, context))
+        read = read_columns(header, needs_cid="cid" in kind.mandatory)
+        hospcodes.update(load_columns(conn, spec, read, part, context))
         record_part(conn, context.batch_id, part, offered.sha256)
         return [part]
 
