@@ -2,7 +2,7 @@
 
 - The older statement is an **e-Claim REP** (`eclaim_{HCODE}_OP_{BE yyyymmdd}_1.xls`, BIFF8,
   sheets Detail and Summary): five title rows naming the unit "โรงพยาบาล HCODE name", a header
-  on row 6 whose money columns sit under a merged "ชดเชยจาก" group, sub-header rows 7-8, then one
+  on row 6 whose fund money columns sit under a merged group label, sub-header rows 7-8, then one
   line per visit (TRAN_ID) with its error code and its PP and FS money; no item code.
 - Its paid visits come back in an **STM statement** (`STM_{HCODE}_OPUCS{BE yyyymm}_1.xls`,
   sheets รายงานพึงรับ / รายงานสรุป / รายละเอียด): the unit only in a title row, the detail from
@@ -12,7 +12,8 @@
   service name, NHSO's verdict in words (ชดเชย / ไม่ชดเชย / รออนุมัติ), the reason with its
   error code in หมายเหตุ, the sending unit in HSEND.
 - The money of both reaches the bank in a **Smart Money Transfer** file (`.xlsx`): the unit as
-  "HCODE name" in A3, the data from row 6; the last month's money is not transferred yet.
+  "HCODE name" in A3, the data from row 6; this fiscal year's money, the last month's not
+  transferred yet.
 
 The same centre always gives the same bytes.
 """
@@ -81,7 +82,8 @@ REP_HEADER = (
     "วันเข้ารักษา", "วันจำหน่าย", "ชดเชยสุทธิ", "ชดเชยจาก", "Error Code", "กองทุนหลัก",
     "กองทุนย่อย", "สิทธิหลัก", "สิทธิย่อย", "HREF", "HCODE", "HMAIN", "PP", "FS",
 )  # fmt: skip
-REP_MONEY_GROUP = ("ชดเชยจาก", REP_HEADER.index("PP"), REP_HEADER.index("FS"))
+REP_MONEY_GROUP = ("เงินชดเชยแยกตามกองทุน", REP_HEADER.index("PP"), REP_HEADER.index("FS"))
+"""The merged label over the fund columns, and its first and last column."""
 
 
 def write_eclaim_rep(
@@ -263,7 +265,8 @@ def monthly_paid(
 def write_smt(
     directory: Path, centre: Centre, paid: dict[tuple[int, int], Decimal], day: dt.date
 ) -> Path:
-    """The transfers of every month but the last as a Smart Money Transfer file."""
+    """This fiscal year's transfers as a Smart Money Transfer file: the statements' money of
+    each service month of the year but the last, transferred on the 15th of the month after."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -273,7 +276,11 @@ def write_smt(
     sheet.append([f"{centre.hospcode} {centre.name}"])
     sheet.append([])
     sheet.append(list(SMT_HEADER))
-    for number, ((year, month), amount) in enumerate(list(paid.items())[:-1], start=1):
+    this_year = fiscal_year(day)
+    months = [
+        (m, a) for m, a in list(paid.items())[:-1] if fiscal_year(dt.date(*m, 1)) == this_year
+    ]
+    for number, ((year, month), amount) in enumerate(months, start=1):
         following = dt.date(year + month // 12, month % 12 + 1, 15)
         money = float(amount)
         batch = f"{following.year + BE_OFFSET}{following.month:02d}{number:03d}"
