@@ -367,3 +367,15 @@ def test_smt_transfers_are_unique_by_unit_batch_fund_and_day_and_add_up(
     assert unit["statements"]["transferred_baht"] == 1730.5
     assert unit["statements"]["c_rate_pct"] is None
     assert unit["statements"]["c_rate_target_pct"] == 5.0
+
+
+def test_a_report_loaded_in_slices_gives_the_same_lines_and_counts(
+    centre: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sync.ingest.chunks.CHUNK_ROWS", 2)
+    result = _import(centre, ktb_report(tmp_path / "REP_INDIVIDUAL_07543_25680520.xlsx"))
+    assert [(p.rows_read, p.rows_loaded, p.issues) for p in result.parts] == [(7, 7, 0)]
+    assert [r[0] for r in rows_of(centre, "pp_statement_line", "line_no", order="line_no")] == [
+        6, 7, 8, 9, 10, 11, 12
+    ]  # fmt: skip
+    assert statuses(centre)[("ANC", "2024-12-10")] == "DENIED"

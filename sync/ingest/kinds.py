@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 from store.reference import table
 from sync.ingest.catalog_file import KIND as CATALOG_KIND
 from sync.ingest.catalog_file import load_catalog_file, read_catalog_offer
+from sync.ingest.chunks import column_chunks
 from sync.ingest.eclaim_rep import KIND as ECLAIM_REP_KIND
 from sync.ingest.eclaim_rep import eclaim_rep_spec
 from sync.ingest.f43 import file_of_member, read_f43
@@ -52,7 +53,7 @@ from sync.ingest.tabular import (
     find_header,
     load_aliases,
     open_tabular,
-    read_columns,
+    read_rows,
 )
 
 NHSO_FILES = "nhso_files.csv"
@@ -260,8 +261,9 @@ def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Pr
             encoding=header.sheet.encoding,
             has_header=True,
         )
-        read = read_columns(header, needs_cid="cid" in kind.mandatory)
-        hospcodes.update(load_columns(conn, spec, read, part, context))
+        rows = read_rows(header, needs_cid="cid" in kind.mandatory)
+        for read in column_chunks(rows, header.columns):
+            hospcodes.update(load_columns(conn, spec, read, part, context))
         record_part(conn, context.batch_id, part, offered.sha256)
         return [part]
 

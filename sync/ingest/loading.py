@@ -21,7 +21,8 @@ FACILITY: Table = Facility.__table__  # type: ignore[attr-defined]
 def load_columns(
     conn: Connection, spec: LoaderSpec, read: Columns, part: PartResult, context: LoadContext
 ) -> Counter[str]:
-    """Store the rows of one part; returns how many stored rows name each hospcode.
+    """Store the rows of one part (or one slice of it: the part's counts are added to); returns
+    how many stored rows name each hospcode.
 
     Rows with an error are kept out and logged; of two rows with the same key, the newer (or,
     when equally new, the later) is kept and the other logged as a warning.
@@ -47,10 +48,10 @@ def load_columns(
         hospcodes.update(str(column[i]) for i in chosen)
         facilities = [{"hospcode": h, "name": ""} for h in sorted(hospcodes)]
         insert_missing(conn, FACILITY, "hospcode", facilities)
-    part.rows_read = count
-    part.rows_loaded, part.rows_unchanged = upsert_columns(
-        conn, spec.table, spec.version, values, chosen
-    )
+    written, unchanged = upsert_columns(conn, spec.table, spec.version, values, chosen)
+    part.rows_read += count
+    part.rows_loaded += written
+    part.rows_unchanged += unchanged
     issues.sort(key=lambda issue: issue.line)
     record_issues(conn, context.batch_id, issues)
     part.count(issues)
