@@ -1,13 +1,18 @@
 """The PP claims report and each unit's PP money: typed results, and their stable `--json`.
 
-    claims: {"version": 1, "fiscal_year": N,
+    claims: {"version": 1, "fiscal_year": N, "rates_from_fiscal_year": N,
              "claims": [{"hospcode", "pid", "date_serv", "item", "rate", "status", "paid",
                          "reason", "error_code"}],
              "unmatched": [{"hospcode", "cid", "date_serv", "item", "paid", "error_code",
                             "statement_id", "reason"}]}
     pp (a block of each unit in the KPI report):
-            {"fiscal_year": N, "qualifying", "eligible_baht", "paid_baht", "denied_baht",
-             "pending_baht", "unclaimed_baht", "claim_rate_pct"}
+            {"fiscal_year": N, "rates_from_fiscal_year": N, "qualifying", "eligible_baht",
+             "paid_baht", "denied_baht", "pending_baht", "unclaimed_baht", "claim_rate_pct"}
+
+`rates_from_fiscal_year` is the fiscal year whose catalog items and rates the money uses: the
+fiscal year itself, or, while no catalog for it has been imported, the newest earlier year
+(carried forward; every place that shows the money then says so), null when no catalog year is
+that early.
 
 `claims` lists every service dated in the fiscal year (up to the as-of date) that an item of the
 catalog selects, not-eligible ones included, by unit, date, PID and item. `paid` is the deciding
@@ -36,6 +41,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from store.cid import mask_cid
+from store.i18n import render
+from store.pp.catalog_store import load_catalog
 from store.pp.claims import (
     CENT,
     ZERO,
@@ -72,12 +79,17 @@ class PpMoney:
     pending_baht: Decimal
     unclaimed_baht: Decimal
     claim_rate_pct: Decimal | None
+    rates_from_fiscal_year: int | None = None
+    """The catalog year of the rates (`Catalog.rates_year`): another than `fiscal_year` while
+    the year's catalog is carried forward."""
 
     @classmethod
-    def of(cls, summary: MoneySummary | None, fiscal_year: int) -> PpMoney:
+    def of(
+        cls, summary: MoneySummary | None, fiscal_year: int, rates_from: int | None = None
+    ) -> PpMoney:
         """A unit's money from its summary; zeros for a unit without PP services."""
         if summary is None:
-            return cls(fiscal_year, 0, ZERO, ZERO, ZERO, ZERO, ZERO, None)
+            return cls(fiscal_year, 0, ZERO, ZERO, ZERO, ZERO, ZERO, None, rates_from)
         return cls(
             fiscal_year=fiscal_year,
             qualifying=summary.qualifying,
@@ -87,6 +99,7 @@ class PpMoney:
             pending_baht=summary.pending_baht,
             unclaimed_baht=summary.unclaimed_baht,
             claim_rate_pct=summary.claim_rate_pct,
+            rates_from_fiscal_year=rates_from,
         )
 
     @classmethod
@@ -105,11 +118,13 @@ class PpMoney:
             pending_baht=sum((b.pending_baht for b in blocks), ZERO),
             unclaimed_baht=sum((b.unclaimed_baht for b in blocks), ZERO),
             claim_rate_pct=claim_rate_pct(paid, eligible),
+            rates_from_fiscal_year=blocks[0].rates_from_fiscal_year,
         )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "fiscal_year": self.fiscal_year,
+            "rates_from_fiscal_year": self.rates_from_fiscal_year,
             "qualifying": self.qualifying,
             "eligible_baht": baht(self.eligible_baht),
             "paid_baht": baht(self.paid_baht),
@@ -191,11 +206,14 @@ class ClaimsReport:
     fiscal_year: int
     claims: tuple[ClaimRow, ...]
     unmatched: tuple[UnmatchedRow, ...]
+    rates_from_fiscal_year: int | None = None
+    """The catalog year of the rates (see the module text)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "version": REPORT_VERSION,
             "fiscal_year": self.fiscal_year,
+            "rates_from_fiscal_year": self.rates_from_fiscal_year,
             "claims": [c.to_json() for c in self.claims],
             "unmatched": [u.to_json() for u in self.unmatched],
         }
@@ -219,6 +237,7 @@ def claims_report(
         fiscal_year=fiscal_year,
         claims=tuple(claim_row(c, lang) for c in claims),
         unmatched=tuple(unmatched_row(u, lang) for u in unmatched),
+        rates_from_fiscal_year=load_catalog(conn).rates_year(fiscal_year),
     )
 
 
@@ -295,7 +314,16 @@ def pp_blocks(
     hospcode: str | None = None,
 ) -> dict[str, PpMoney]:
     """The PP money of each of `units` (services dated in the fiscal year up to `as_of`)."""
-    summaries = {
-        s.hospcode: s for s in period_money(conn, Period(fiscal_year, as_of=as_of), hospcode)
-    }
-    return {unit: PpMoney.of(summaries.get(unit), fiscal_year) for unit in units}
+    catalog = load_catalog(conn)
+    period = Period(fiscal_year, as_of=as_of)
+    summaries = {s.hospcode: s for s in period_money(conn, period, hospcode, catalog)}
+    rates_from = catalog.rates_year(fiscal_year)
+    return {unit: PpMoney.of(summaries.get(unit), fiscal_year, rates_from) for unit in units}
+
+
+def carried_forward_note(fiscal_year: int, rates_from: int | None, lang: str) -> str | None:
+    """What a place showing money says while the year's catalog is missing ("rates of 2569
+    carried forward"); None when the year has its own catalog (or no rates at all)."""
+    if rates_from is None or rates_from == fiscal_year:
+        return None
+    return render("pp_rates.carried_forward", lang, year=rates_from, fiscal_year=fiscal_year)

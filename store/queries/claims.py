@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 
 from store.kpi import natural_key
 from store.models import SQLModel
+from store.pp.catalog_store import load_catalog
 from store.pp.claims import ZERO, ClaimStatus, ServiceClaim, claim_rate_pct, money_summary
 from store.pp.queries import Period, period_claims
 from store.pp.statement_figures import StatementFigures
@@ -63,6 +64,8 @@ class ClaimsView:
     unmatched: int
     statements: StatementFigures | None = None
     """The period's REP ติด C rate and money transferred, the units summed."""
+    rates_from_fiscal_year: int | None = None
+    """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def claims_view(
     hospcode: str | None = None,
 ) -> ClaimsView:
     """The PP services of a fiscal year (or one of its months) up to `as_of`, with the money."""
-    result = period_claims(conn, Period(year, month, as_of), hospcode)
+    catalog = load_catalog(conn)
+    result = period_claims(conn, Period(year, month, as_of), hospcode, catalog)
     claims = sorted(result.claims, key=_order)
     items: dict[str, list[ServiceClaim]] = {}
     for claim in claims:
@@ -129,6 +133,7 @@ def claims_view(
             hospcode or "",
             period_statement_figures(conn, Period(year, month, as_of), (), hospcode).values(),
         ),
+        rates_from_fiscal_year=catalog.rates_year(year),
     )
 
 

@@ -1,10 +1,10 @@
 """The numbers on the dashboard, taken from the same report functions as `sitthi report`.
 
 The monthly trend re-evaluates the rules at each month end with what the store holds now (the
-rules are pure functions of the inputs and a date). A point therefore answers "how would that
-month end look with today's knowledge", not "what did the screen say then": an NHSO check
-imported later improves earlier months too. It needs no history table and its last point is the
-headline figure exactly.
+rules are pure functions of the inputs and a date). A point therefore answers "how did that
+month end look with the NHSO checks made by then", whenever they were imported: a check made
+after the month end is not known on it (domain 7.3), one made before but imported later improves
+that month too. It needs no history table and its last point is the headline figure exactly.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ class PpMoney:
     unclaimed_baht: Decimal
     claim_rate_pct: Decimal | None
     target_pct: float
+    rates_from_fiscal_year: int | None = None
+    """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
 
     @property
     def meets_target(self) -> bool | None:
@@ -107,6 +109,7 @@ def pp_from_report(units: Sequence[UnitKpi]) -> PpMoney | None:
         unclaimed_baht=money.unclaimed_baht,
         claim_rate_pct=money.claim_rate_pct,
         target_pct=pp_claim_target_pct(),
+        rates_from_fiscal_year=money.rates_from_fiscal_year,
     )
 
 

@@ -107,6 +107,23 @@ class Header:
     """The header's first row (its title rows are above it); `row` when 0."""
     title_rows: tuple[tuple[str, ...], ...] = ()
     """The non-empty cells, as text, of each row above the header."""
+    texts: tuple[tuple[str, ...], ...] = ()
+    """Per column, its header texts: the labels joined top to bottom, then each row's own."""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every header text of every column (what recognition compares with aliases)."""
+        return tuple(dict.fromkeys(t for column in self.texts for t in column))
+
+    @property
+    def own_labels(self) -> tuple[str, ...]:
+        """Each column's header as one text ("" for a column without one)."""
+        return tuple(column[0] if column else "" for column in self.texts)
+
+    def label_of(self, field: str) -> str:
+        """The header text of the column naming `field`."""
+        column = self.texts[self.columns[field]] if field in self.columns else ()
+        return column[0] if column else field
 
     def missing(self, mandatory: Collection[str]) -> list[str]:
         return [f for f in mandatory if f not in self.columns]
@@ -198,8 +215,10 @@ def _sheet_header(sheet: Sheet, aliases: Aliases) -> Header | None:
         if number > HEADER_SEARCH_ROWS + HEADER_MAX_ROWS - 1:
             break
         top.append((number, cells))
-    best: tuple[tuple[int, int, int], int, int, dict[str, int]] | None = None
-    """(rank, first row index, rows spanned, columns); the rank prefers most fields named,
+    best: (
+        tuple[tuple[int, int, int], int, int, dict[str, int], tuple[tuple[str, ...], ...]] | None
+    ) = None
+    """(rank, first row index, rows spanned, columns, texts); the rank prefers most fields named,
     then fewer rows, then the earliest row."""
     for start in range(len(top)):
         if top[start][0] > HEADER_SEARCH_ROWS:
@@ -210,13 +229,13 @@ def _sheet_header(sheet: Sheet, aliases: Aliases) -> Header | None:
             block = [cells for _n, cells in top[start : start + span]]
             if len(block) < span:
                 break
-            columns = _block_columns(block, aliases)
+            columns, texts = _block_columns(block, aliases)
             rank = (len(columns), -span, -start)
             if best is None or rank > best[0]:
-                best = (rank, start, span, columns)
+                best = (rank, start, span, columns, texts)
     if best is None or len(best[3]) < HEADER_MIN_FIELDS:
         return None
-    _rank, start, span, columns = best
+    _rank, start, span, columns, texts = best
     titles = title_texts(cells for _n, cells in top[:start])
     return Header(
         sheet,
@@ -225,34 +244,40 @@ def _sheet_header(sheet: Sheet, aliases: Aliases) -> Header | None:
         aliases,
         first_row=top[start][0],
         title_rows=tuple(t for t in titles if t),
+        texts=texts,
     )
 
 
-def _block_columns(block: Sequence[RawRow], aliases: Aliases) -> dict[str, int]:
-    """Field → column of a header block of one or more rows (module text)."""
+def _block_columns(
+    block: Sequence[RawRow], aliases: Aliases
+) -> tuple[dict[str, int], tuple[tuple[str, ...], ...]]:
+    """Field → column of a header block of one or more rows (module text), and each column's
+    header texts."""
     width = max(len(cells) for cells in block)
     filled: list[list[str]] = []
     for depth, cells in enumerate(block):
-        texts = [_header_text(cells[i]) if i < len(cells) else "" for i in range(width)]
+        row_texts = [_header_text(cells[i]) if i < len(cells) else "" for i in range(width)]
         if depth < len(block) - 1:
             # A group label (a merged cell reads as its label then empty cells) is carried
             # right over the columns its sub-headers name.
             carried = ""
-            for i, text in enumerate(texts):
+            for i, text in enumerate(row_texts):
                 carried = text or carried
-                texts[i] = text or carried
-        filled.append(texts)
+                row_texts[i] = text or carried
+        filled.append(row_texts)
     columns: dict[str, int] = {}
+    texts: list[tuple[str, ...]] = []
     for index in range(width):
         own = [_header_text(cells[index]) if index < len(cells) else "" for cells in block]
         joined = " ".join(dict.fromkeys(rows[index] for rows in filled if rows[index]))
         candidates = [joined, *reversed(own)] if len(block) > 1 else own
+        texts.append(tuple(dict.fromkeys(t for t in candidates if t)))
         for text in candidates:
             found = aliases.field_of(text) if text else None
             if found is not None and found not in columns:
                 columns[found] = index
                 break
-    return columns
+    return columns, tuple(texts)
 
 
 def _header_text(cell: object) -> str:
@@ -275,9 +300,13 @@ def read_rows(header: Header, *, needs_cid: bool = False) -> Iterator[tuple[int,
         row = {f: (_blank(cells[i]) if i < count else "") for f, i in picks}
         if not any(_filled(v) for v in row.values()):
             continue
-        if cid_column is not None and _filled(row[CID_FIELD]) and not _tries_a_cid(row[CID_FIELD]):
+        if cid_column is not None and _filled(row[CID_FIELD]):
+            if not _tries_a_cid(row[CID_FIELD]):
+                continue
+            # A row with a CID is data: no total or header row holds one.
+            yield number, row
             continue
-        if _is_total(cells) or _repeats_header(cells, header):
+        if _is_total(cells) or _repeats_header(row, header):
             continue
         yield number, row
 
@@ -337,16 +366,15 @@ def _is_total(cells: RawRow) -> bool:
     for cell in cells:
         if not isinstance(cell, str) or not cell:
             continue
-        text = normalise_header(cell)
-        head = re.split(r"[\s:]", text, maxsplit=1)[0]
-        if text in labels or head in labels:
+        text = cell.casefold().replace(":", " ").split()
+        if text and (" ".join(text) in labels or text[0] in labels):
             return True
     return False
 
 
-def _repeats_header(cells: RawRow, header: Header) -> bool:
+def _repeats_header(row: FieldRow, header: Header) -> bool:
     """A header row printed again (multi-page reports) or a sub-header naming fields: at least
     half the header's fields (a status cell may read like one column's name, not like half)."""
-    named = {header.aliases.field_of(c) for c in cells if isinstance(c, str) and c}
+    named = {header.aliases.field_of(c) for c in row.values() if isinstance(c, str) and c}
     named.discard(None)
     return len(named) >= max(HEADER_MIN_FIELDS, len(header.columns) // 2)

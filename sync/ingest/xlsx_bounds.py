@@ -21,15 +21,42 @@ from sync.ingest.limits import Limits
 from sync.ingest.refused import Refused
 from sync.ingest.safezip import open_zip
 
-CHUNK = 1024 * 1024
+CHUNK = 4 * 1024 * 1024
+_ROOT = re.compile(rb"<(\w+:)?(?:worksheet|sst)\b")
+"""The root element, whose namespace prefix (`x:` from some tools, usually none) every tag
+of the part shares."""
 
-_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
-_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^<>]{0,160}?\br=\"(\d+)\"")
-_COLUMNS = tuple(
-    re.compile(rb"<(?:\w+:)?c\b[^<>]{0,160}?\br=\"([A-Z]{%d})\d" % width) for width in (3, 2, 1)
-)
-"""Cell references by the length of their column letters, widest first."""
+
+@dataclass(frozen=True)
+class _Tags:
+    """The literal tags and patterns of one part's namespace prefix. The fast patterns expect
+    the reference first in the tag (as every spreadsheet program writes it); a piece whose
+    tags put it elsewhere is read with the slow ones."""
+
+    cell_tags: tuple[bytes, bytes]
+    cell_with_ref: bytes
+    row_tag: bytes
+    row_with_ref: bytes
+    rows: re.Pattern[bytes]
+    columns: tuple[tuple[int, re.Pattern[bytes]], ...]
+    any_rows: re.Pattern[bytes]
+    any_columns: re.Pattern[bytes]
+
+
+def _tags(prefix: bytes) -> _Tags:
+    p = re.escape(prefix)
+    return _Tags(
+        cell_tags=(b"<" + prefix + b"c ", b"<" + prefix + b"c>"),
+        cell_with_ref=b"<" + prefix + b'c r="',
+        row_tag=b"<" + prefix + b"row ",
+        row_with_ref=b"<" + prefix + b'row r="',
+        rows=re.compile(rb"<" + p + rb'row r="(\d+)"'),
+        columns=tuple(
+            (width, re.compile(rb"<" + p + rb'c r="([A-Z]{%d})\d' % width)) for width in (3, 2, 1)
+        ),
+        any_rows=re.compile(rb"<" + p + rb'row\b[^<>]*?\br="(\d+)"'),
+        any_columns=re.compile(rb"<" + p + rb'c\b[^<>]*?\br="([A-Z]+)\d'),
+    )
 
 
 @dataclass(frozen=True)
@@ -50,7 +77,7 @@ def measure_xlsx(data: bytes, limits: Limits) -> XlsxSize:
     for info in archive.infolist():
         name = info.filename.lower()
         if name.endswith("sharedstrings.xml"):
-            shared += _count(archive, info, _SHARED_STRING)
+            shared += _count_shared_strings(archive, info)
         elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
             sheet = _measure_sheet(archive, info)
             cells = max(cells, sheet.cells)
@@ -105,8 +132,20 @@ def _segments(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes
         yield tail
 
 
-def _count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern[bytes]) -> int:
-    return sum(len(pattern.findall(piece)) for piece in _segments(archive, info))
+def _prefix(piece: bytes) -> bytes:
+    found = _ROOT.search(piece[:4096])
+    return found.group(1) or b"" if found else b""
+
+
+def _count_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    total = 0
+    tags: tuple[bytes, bytes] | None = None
+    for piece in _segments(archive, info):
+        if tags is None:
+            prefix = _prefix(piece)
+            tags = (b"<" + prefix + b"si>", b"<" + prefix + b"si ")
+        total += piece.count(tags[0]) + piece.count(tags[1])
+    return total
 
 
 @dataclass(frozen=True)
@@ -120,22 +159,35 @@ def _measure_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> _SheetSiz
     cells = 0
     last_row = 0
     widest = b""
+    tags: _Tags | None = None
     for piece in _segments(archive, info):
-        cells += len(_CELL.findall(piece))
-        numbers = _ROW_NUMBER.findall(piece)
+        if tags is None:
+            tags = _tags(_prefix(piece))
+        piece_cells = piece.count(tags.cell_tags[0]) + piece.count(tags.cell_tags[1])
+        cells += piece_cells
+        fast_rows = piece.count(tags.row_with_ref) == piece.count(tags.row_tag)
+        numbers = (tags.rows if fast_rows else tags.any_rows).findall(piece)
         if numbers:
-            last_row = max(last_row, max(map(int, numbers)))
-        for pattern in _COLUMNS:
-            letters = pattern.findall(piece)
-            if letters:
-                # Same-length column letters compare as bytes; a longer reference is wider.
-                top = max(letters)
-                if (len(top), top) > (len(widest), widest):
-                    widest = top
-                break
-    columns = _column_number(widest)
-    grid = last_row * columns if columns else cells
+            last_row = max(last_row, *map(int, numbers))
+        if piece.count(tags.cell_with_ref) == piece_cells:
+            for width, pattern in tags.columns:
+                if width < len(widest):
+                    break
+                letters = pattern.findall(piece)
+                if letters:
+                    widest = _wider(widest, max(letters))
+                    break
+        else:
+            for letters in tags.any_columns.findall(piece):
+                widest = _wider(widest, letters)
+    width = _column_number(widest)
+    grid = last_row * width if width else cells
     return _SheetSize(cells, max(grid, cells), last_row)
+
+
+def _wider(one: bytes, other: bytes) -> bytes:
+    """The wider of two column letters (same-length letters compare as bytes)."""
+    return other if (len(other), other) > (len(one), one) else one
 
 
 def _column_number(letters: bytes) -> int:

@@ -41,12 +41,26 @@ def render_pp_money(units: Sequence[UnitKpi], date_text: str, lang: str) -> list
         total = PpMoney.combined([u.pp for u in units])
         rows.append(_pp_cells(text["total"], total, target, text))
     headers = ["unit", "qualifying", *PP_MONEY, "claim_rate_pct", "vs_target"]
+    year = units[0].pp.fiscal_year
     return [
-        text["pp_title"].format(year=units[0].pp.fiscal_year, date=date_text),
+        text["pp_title"].format(year=year, date=date_text),
+        *rates_notice(year, units[0].pp.rates_from_fiscal_year, lang),
         text["pp_target"].format(target=f"{target:g}"),
         "",
         format_table([text[h] for h in headers], rows, "l" + "r" * 7 + "l"),
     ]
+
+
+def rates_notice(fiscal_year: int, rates_from: int | None, lang: str) -> list[str]:
+    """The line saying the rates are another year's, carried forward (none when they are not)."""
+    from store.i18n import render
+    from store.pp.report import carried_forward_note
+
+    note = carried_forward_note(fiscal_year, rates_from, lang)
+    if note is None:
+        return []
+    hint = render("pp_rates.carried_forward_hint", lang, year=rates_from, fiscal_year=fiscal_year)
+    return [f"{note}: {hint}"]
 
 
 def _pp_cells(label: str, pp: PpMoney, target: float, text: dict[str, str]) -> list[str]:

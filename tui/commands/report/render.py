@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tui.commands.report.money import claims_table, money, render_pp_money
+from tui.commands.report.money import claims_table, money, rates_notice, render_pp_money
 from tui.commands.report.statements import render_statement_figures
 from tui.commands.report.texts import TEXTS
 from tui.commands.tables import format_table
@@ -127,6 +127,7 @@ def render_claims(
             last=format_date(min(last, as_of), lang),
         )
     ]
+    lines += rates_notice(report.fiscal_year, report.rates_from_fiscal_year, lang)
     if status:
         lines.append(text["claims_status"].format(status=ClaimStatus(status).text(lang)))
     claims = report.claims
