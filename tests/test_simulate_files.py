@@ -179,19 +179,28 @@ def test_the_recent_nhso_list_is_an_xlsx_download_with_thai_headers(
         assert be and (TODAY - day).days <= 45
 
 
-def test_the_older_nhso_batch_is_a_csv_with_english_headers(files: dict[str, Path]) -> None:
+def test_the_older_nhso_batch_is_a_right_search_dump(
+    centre: Centre, files: dict[str, Path]
+) -> None:
     data = files[".csv"].read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-    assert reader.fieldnames is not None and set(reader.fieldnames) <= aliases()
+    assert reader.fieldnames is not None
+    assert {"pid", "checkDate", "mainInscl_id", "hospMainOp_hcode"} <= set(reader.fieldnames)
+    known = {name.casefold() for name in aliases()}
+    assert {"mainInscl_id", "hospSub_hcode", "startDateTime"} <= {
+        n for n in reader.fieldnames if n.casefold() in known
+    }
     lines = list(reader)
-    assert lines
+    assert len(lines) == sum(1 for p in centre.persons if p.nhso_old is not None)
     for line in lines:
         assert is_valid_cid(line["pid"])
-        checked, _ = parse_any_date(line["checkdate"])
-        assert (TODAY - checked).days > 90
-        if line["startdate"]:
-            parse_ymd(line["startdate"])
+        checked, be = parse_any_date(line["checkDate"])
+        assert not be and (TODAY - checked).days > 90
+        if line["startDateTime"]:
+            assert line["startDateTime"].endswith("T00:00:00")
+        if line["birthDate"]:
+            assert parse_any_date(line["birthDate"])[1], "a Buddhist-era year"
 
 
 def test_a_value_holding_the_separator_is_refused() -> None:
