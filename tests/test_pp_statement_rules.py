@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from store.pp.catalog import shipped_catalog
 from store.pp.claims import (
+    ClaimResult,
     ClaimStatus,
     Outcome,
     StatementLine,
@@ -18,7 +20,7 @@ from store.pp.claims import (
     match_claims,
     share_money,
 )
-from store.pp.eligibility import evaluate
+from store.pp.eligibility import Service, evaluate
 from store.pp.nhso_errors import code_in_text
 from store.pp.statement_figures import PaidOnPaper, RepCheck, Transfer, statement_figures
 from tests.test_pp_claims import T0, UNIT, WOMAN, service
@@ -52,7 +54,11 @@ def visit(
     )
 
 
-def judged(services, lines=(), visits=()):  # type: ignore[no-untyped-def]
+def judged(
+    services: Sequence[Service],
+    lines: Sequence[StatementLine] = (),
+    visits: Sequence[VisitLine] = (),
+) -> ClaimResult:
     catalog = shipped_catalog()
     persons = {(s.hospcode, s.pid): WOMAN for s in services}
     return match_claims(evaluate(services, persons, catalog), lines, catalog, visits)
