@@ -50,4 +50,8 @@ def test_the_c_line_is_coloured_by_the_target_and_nothing_shows_without_figures(
     transfers_only = statement_figures(
         [], [], [Transfer(UNIT, D(2025, 2, 15), "UC", None, Decimal("5"))]
     )[UNIT]
-    assert statement_texts(transfers_only, tr)[0] == "No REP file for this period yet"
+    assert statement_texts(transfers_only, tr) == [
+        "Paid on statements 0.00 baht · transferred 5.00 baht · not transferred 0.00 baht"
+    ]
+    paid_only = statement_figures([], [PaidOnPaper(UNIT, D(2025, 1, 3), Decimal("9"))], [])[UNIT]
+    assert statement_texts(paid_only, tr) == [], "paid money alone is in the claims already"

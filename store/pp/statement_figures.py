@@ -99,6 +99,17 @@ class StatementFigures:
         return c_rate_pct(self.rep_lines_c, self.rep_lines)
 
     @property
+    def transfers(self) -> int:
+        """Smart Money Transfer rows in the period."""
+        return sum(m.transfers for m in self.months)
+
+    @property
+    def shown(self) -> bool:
+        """Whether there is anything to show beside the claims: REP lines or transfers (money
+        paid on statements alone is in the claims already)."""
+        return self.rep_lines > 0 or self.transfers > 0
+
+    @property
     def untransferred_baht(self) -> Decimal:
         """Paid on paper but not (yet) in the bank; never below zero."""
         return max(self.statement_paid_baht - self.transferred_baht, ZERO)

@@ -15,12 +15,9 @@ if TYPE_CHECKING:
 def c_rate_text(figures: StatementFigures, tr: Translator) -> str:
     from store.pp.statement_store import c_rate_target_pct
 
-    rate = figures.c_rate_pct
-    if rate is None:
-        return tr("statements.c_rate_none")
     return tr(
         "statements.c_rate_line",
-        rate=f"{rate:.2f}",
+        rate=f"{figures.c_rate_pct or 0:.2f}",
         lines=tr.number(figures.rep_lines),
         target=f"{c_rate_target_pct():g}",
     )
@@ -36,19 +33,27 @@ def transfer_text(figures: StatementFigures, tr: Translator) -> str:
 
 
 def statement_texts(figures: StatementFigures | None, tr: Translator) -> list[str]:
-    """The two lines; none when the units have no REP line, paid line or transfer."""
-    if figures is None or not figures.months:
+    """The ติด C line when there are REP lines, the money line when there are transfers."""
+    if figures is None:
         return []
-    return [c_rate_text(figures, tr), transfer_text(figures, tr)]
+    lines = []
+    if figures.rep_lines:
+        lines.append(c_rate_text(figures, tr))
+    if figures.transfers:
+        lines.append(transfer_text(figures, tr))
+    return lines
 
 
 def statement_content(figures: StatementFigures | None, tr: Translator) -> list[Content]:
-    """The lines styled: the ติด C line in the error colour when above the target."""
+    """The same lines styled: the ติด C line in the error colour when above the target."""
     from store.pp.statement_store import c_rate_target_pct
 
-    texts = statement_texts(figures, tr)
-    if figures is None or not texts:
+    if figures is None:
         return []
-    above = figures.above_target(c_rate_target_pct())
-    colour = "$error" if above else "$success" if figures.c_rate_pct is not None else ""
-    return [Content.styled(texts[0], colour) if colour else Content(texts[0]), Content(texts[1])]
+    lines = []
+    if figures.rep_lines:
+        colour = "$error" if figures.above_target(c_rate_target_pct()) else "$success"
+        lines.append(Content.styled(c_rate_text(figures, tr), colour))
+    if figures.transfers:
+        lines.append(Content(transfer_text(figures, tr)))
+    return lines

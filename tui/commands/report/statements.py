@@ -29,12 +29,12 @@ HEADERS = (
 
 
 def render_statement_figures(units: Sequence[UnitKpi], lang: str) -> list[str]:
-    """The section's lines; none when no unit has a REP line, a paid line or a transfer."""
+    """The section's lines; none when no unit has a REP line or a transfer."""
     from store.pp.statement_figures import StatementFigures
     from store.pp.statement_store import c_rate_target_pct
 
     figures = [u.statements for u in units]
-    if not any(f.months for f in figures):
+    if not any(f.shown for f in figures):
         return []
     target = c_rate_target_pct()
     rows = [_cells(f.hospcode, f, target, lang) for f in figures]
