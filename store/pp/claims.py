@@ -289,13 +289,14 @@ def _decide_visits(
             if not by_visit.get(key) and visit.money > ZERO:
                 unmatched.append(UnmatchedLine(_visit_line(visit, "", None), "NO_VISIT_SERVICE"))
             continue
-        rates = [evaluations[i].item.rate for i in services]
-        shares = share_money(visit.money, rates) if not visit.has_error else [None] * len(rates)
-        for index, share in zip(services, shares, strict=True):
-            paid = share if share is not None and share > ZERO else None
-            if visit.has_error:
-                paid = ZERO
-            matched[index] = [_visit_line(visit, evaluations[index].item.item, paid)]
+        paid: list[Decimal | None]
+        if visit.has_error:
+            paid = [ZERO] * len(services)
+        else:
+            shares = share_money(visit.money, [evaluations[i].item.rate for i in services])
+            paid = [share if share > ZERO else None for share in shares]
+        for index, amount in zip(services, paid, strict=True):
+            matched[index] = [_visit_line(visit, evaluations[index].item.item, amount)]
     return unmatched
 
 
