@@ -48,8 +48,9 @@ def test_the_docs_section_reports_both_files_against_the_target() -> None:
         run = {"best_s": 1.0, "runs_s": [1.0], "best_cpu_s": 1.0, "peak_rss_mib": 50.0}
         return {
             "file": kind, "bytes": 10, "kind": kind, "ratio": 2.5, "target_met": True,
-            "floor_read": {**run, "rows": rows}, "sitthi_import": {**run, "best_s": 2.5, "best_cpu_s": 2.5,
-            "peak_rss_mib": 80.0, "rows": rows},
+            "floor_read": {**run, "rows": rows},
+            "sitthi_import": {**run, "best_s": 2.5, "best_cpu_s": 2.5, "peak_rss_mib": 80.0,
+                              "rows": rows},
             "half_size": {"bytes": 5, "floor_peak_rss_mib": 40.0, "import_peak_rss_mib": 70.0,
                           "import_s": 1.2},
             "import_extra_rss_mib": 30.0, "half_size_import_extra_rss_mib": 30.0,
