@@ -85,8 +85,11 @@ _ODS_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 </manifest:manifest>"""
 
 
-def ods_bytes(rows: Sequence[Sequence[Cell]], *, sheet: str = "Sheet1") -> bytes:
-    """An OpenDocument spreadsheet (LibreOffice's own format) with text and number cells."""
+def ods_bytes(
+    rows: Sequence[Sequence[Cell]], *, sheet: str = "Sheet1", stored_mimetype: bool = True
+) -> bytes:
+    """An OpenDocument spreadsheet (LibreOffice's own format) with text and number cells; its
+    `mimetype` member stored first and uncompressed, as the standard asks, unless told not."""
     body = []
     for row in rows:
         cells = []
@@ -113,9 +116,10 @@ def ods_bytes(rows: Sequence[Sequence[Cell]], *, sheet: str = "Sheet1") -> bytes
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
-        )
+        mimetype = zipfile.ZipInfo("mimetype")
+        if not stored_mimetype:
+            mimetype.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(mimetype, "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST, zipfile.ZIP_DEFLATED)
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()

@@ -83,8 +83,31 @@ def test_an_html_colspan_reads_as_a_merged_cell() -> None:
     assert [r for _n, r in rights_rows(page, "r.xls")] == [{"cid": cid(5), "maininscl": "WEL"}]
 
 
-def test_an_opendocument_spreadsheet_is_read() -> None:
-    data = ods_bytes([["cid", "maininscl", "hsub"], [cid(6), "UCS", 7543]])
+def test_an_html_rowspan_keeps_sub_headers_under_their_group() -> None:
+    # PID spans both header rows; "สิทธิ" is a group over the sub-headers หลัก / ย่อย.
+    page = (
+        '<table><tr><th rowspan=2>ลำดับ</th><th rowspan="2">PID</th>'
+        "<th colspan=2>สิทธิ</th><th rowspan=2>วันที่ตรวจสอบ</th></tr>"
+        "<tr><th>หลัก</th><th>ย่อย</th></tr>"
+        f"<tr><td>1</td><td>{cid(15)}</td><td>UCS</td><td>89</td><td>10/01/2568</td></tr>"
+        "</table>"
+    ).encode()
+    rows = list(open_tabular(page, "r.xls", DEFAULT_LIMITS)[0].rows())
+    assert rows[1] == (2, ["", "", "หลัก", "ย่อย", ""])
+    aliases = load_aliases("nhso_rights_aliases.csv")
+    header = find_header(open_tabular(page, "r.xls", DEFAULT_LIMITS), aliases)
+    assert header is not None and header.row == 2
+    assert header.columns == {"cid": 1, "maininscl": 2, "subinscl": 3, "checkdate": 4}
+    assert [r for _n, r in read_rows(header, needs_cid=True)] == [
+        {"cid": cid(15), "maininscl": "UCS", "subinscl": "89", "checkdate": "10/01/2568"}
+    ]
+
+
+@pytest.mark.parametrize("stored_mimetype", [True, False])
+def test_an_opendocument_spreadsheet_is_read(stored_mimetype: bool) -> None:
+    data = ods_bytes(
+        [["cid", "maininscl", "hsub"], [cid(6), "UCS", 7543]], stored_mimetype=stored_mimetype
+    )
     assert open_tabular(data, "r.ods", DEFAULT_LIMITS)[0].format == "ods"
     assert [r for _n, r in rights_rows(data, "r.ods")] == [
         {"cid": cid(6), "maininscl": "UCS", "hsub": 7543}

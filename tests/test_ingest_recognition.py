@@ -134,14 +134,21 @@ def test_a_statement_shaped_table_is_never_recognised_as_a_rights_list(
     assert kind.kind != "nhso_rights"
 
 
-def test_importing_a_rep_shaped_file_leaves_the_rights_figures_unchanged(
-    engine: Engine, tmp_path: Path
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("eclaim_09901_OP_25680910_01.xlsx", xlsx_bytes(rep_shaped())),
+        ("STM_09901_OPUCS256801_01.xls", xls_bytes(stm_shaped())),
+    ],
+)
+def test_importing_a_statement_shaped_file_leaves_the_rights_figures_unchanged(
+    engine: Engine, tmp_path: Path, name: str, data: bytes
 ) -> None:
     people_and_rights(engine, tmp_path)
     before = (rights_figures(engine), rows_of(engine, "nhso_right", "cid", "hmain_op", "hsub"))
-    rep = tmp_path / "eclaim_09901_OP_25680910_01.xlsx"
-    rep.write_bytes(xlsx_bytes(rep_shaped()))
-    [result] = import_paths(engine, [rep], now=NOW)
+    statement = tmp_path / name
+    statement.write_bytes(data)
+    [result] = import_paths(engine, [statement], now=NOW)
     assert result.kind != "nhso_rights"
     after = (rights_figures(engine), rows_of(engine, "nhso_right", "cid", "hmain_op", "hsub"))
     assert after == before

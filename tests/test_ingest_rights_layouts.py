@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from sync.ingest.importer import import_paths
 from tests.ingest_builders import cid, rows_of
-from tests.tabular_builders import html_xls_bytes, xls_bytes, xlsx_bytes
+from tests.tabular_builders import html_xls_bytes, ods_bytes, xls_bytes, xlsx_bytes
 
 NOW = dt.datetime(2025, 2, 1, 12, 0, tzinfo=dt.UTC)
 STORED = ("cid", "maininscl", "subinscl", "hmain_op", "hsub", "hmain", "startdate", "expdate")
@@ -200,3 +200,16 @@ def test_jaudit_rights_check_excel_as_old_xls_with_title_rows(
         (cid(2), "OFC", "O1", "มีชีวิต", dt.date(2025, 1, 10)),
         (cid(3), "", "", "เสียชีวิต", dt.date(2025, 1, 10)),
     ]
+
+
+def test_the_thai_rights_report_saved_by_libreoffice_as_ods(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "personfund.ods"
+    path.write_bytes(ods_bytes([THAI_REPORT_HEADER, *_thai_report_rows()]))
+    [result] = import_paths(engine, [path], now=NOW)
+    assert (result.status, result.kind, result.rows_loaded, result.issues) == (
+        "loaded",
+        "nhso_rights",
+        3,
+        0,
+    )
+    assert _stored(engine, "checked_on") == _THAI_EXPECTED

@@ -198,7 +198,7 @@ def read_f43(data: bytes, file: str) -> F43Reading:
     try:
         fields = _headerless_layout(file, lines)
     except UnknownLayout as unknown:
-        return F43Reading(file, decoded.encoding, False, known, lines, unknown)
+        return F43Reading(file, decoded.encoding, False, known, lines, unknown_layout=unknown)
     return F43Reading(file, decoded.encoding, False, fields, lines)
 
 

@@ -3,8 +3,10 @@
 Thai PHP tools (rights-check reports beside JHCIS) "export to Excel" by sending an HTML page,
 often UTF-8 with a byte-order mark, named `report.xls`; Excel opens it, so staff keep it. Every
 `<tr>` of every table is a row, in document order; a cell with `colspan="n"` is followed by
-n - 1 empty cells (as a merged cell reads in a workbook). Text outside the tables (a title in
-`<h3>` or `<p>`) becomes a one-cell row before them, so facts in titles are kept.
+n - 1 empty cells, and one with `rowspan="n"` leaves its columns empty in the n - 1 rows below
+(as a merged cell reads in a workbook), so sub-header cells stay under their group label.
+Text outside the tables (a title in `<h3>` or `<p>`) becomes a one-cell row before them, so
+facts in titles are kept.
 The page is parsed with the standard library's HTML parser fed in pieces, so rows are handed on
 as they complete; cell text has its whitespace collapsed.
 """
@@ -21,8 +23,8 @@ from sync.ingest.textfile import decode_text
 HTML_FORMAT = "html"
 FEED_CHARS = 65_536
 SNIFF_CHARS = 4096
-MAX_COLSPAN = 1000
-"""A larger colspan is taken as 1: no real report spans that many columns."""
+MAX_SPAN = 1000
+"""A larger colspan or rowspan is taken as 1: no real report spans that many."""
 
 _SPACES = re.compile(r"\s+")
 _LOOKS_HTML = re.compile(
@@ -64,6 +66,9 @@ class _TableParser(HTMLParser):
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
         self._span = 1
+        self._rowspan = 1
+        self._pending: dict[int, int] = {}
+        """Column → rows (this one included) a cell spanning down still covers."""
         self._tables = 0
         self._outside: list[str] = []
         self._skip = 0
@@ -78,6 +83,7 @@ class _TableParser(HTMLParser):
         elif tag == "table":
             self._flush_outside()
             self._tables += 1
+            self._pending = {}
         elif tag == "tr" and self._tables:
             self._end_row()
             self._row = []
@@ -86,7 +92,8 @@ class _TableParser(HTMLParser):
                 self._row = []
             self._end_cell()
             self._cell = []
-            self._span = _colspan(attrs)
+            self._span = _span(attrs, "colspan")
+            self._rowspan = _span(attrs, "rowspan")
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
         elif tag in _BREAKS and not self._tables:
@@ -121,15 +128,26 @@ class _TableParser(HTMLParser):
     def _end_cell(self) -> None:
         if self._cell is None or self._row is None:
             return
-        self._row.append(_SPACES.sub(" ", "".join(self._cell)).strip())
-        self._row.extend([""] * (self._span - 1))
+        row = self._row
+        while len(row) in self._pending:
+            row.append("")
+        first = len(row)
+        row.append(_SPACES.sub(" ", "".join(self._cell)).strip())
+        row.extend([""] * (self._span - 1))
+        if self._rowspan > 1:
+            for column in range(first, len(row)):
+                self._pending[column] = self._rowspan
         self._cell = None
 
     def _end_row(self) -> None:
         self._end_cell()
         if self._row is not None:
-            self._done.append(self._row)
+            row = self._row
+            for column in sorted(c for c in self._pending if c >= len(row)):
+                row.extend([""] * (column + 1 - len(row)))
+            self._done.append(row)
             self._row = None
+            self._pending = {c: n - 1 for c, n in self._pending.items() if n > 1}
 
     def _flush_outside(self) -> None:
         text = _SPACES.sub(" ", "".join(self._outside)).strip()
@@ -138,9 +156,9 @@ class _TableParser(HTMLParser):
             self._done.append([text])
 
 
-def _colspan(attrs: list[tuple[str, str | None]]) -> int:
+def _span(attrs: list[tuple[str, str | None]], name: str) -> int:
     for key, value in attrs:
-        if key == "colspan" and value and value.strip().isdigit():
+        if key == name and value and value.strip().isdigit():
             span = int(value.strip())
-            return span if 1 <= span <= MAX_COLSPAN else 1
+            return span if 1 <= span <= MAX_SPAN else 1
     return 1

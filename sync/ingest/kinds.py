@@ -53,6 +53,7 @@ from sync.ingest.tabular import (
     OLE2_MAGIC,
     XLSX_MARKER,
     Header,
+    is_ods,
     open_tabular,
     read_rows,
 )
@@ -158,8 +159,8 @@ def prepare_f43_zip(offered: Offered) -> Prepared | None:
     except Refused as refusal:
         raise Refused(refusal.message, kind=ZIP) from refusal
     infos = list(archive.members())
-    if any(info.filename == XLSX_MARKER for info in infos):
-        return None
+    if any(info.filename == XLSX_MARKER for info in infos) or is_ods(offered.data, offered.limits):
+        return None  # a workbook: a tabular kind
     order = {spec.name: i for i, spec in enumerate(f43_specs())}
     chosen: list[tuple[zipfile.ZipInfo, LoaderSpec]] = []
     for info in infos:

@@ -77,6 +77,20 @@ class MessageList:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A kind's name in both languages for a message parameter: `{label:th}` or `{label:en}`."""
+
+    en: str
+    th: str
+
+    def __format__(self, lang: str) -> str:
+        return self.th if lang == "th" else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+@dataclass(frozen=True)
 class Considered:
     kind: TabularKind
     header: Header | None
@@ -105,7 +119,7 @@ def _reason(
     kinds: Sequence[TabularKind],
     aliases: Mapping[str, Aliases],
 ) -> Message | None:
-    labels = {"label_en": kind.label, "label_th": kind.label_th}
+    labels = {"label": Label(kind.label, kind.label_th)}
     if header is None:
         return message("ingest_read.kind_no_header", **labels)
     missing = header.missing(kind.mandatory)
@@ -159,7 +173,7 @@ def choose_kind(
 
 
 def _label(kind: TabularKind) -> Message:
-    return message("ingest_read.kind_label", label_en=kind.label, label_th=kind.label_th)
+    return message("ingest_read.kind_label", label=Label(kind.label, kind.label_th))
 
 
 def _closest(considered: Sequence[Considered]) -> str:

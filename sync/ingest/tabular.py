@@ -41,8 +41,6 @@ from sync.ingest.sheet import RawRow, Sheet
 from sync.ingest.textfile import decode_text
 from sync.ingest.workbook import ODS, XLS, XLSX, workbook_sheets
 
-__all__ = ["FileContext", "RawRow", "Sheet"]
-
 HEADER_SEARCH_ROWS = 30
 """Rows searched for the header (title and note rows may come first)."""
 HEADER_MIN_FIELDS = 2
@@ -51,7 +49,7 @@ HEADER_MAX_ROWS = 3
 """Rows a multi-row header may span (a group label over one or two sub-header rows)."""
 DELIMITERS = (",", ";", "\t", "|")
 XLSX_MARKER = "[Content_Types].xml"
-ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TOTAL_LABELS = "table_total_labels.csv"
 CID_FIELD = "cid"
@@ -141,9 +139,15 @@ def is_xlsx(data: bytes, limits: Limits) -> bool:
     return XLSX_MARKER in names
 
 
-def is_ods(data: bytes) -> bool:
-    """An OpenDocument spreadsheet (a zip whose first member declares the type)."""
-    return looks_like_zip(data) and data[30:120].startswith(ODS_MIMETYPE)
+def is_ods(data: bytes, limits: Limits) -> bool:
+    """An OpenDocument spreadsheet: a zip whose `mimetype` member names the type."""
+    if not looks_like_zip(data):
+        return False
+    if data[30:120].startswith(b"mimetype" + ODS_MIMETYPE):
+        return True
+    archive = open_zip(data, limits)
+    mimetype = next((i for i in archive.members() if i.filename == "mimetype"), None)
+    return mimetype is not None and archive.read(mimetype).strip() == ODS_MIMETYPE
 
 
 def open_tabular(data: bytes, name: str, limits: Limits) -> list[Sheet]:
@@ -155,7 +159,7 @@ def open_tabular(data: bytes, name: str, limits: Limits) -> list[Sheet]:
     if data.startswith(OLE2_MAGIC):
         return workbook_sheets(data, name, XLS, limits)
     if looks_like_zip(data):
-        if is_ods(data):
+        if is_ods(data, limits):
             return workbook_sheets(data, name, ODS, limits)
         if not is_xlsx(data, limits):
             raise Refused(message("ingest_read.unknown_zip"))
