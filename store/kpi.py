@@ -34,14 +34,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from store import codes
-from store.facts import iter_unit_facts
+from store.facts import UnitFacts, iter_unit_facts
 from store.gaps import CoverageTally, Evaluation, GapRules, evaluate, tally
 
 if TYPE_CHECKING:
@@ -64,10 +64,17 @@ def evaluate_units(
     as_of: dt.date,
     hospcode: str | None = None,
     rules: GapRules | None = None,
+    *,
+    facts: Iterable[UnitFacts] | None = None,
 ) -> Iterator[UnitEvaluation]:
-    """Judge every person of each known unit (or of `hospcode`), one unit at a time."""
+    """Judge every person of each known unit (or of `hospcode`), one unit at a time.
+
+    This is the one place that applies the gap rules to a store's persons. `facts` gives the
+    units' rule inputs already loaded, for a caller judging the same inputs on several dates
+    (the dashboard's monthly trend); by default they are read from `conn`.
+    """
     rules = rules or GapRules.from_reference()
-    for unit in iter_unit_facts(conn, hospcode):
+    for unit in iter_unit_facts(conn, hospcode) if facts is None else facts:
         evaluations = tuple(
             evaluate(person, as_of, partners=unit.partners, rules=rules) for person in unit.persons
         )

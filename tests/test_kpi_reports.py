@@ -216,7 +216,7 @@ def test_the_report_keeps_money_exact_until_its_json(engine: Engine) -> None:
 def test_several_units_money_is_summed_exactly_and_rated_like_one_unit() -> None:
     """Two units each paid 0.50 of 80.00: together 1.00 of 160.00, 0.625 % rounded half up
     as a single unit's rate is (float arithmetic would make it 0.62)."""
-    unit = PpMoney(2568, 1, Decimal("80.00"), Decimal("0.50"), ZERO, ZERO, ZERO, None)
+    unit = PpMoney(2568, 2568, 1, Decimal("80.00"), Decimal("0.50"), ZERO, ZERO, ZERO, None)
     total = PpMoney.combined([unit, unit])
     assert (total.eligible_baht, total.paid_baht) == (Decimal("160.00"), Decimal("1.00"))
     assert total.claim_rate_pct == Decimal("0.63") == claim_rate_pct(Decimal(1), Decimal(160))

@@ -62,7 +62,7 @@ def test_dashboard_coverage_is_the_kpi_report(centre: Engine) -> None:
 
 
 def test_several_units_are_summed_with_the_reports_own_rounding() -> None:
-    pp = PpMoney.of(None, 2568)
+    pp = PpMoney.of(None, 2568, 2568)
     unit = UnitKpi("1", 3, 3, 2, 66.67, {"NO_RIGHT": 1}, pp, StatementFigures("1"))
     other = dataclasses.replace(unit, hospcode="2", covered=3, coverage_pct=100.0)
     report = KpiReport(AS_OF, (unit, dataclasses.replace(other, gaps={"NO_RIGHT": 0})))

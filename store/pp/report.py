@@ -72,6 +72,8 @@ class PpMoney:
     """One unit's PP money in a fiscal year (the KPI report's `pp` block), amounts in baht."""
 
     fiscal_year: int
+    rates_from_fiscal_year: int | None
+    """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
     qualifying: int
     eligible_baht: Decimal
     paid_baht: Decimal
@@ -79,19 +81,16 @@ class PpMoney:
     pending_baht: Decimal
     unclaimed_baht: Decimal
     claim_rate_pct: Decimal | None
-    rates_from_fiscal_year: int | None = None
-    """The catalog year of the rates (`Catalog.rates_year`): another than `fiscal_year` while
-    the year's catalog is carried forward."""
 
     @classmethod
-    def of(
-        cls, summary: MoneySummary | None, fiscal_year: int, rates_from: int | None = None
-    ) -> PpMoney:
-        """A unit's money from its summary; zeros for a unit without PP services."""
+    def of(cls, summary: MoneySummary | None, fiscal_year: int, rates_from: int | None) -> PpMoney:
+        """A unit's money from its summary; zeros for a unit without PP services. `rates_from`
+        is the catalog year the rates come from (`Catalog.rates_year`)."""
         if summary is None:
-            return cls(fiscal_year, 0, ZERO, ZERO, ZERO, ZERO, ZERO, None, rates_from)
+            return cls(fiscal_year, rates_from, 0, ZERO, ZERO, ZERO, ZERO, ZERO, None)
         return cls(
             fiscal_year=fiscal_year,
+            rates_from_fiscal_year=rates_from,
             qualifying=summary.qualifying,
             eligible_baht=summary.eligible_baht,
             paid_baht=summary.paid_baht,
@@ -99,7 +98,6 @@ class PpMoney:
             pending_baht=summary.pending_baht,
             unclaimed_baht=summary.unclaimed_baht,
             claim_rate_pct=summary.claim_rate_pct,
-            rates_from_fiscal_year=rates_from,
         )
 
     @classmethod
@@ -111,6 +109,7 @@ class PpMoney:
         paid = sum((b.paid_baht for b in blocks), ZERO)
         return cls(
             fiscal_year=blocks[0].fiscal_year,
+            rates_from_fiscal_year=blocks[0].rates_from_fiscal_year,
             qualifying=sum(b.qualifying for b in blocks),
             eligible_baht=eligible,
             paid_baht=paid,
@@ -118,7 +117,6 @@ class PpMoney:
             pending_baht=sum((b.pending_baht for b in blocks), ZERO),
             unclaimed_baht=sum((b.unclaimed_baht for b in blocks), ZERO),
             claim_rate_pct=claim_rate_pct(paid, eligible),
-            rates_from_fiscal_year=blocks[0].rates_from_fiscal_year,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -204,10 +202,10 @@ class ClaimsReport:
     """The claims report of one fiscal year (schema in the module text)."""
 
     fiscal_year: int
+    rates_from_fiscal_year: int | None
+    """The catalog year of the rates (see the module text)."""
     claims: tuple[ClaimRow, ...]
     unmatched: tuple[UnmatchedRow, ...]
-    rates_from_fiscal_year: int | None = None
-    """The catalog year of the rates (see the module text)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -235,9 +233,9 @@ def claims_report(
     unmatched = sorted(result.unmatched, key=_unmatched_order)
     return ClaimsReport(
         fiscal_year=fiscal_year,
+        rates_from_fiscal_year=load_catalog(conn).rates_year(fiscal_year),
         claims=tuple(claim_row(c, lang) for c in claims),
         unmatched=tuple(unmatched_row(u, lang) for u in unmatched),
-        rates_from_fiscal_year=load_catalog(conn).rates_year(fiscal_year),
     )
 
 

@@ -18,12 +18,13 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from store.facts import iter_unit_facts
-from store.gaps import CoverageTally, GapRules, evaluate, tally
+from store.gaps import CoverageTally, GapRules, tally
 from store.kpi import (
     KpiReport,
     UnitKpi,
     combined_tally,
     coverage_target_pct,
+    evaluate_units,
     kpi_report,
     pp_claim_target_pct,
 )
@@ -169,11 +170,8 @@ def coverage_trend(
     points = []
     for day in month_ends(as_of, months):
         covered = thai = 0
-        for unit in units:
-            counts = tally(
-                evaluate(person, day, partners=unit.partners, rules=rules)
-                for person in unit.persons
-            )
+        for unit in evaluate_units(conn, day, hospcode, rules, facts=units):
+            counts = tally(unit.evaluations)
             covered += counts.covered
             thai += counts.thai_population
         pct = CoverageTally(0, thai, covered, {}).coverage_pct
