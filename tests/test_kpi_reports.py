@@ -36,7 +36,21 @@ GAP_CODES = [
     "MISMATCH",
     "UNCHECKED",
 ]
-UNIT_KEYS = ["hospcode", "population", "thai_population", "covered", "coverage_pct", "gaps", "pp"]
+UNIT_KEYS = [
+    "hospcode", "population", "thai_population", "covered", "coverage_pct", "gaps", "pp",
+    "statements",
+]  # fmt: skip
+NO_STATEMENTS = {
+    "rep_lines": 0,
+    "rep_lines_c": 0,
+    "c_rate_pct": None,
+    "c_rate_target_pct": 5.0,
+    "statement_paid_baht": 0.0,
+    "transferred_baht": 0.0,
+    "untransferred_baht": 0.0,
+    "months": [],
+}
+"""A unit without REP lines, paid statement lines or transfers (keys added to version 1)."""
 NO_PP_2568 = {
     "fiscal_year": 2568,
     "rates_from_fiscal_year": 2568,
@@ -90,6 +104,7 @@ def test_a_unit_without_population_has_null_coverage_and_zero_gaps(engine: Engin
             "coverage_pct": None,
             "gaps": dict.fromkeys(GAP_CODES, 0),
             "pp": NO_PP_2568,
+            "statements": NO_STATEMENTS,
         }
     ]
 
@@ -109,6 +124,7 @@ def test_the_kpi_json_has_exactly_the_documented_keys_and_types(engine: Engine) 
         assert list(unit["gaps"]) == GAP_CODES
         assert all(type(n) is int for n in unit["gaps"].values())
         assert unit["pp"] == NO_PP_2568
+        assert unit["statements"] == NO_STATEMENTS
 
 
 def test_the_kpi_report_follows_the_as_of_date(engine: Engine) -> None:

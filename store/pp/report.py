@@ -258,12 +258,16 @@ def claim_row(claim: ServiceClaim, lang: str = "th") -> ClaimRow:
 
 
 def claim_reason(claim: ServiceClaim, lang: str = "th") -> str | None:
-    """Why a service is not eligible, else what its deciding line's error code means."""
+    """Why a service is not eligible, else what its deciding line's error code means, else the
+    reason NHSO wrote on the line (a KTB `หมายเหตุ` naming no known code)."""
     reason = claim.evaluation.reason
     if reason is not None:
         return reason.text(lang)
     error = claim.error
-    return error.description(lang) if error is not None else None
+    if error is not None:
+        return error.description(lang)
+    remark = claim.line.remark if claim.line is not None else ""
+    return remark or None
 
 
 def unmatched_row(unmatched: UnmatchedLine, lang: str = "th") -> UnmatchedRow:
@@ -273,7 +277,7 @@ def unmatched_row(unmatched: UnmatchedLine, lang: str = "th") -> UnmatchedRow:
         hospcode=line.hospcode,
         cid=mask_cid(line.cid),
         date_serv=line.date_serv,
-        item=line.item_code,
+        item=line.item_code or line.item_name,
         paid=line.paid,
         error_code=normalise(line.error_code) or None,
         statement_id=line.statement_id,

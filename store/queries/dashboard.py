@@ -29,6 +29,7 @@ from store.kpi import (
     pp_claim_target_pct,
 )
 from store.pp.report import PpMoney as ReportMoney
+from store.pp.statement_figures import StatementFigures
 from store.queries.states import STATE_NONE, STATE_OPEN, STATE_RESOLVED, STATES
 from store.queries.worklist import work_rows
 
@@ -79,6 +80,8 @@ class Coverage:
     gaps: dict[str, int]
     target_pct: float
     pp: PpMoney | None = None
+    statements: StatementFigures | None = None
+    """REP ติด C rate and money transferred of the units shown, summed."""
 
     @property
     def meets_target(self) -> bool | None:
@@ -125,6 +128,7 @@ def coverage_from_report(report: KpiReport) -> Coverage:
     units = report.units
     target = coverage_target_pct()
     pp = pp_from_report(units)
+    statements = StatementFigures.combined("", [u.statements for u in units]) if units else None
     if len(units) == 1:
         unit = units[0]
         return Coverage(
@@ -136,6 +140,7 @@ def coverage_from_report(report: KpiReport) -> Coverage:
             dict(unit.gaps),
             target,
             pp,
+            statements,
         )
     total = combined_tally(units)
     return Coverage(
@@ -147,6 +152,7 @@ def coverage_from_report(report: KpiReport) -> Coverage:
         total.gaps,
         target,
         pp,
+        statements,
     )
 
 

@@ -23,6 +23,7 @@ from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_ta
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
+from tui.widgets.statement_figures import statement_texts
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -250,7 +251,9 @@ class ClaimsScreen(SitthiScreen):
         rates_from = view.rates_from_fiscal_year
         if rates_from is not None and rates_from != view.fiscal_year:
             parts.append(t("pp_rates.carried_forward", year=rates_from))
-        self.query_one("#claims-summary", Static).update(" · ".join(parts))
+        summary = " · ".join(parts)
+        lines = [summary, *statement_texts(view.statements, t)]
+        self.query_one("#claims-summary", Static).update("\n".join(lines))
 
     @on(DataTable.RowHighlighted, "#claim-items")
     def item_highlighted(self) -> None:

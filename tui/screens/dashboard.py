@@ -19,6 +19,7 @@ from tui.screens.base import SitthiScreen
 from tui.widgets.charts import chart_floor, column_cells, hbar, spark
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
+from tui.widgets.statement_figures import statement_content
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -140,7 +141,8 @@ class DashboardScreen(SitthiScreen):
         if self.coverage is None:
             return
         pp = self.query_one("#pp", Static)
-        pp.update(pp_content(self.coverage.pp, self.pp_months, self.t))
+        money = pp_content(self.coverage.pp, self.pp_months, self.t)
+        pp.update(Content("\n").join([money, *statement_content(self.coverage.statements, self.t)]))
         panel = self.query_one("#pp-panel")
         if self.coverage.pp is not None:
             panel.border_title = self.t(
