@@ -103,6 +103,8 @@ class PersonFacts:
     hid: str = ""
     house_no: str = ""
     village: str = ""
+    volunteer: str = ""
+    """The house's village health volunteer (HOME VHVID), "" when none is named."""
     cards: tuple[CardFact, ...] = ()
     nhso: tuple[NhsoFact, ...] = ()
     has_local_death: bool = False

@@ -7,7 +7,8 @@ report functions return are the stable, versioned `--json` output of `sitthi rep
     kpi:  {"version": 1, "as_of": "YYYY-MM-DD", "units": [{"hospcode", "population",
            "thai_population", "covered", "coverage_pct", "gaps": {code: count, ...},
            "pp": {"fiscal_year", "qualifying", "eligible_baht", "paid_baht", "denied_baht",
-                  "pending_baht", "unclaimed_baht", "claim_rate_pct"}}]}
+                  "pending_baht", "unclaimed_baht", "claim_rate_pct", "due_count",
+                  "to_earn_baht"}}]}
     gaps: {"version": 1, "as_of": "YYYY-MM-DD", "gaps": [{"hospcode", "pid", "cid", "name",
            "village", "codes", "explanation_th", "explanation_en", "action"}]}
 
@@ -15,7 +16,9 @@ report functions return are the stable, versioned `--json` output of `sitthi rep
 `covered` its numerator; `coverage_pct` is null when the denominator is 0. `gaps` in the KPI
 report holds all eight codes in rank order, zeros included; `pp` is the unit's PP money for the
 services dated in the fiscal year up to the as-of date (`store.pp.report` says what each figure
-is; the fiscal year is the as-of date's unless another is asked for). In the gaps report the CID
+is; the fiscal year is the as-of date's unless another is asked for). `due_count` and
+`to_earn_baht` are the PP-due figures of the as-of date (`store.pp.due`): person-item pairs due
+among the responsible population, and the baht still to earn this fiscal year (rate × due). In the gaps report the CID
 is masked
 unless asked for, and `action` is the first code's action in the report's language (`th` unless
 `lang="en"`): one thing to do first, while both explanations are given in full.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,13 +105,22 @@ def kpi_report(
 ) -> dict[str, Any]:
     """Population, coverage, gap counts and PP money of each unit (schema in the module
     docstring); PP money of `fiscal_year`, by default the as-of date's."""
-    from store.pp.report import pp_blocks
+    from store.pp.due_store import offered_items, persons_due, service_history
+    from store.pp.report import baht, pp_blocks
     from store.thaidate import fiscal_year as fiscal_year_of
 
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
+    offered = offered_items(conn, as_of)
+    history = service_history(conn, as_of, offered, hospcode)
     units: list[dict[str, Any]] = []
+    due: dict[str, dict[str, Any]] = {}
     for unit in evaluate_units(conn, as_of, hospcode):
         counts = tally(unit.evaluations)
+        persons = persons_due(unit.evaluations, offered, history, as_of)
+        due[unit.hospcode] = {
+            "due_count": sum(len(p.items) for p in persons),
+            "to_earn_baht": baht(sum((p.to_earn_baht for p in persons), Decimal("0"))),
+        }
         units.append(
             {
                 "hospcode": unit.hospcode,
@@ -120,7 +133,7 @@ def kpi_report(
         )
     money = pp_blocks(conn, year, [u["hospcode"] for u in units], as_of=as_of, hospcode=hospcode)
     for unit_row in units:
-        unit_row["pp"] = money[unit_row["hospcode"]]
+        unit_row["pp"] = {**money[unit_row["hospcode"]], **due[unit_row["hospcode"]]}
     return {"version": REPORT_VERSION, "as_of": as_of.isoformat(), "units": units}
 
 

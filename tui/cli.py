@@ -11,6 +11,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "tui.commands.importing",
     "tui.commands.report",
+    "tui.commands.export",
     "tui.commands.demo",
     "tui.commands.facility",
     "tui.commands.sync",

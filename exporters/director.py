@@ -1,0 +1,343 @@
+"""The director's monthly report: a workbook of the seeds' indicators against their targets.
+
+Sheets: the summary (rights coverage vs 99 %, PP money received vs 60 %, claims flagged "C" vs
+at most 5 %, money transferred, PP revenue vs the same months of the previous fiscal year vs
++15 %; targets from settings.csv), the monthly trend with charts, the units' league (worst
+coverage first; on a store with several units), gaps by kind and PP claims by item, each with a
+native chart. Every figure comes from the report functions behind `sitthi report kpi` and the
+app's screens, so the workbook and the dashboard agree.
+
+The "C" rate and the money transferred need the e-Claim REP lines and Smart Money Transfer
+statements; until the store holds such figures those rows say "no data yet" rather than 0.
+The monthly figures are the claims screen's monthly sums (`money_by_month`); no data-frame
+library is needed for twelve rows.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from exporters.document import Cell, Chart, ChartType, Column, Document, Kind, Section
+from store.codes import setting_float
+from store.i18n import render
+from store.kpi import coverage_target_pct, kpi_report, pp_claim_target_pct
+from store.models import SQLModel
+from store.thaidate import THAI_MONTHS_SHORT, BE_OFFSET, fiscal_year_bounds
+
+KIND = "report"
+FACILITY = SQLModel.metadata.tables["facility"]
+PP_FIGURES = ("eligible_baht", "paid_baht", "pending_baht", "denied_baht", "unclaimed_baht")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One summary line: the figure (None: no data), its target and which way is better."""
+
+    key: str
+    value: float | None
+    target: float | None
+    unit: str
+    higher_is_better: bool = True
+    missing: str = "export.report.no_data"
+
+    def verdict(self, lang: str) -> str:
+        if self.value is None or self.target is None:
+            return ""
+        met = self.value >= self.target if self.higher_is_better else self.value <= self.target
+        return render("export.report.met" if met else "export.report.below", lang)
+
+
+def period_end(as_of: dt.date, fiscal_year: int, month: int | None) -> dt.date:
+    """The last day the report covers: the as-of date, the fiscal year's end or the month's."""
+    first, last = fiscal_year_bounds(fiscal_year)
+    end = min(as_of, last)
+    if month is not None:
+        year = first.year if month >= first.month else last.year
+        end = min(end, dt.date(year, month, calendar.monthrange(year, month)[1]))
+    return end
+
+
+def month_label(day: dt.date, lang: str) -> str:
+    if lang == "en":
+        return f"{day:%b %Y}"
+    return f"{THAI_MONTHS_SHORT[day.month - 1]} {day.year + BE_OFFSET}"
+
+
+def _sum_pp(units: list[dict[str, Any]]) -> dict[str, float]:
+    return {k: sum(u["pp"][k] for u in units) for k in (*PP_FIGURES, "to_earn_baht")}
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return round(part * 100 / whole, 2) if whole else None
+
+
+def build_report(
+    conn: Connection,
+    as_of: dt.date,
+    fiscal_year: int | None = None,
+    hospcode: str | None = None,
+    *,
+    month: int | None = None,
+    lang: str = "th",
+) -> Document:
+    from store.queries.dashboard import coverage_from_report
+    from store.thaidate import fiscal_year as fiscal_year_of
+
+    year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
+    end = period_end(as_of, year, month)
+    report = kpi_report(conn, end, hospcode, year)
+    units = report["units"]
+    coverage = coverage_from_report(report)
+    names = {r.hospcode: r.name for r in conn.execute(select(FACILITY.c.hospcode, FACILITY.c.name))}
+    t = _Texts(lang)
+    sections = [
+        _summary(conn, t, units, coverage.coverage_pct, year, end, hospcode),
+        _trend(conn, t, year, end, hospcode),
+    ]
+    if len(units) > 1:
+        sections.append(_league(t, units, names))
+    sections += [_gaps(t, coverage.gaps), _claims(conn, t, year, month, end, hospcode)]
+    unit = t("export.all_units")
+    if hospcode is not None:
+        unit = f"{hospcode} {names.get(hospcode, '')}".strip()
+    return Document(
+        kind=KIND,
+        hospcode=hospcode,
+        unit=unit,
+        as_of=end,
+        sections=tuple(sections),
+        lang=lang,
+    )
+
+
+class _Texts:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, key: str, **params: object) -> str:
+        return render(key, self.lang, **params)
+
+
+def _revenue_growth(
+    conn: Connection, year: int, end: dt.date, hospcode: str | None
+) -> tuple[float | None, float, float]:
+    """PP money paid this fiscal year up to `end` against the same days of the year before."""
+    from store.pp.queries import Period, period_money
+
+    def paid(fiscal: int, until: dt.date) -> float:
+        summaries = period_money(conn, Period(fiscal, as_of=until), hospcode)
+        return float(sum((s.paid_baht for s in summaries), Decimal("0")))
+
+    try:
+        earlier_end = end.replace(year=end.year - 1)
+    except ValueError:
+        earlier_end = end.replace(year=end.year - 1, day=28)
+    now, before = paid(year, end), paid(year - 1, earlier_end)
+    growth = round((now - before) * 100 / before, 2) if before else None
+    return growth, now, before
+
+
+def _summary(
+    conn: Connection,
+    t: _Texts,
+    units: list[dict[str, Any]],
+    coverage_pct: float | None,
+    year: int,
+    end: dt.date,
+    hospcode: str | None,
+) -> Section:
+    pp = _sum_pp(units)
+    growth, _paid_now, paid_before = _revenue_growth(conn, year, end, hospcode)
+    indicators = (
+        Indicator("coverage", coverage_pct, coverage_target_pct(), "%"),
+        Indicator("pp_received", _pct(pp["paid_baht"], pp["eligible_baht"]),
+                  pp_claim_target_pct(), "%"),
+        Indicator("claims_c", None, setting_float("claim_c_target_pct"), "%",
+                  higher_is_better=False),
+        Indicator("transferred", None, None, "baht"),
+        Indicator("revenue_growth", growth, setting_float("revenue_growth_target_pct"), "%",
+                  missing="export.report.no_previous"),
+    )  # fmt: skip
+    rows: list[tuple[Cell, ...]] = []
+    for ind in indicators:
+        value: Cell = ind.value if ind.value is not None else t(ind.missing)
+        unit = t(f"export.report.unit_{ind.unit}")
+        target: Cell = None
+        if ind.target is not None:
+            sign = "≤ " if not ind.higher_is_better else ("+" if ind.key == "revenue_growth" else "≥ ")
+            target = f"{sign}{ind.target:g} %"
+        rows.append((t(f"export.report.ind_{ind.key}"), value, unit, target, ind.verdict(t.lang)))
+    money = (
+        ("paid_baht", pp["paid_baht"]),
+        ("eligible_baht", pp["eligible_baht"]),
+        ("unclaimed_baht", pp["unclaimed_baht"]),
+        ("denied_baht", pp["denied_baht"]),
+        ("to_earn_baht", pp["to_earn_baht"]),
+        ("paid_before", paid_before),
+    )
+    for key, amount in money:
+        rows.append((t(f"export.report.money_{key}"), amount, t("export.report.unit_baht"), None, ""))
+    columns = (
+        Column(t("export.report.col_indicator"), 46),
+        Column(t("export.report.col_value"), 14, Kind.BAHT),
+        Column(t("export.report.col_unit"), 8),
+        Column(t("export.report.col_target"), 10),
+        Column(t("export.report.col_verdict"), 14),
+    )
+    return Section(
+        t("export.report.sheet_summary"),
+        t("export.report.summary_heading", year=year),
+        columns,
+        tuple(rows),
+        notes=(t("export.report.note_no_data"), t("export.report.note_growth")),
+    )
+
+
+def _trend(conn: Connection, t: _Texts, year: int, end: dt.date, hospcode: str | None) -> Section:
+    from store.queries.claims import money_by_month
+    from store.queries.dashboard import coverage_trend
+
+    months = money_by_month(conn, year, end, hospcode)
+    points = coverage_trend(conn, end, hospcode, months=len(months)).points if months else ()
+    rows = tuple(
+        (
+            month_label(m.month, t.lang),
+            point.coverage_pct,
+            m.paid_baht,
+            m.unclaimed_baht,
+        )
+        for m, point in zip(months, points, strict=True)
+    )
+    columns = (
+        Column(t("export.report.col_month"), 12),
+        Column(t("export.report.col_coverage"), 12, Kind.PCT),
+        Column(t("export.report.col_paid"), 14, Kind.BAHT),
+        Column(t("export.report.col_unclaimed"), 14, Kind.BAHT),
+    )
+    charts = (
+        Chart(ChartType.LINE, t("export.report.chart_coverage"), 0, (1,), "%"),
+        Chart(ChartType.COLUMN, t("export.report.chart_money"), 0, (2, 3),
+              t("export.report.unit_baht")),
+    )  # fmt: skip
+    return Section(
+        t("export.report.sheet_trend"),
+        t("export.report.trend_heading", year=year),
+        columns,
+        rows,
+        charts=charts,
+        notes=(t("export.report.note_trend"),),
+    )
+
+
+def _league(t: _Texts, units: list[dict[str, Any]], names: dict[str, str]) -> Section:
+    def order(unit: dict[str, Any]) -> tuple[bool, float, str]:
+        pct = unit["coverage_pct"]
+        return pct is None, pct or 0.0, unit["hospcode"]
+
+    rows = tuple(
+        (
+            u["hospcode"],
+            names.get(u["hospcode"], ""),
+            u["population"],
+            u["coverage_pct"],
+            sum(u["gaps"].values()),
+            u["pp"]["claim_rate_pct"],
+            u["pp"]["paid_baht"],
+            u["pp"]["to_earn_baht"],
+        )
+        for u in sorted(units, key=order)
+    )
+    columns = (
+        Column(t("export.report.col_unit_code"), 8),
+        Column(t("export.report.col_unit_name"), 28),
+        Column(t("export.report.col_population"), 10, Kind.NUMBER),
+        Column(t("export.report.col_coverage"), 11, Kind.PCT),
+        Column(t("export.report.col_gaps"), 9, Kind.NUMBER),
+        Column(t("export.report.col_claim_rate"), 11, Kind.PCT),
+        Column(t("export.report.col_paid"), 13, Kind.BAHT),
+        Column(t("export.report.col_to_earn"), 13, Kind.BAHT),
+    )
+    chart = Chart(ChartType.BAR, t("export.report.chart_league"), 0, (3,), "%")
+    return Section(
+        t("export.report.sheet_league"),
+        t("export.report.league_heading"),
+        columns,
+        rows,
+        charts=(chart,),
+    )
+
+
+def _gaps(t: _Texts, gaps: dict[str, int]) -> Section:
+    from store.gaps import explanation
+
+    rows = tuple((code, explanation([code], t.lang), count) for code, count in gaps.items())
+    columns = (
+        Column(t("export.report.col_code"), 15),
+        Column(t("export.report.col_meaning"), 50),
+        Column(t("export.report.col_persons"), 10, Kind.NUMBER),
+    )
+    total: tuple[Cell, ...] = (t("export.total"), None, sum(gaps.values()))
+    chart = Chart(ChartType.BAR, t("export.report.chart_gaps"), 0, (2,))
+    return Section(
+        t("export.report.sheet_gaps"),
+        t("export.report.gaps_heading"),
+        columns,
+        rows,
+        totals=total,
+        charts=(chart,),
+        notes=(t("export.report.note_gaps"),),
+    )
+
+
+def _claims(
+    conn: Connection,
+    t: _Texts,
+    year: int,
+    month: int | None,
+    end: dt.date,
+    hospcode: str | None,
+) -> Section:
+    from store.queries.claims import claims_view
+
+    view = claims_view(conn, year, month, end, hospcode)
+
+    def cells(label: str, money: Any) -> tuple[Cell, ...]:
+        rate = money.claim_rate_pct
+        return (
+            label,
+            money.services,
+            money.eligible_baht,
+            money.paid_baht,
+            money.pending_baht,
+            money.denied_baht,
+            money.unclaimed_baht,
+            None if rate is None else float(rate),
+        )
+
+    rows = tuple(cells(m.name(t.lang) or m.item, m) for m in view.items)
+    columns = (
+        Column(t("export.col.item"), 34),
+        Column(t("export.report.col_services"), 9, Kind.NUMBER),
+        Column(t("export.report.col_eligible"), 12, Kind.BAHT),
+        Column(t("export.report.col_paid"), 12, Kind.BAHT),
+        Column(t("export.report.col_pending"), 12, Kind.BAHT),
+        Column(t("export.report.col_denied"), 12, Kind.BAHT),
+        Column(t("export.report.col_unclaimed"), 12, Kind.BAHT),
+        Column(t("export.report.col_claim_rate"), 10, Kind.PCT),
+    )
+    chart = Chart(ChartType.COLUMN, t("export.report.chart_claims"), 0, (3, 6),
+                  t("export.report.unit_baht"))  # fmt: skip
+    return Section(
+        t("export.report.sheet_claims"),
+        t("export.report.claims_heading", year=year),
+        columns,
+        rows,
+        totals=cells(t("export.total"), view.total),
+        charts=(chart,),
+    )
