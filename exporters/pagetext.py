@@ -25,7 +25,8 @@ def _part(text: str) -> str:
 
 def _font() -> str:
     name, size = font()
-    return f'&"{name},Regular"&{max(size - 1, 6)}'
+    # The space ends the size code: digits right after it would be read as part of the size.
+    return f'&"{name},Regular"&{max(size - 1, 6)} '
 
 
 def header_text(document: Document, section: Section) -> str:

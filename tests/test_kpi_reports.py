@@ -42,7 +42,10 @@ NO_PP_2568 = {
     "pending_baht": 0.0,
     "unclaimed_baht": 0.0,
     "claim_rate_pct": None,
+    "due_count": 0,
+    "to_earn_baht": 0.0,
 }
+PP_MONEY_KEYS = [k for k in NO_PP_2568 if k not in ("due_count", "to_earn_baht")]
 ROW_KEYS = [
     "hospcode",
     "pid",
@@ -103,7 +106,10 @@ def test_the_kpi_json_has_exactly_the_documented_keys_and_types(engine: Engine) 
         assert unit["coverage_pct"] is None or isinstance(unit["coverage_pct"], float)
         assert list(unit["gaps"]) == GAP_CODES
         assert all(type(n) is int for n in unit["gaps"].values())
-        assert unit["pp"] == NO_PP_2568
+        assert list(unit["pp"]) == list(NO_PP_2568)
+        assert {k: unit["pp"][k] for k in PP_MONEY_KEYS} == {k: NO_PP_2568[k] for k in PP_MONEY_KEYS}
+        assert type(unit["pp"]["due_count"]) is int
+        assert isinstance(unit["pp"]["to_earn_baht"], float)
 
 
 def test_the_kpi_report_follows_the_as_of_date(engine: Engine) -> None:

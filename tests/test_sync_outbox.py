@@ -21,6 +21,7 @@ from store.outbox import (
 from sync.protocol import table_names
 from tests.syncserver import add_followup, add_person, add_right, outbox_size, synthetic_cid
 
+EXPORTS_MIGRATION = "0006_exports_log_and_volunteers.py"
 MIGRATION = Path(__file__).resolve().parents[1] / "store/migrations/versions/0004_sync.py"
 
 
@@ -30,14 +31,20 @@ def entries(engine: Engine) -> list[tuple[str, str, str]]:
         return [(str(t), str(r), str(o)) for t, r, o in rows]
 
 
-def test_every_synced_table_is_captured_and_no_other(engine: Engine) -> None:
-    spec = importlib.util.spec_from_file_location("migration_0004", MIGRATION)
+def _synced_by(path: Path) -> set[str]:
+    spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
     assert spec is not None and spec.loader is not None
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
+    return set(migration.SYNCED_TABLES)
+
+
+def test_every_synced_table_is_captured_and_no_other(engine: Engine) -> None:
+    """The tables the migrations put under capture (0004, and 0006 the export log)."""
+    migrated = _synced_by(MIGRATION) | _synced_by(MIGRATION.with_name(EXPORTS_MIGRATION))
     with engine.connect() as conn:
         captured = captured_tables(conn)
-    assert captured == set(table_names()) == set(migration.SYNCED_TABLES)
+    assert captured == set(table_names()) == migrated
 
 
 def test_a_local_write_enters_the_outbox_in_the_same_transaction(engine: Engine) -> None:

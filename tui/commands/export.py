@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from exporters.document import Document
+    from exporters.people import Grouping
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,9 @@ def _person_options(parser: argparse.ArgumentParser) -> None:
 
 def _list_options(parser: argparse.ArgumentParser) -> None:
     _person_options(parser)
-    parser.add_argument("--by", choices=("village", "volunteer"), default="village",
-                        help="one sheet per village (default) or per volunteer (HOME VHVID)")  # fmt: skip
+    parser.add_argument("--by", choices=("village", "volunteer"), default=None,
+                        help="one sheet per village (default) or per volunteer (HOME VHVID; "
+                        "the default with --volunteer)")  # fmt: skip
     parser.add_argument("--village", default=None, metavar="V",
                         help="only this village (its name as listed, e.g. 'หมู่ 3')")  # fmt: skip
     parser.add_argument("--volunteer", default=None, metavar="ID",
@@ -157,16 +159,20 @@ def _target(args: argparse.Namespace, kind: str, suffix: str) -> Path:
 
 
 def _open(args: argparse.Namespace) -> Engine | None:
-    """The store, or None (said why) when `--hospcode` names no unit of it."""
+    """The store, or None (said why) when `--hospcode` names no unit of it. A store of one
+    unit (a centre's) exports that unit: its code names the file, heads the pages and is
+    recorded in the export log."""
     from store.engine import open_store, read_tx
     from store.facts import unit_hospcodes
 
     engine = open_store(getattr(args, "db", None))
-    if args.hospcode is None:
-        return engine
     with read_tx(engine) as conn:
-        known = bool(unit_hospcodes(conn, args.hospcode))
-    if not known:
+        units = unit_hospcodes(conn, args.hospcode)
+    if args.hospcode is None:
+        if len(units) == 1:
+            args.hospcode = units[0]
+        return engine
+    if not units:
         _complain(args, "export.unknown_unit", unit=args.hospcode)
         engine.dispose()
         return None
@@ -211,9 +217,14 @@ def _save(args: argparse.Namespace, build: Callable[[Connection], Document]) -> 
     return EXIT_OK
 
 
+def _grouping(args: argparse.Namespace) -> Grouping:
+    from exporters.people import Grouping
+
+    return Grouping(args.by or ("volunteer" if args.volunteer else "village"))
+
+
 def run_gaps(args: argparse.Namespace) -> int:
     from exporters.gaps_list import build_gaps
-    from exporters.people import Grouping
 
     return _save(
         args,
@@ -221,7 +232,7 @@ def run_gaps(args: argparse.Namespace) -> int:
             conn,
             _as_of(args),
             args.hospcode,
-            by=Grouping(args.by),
+            by=_grouping(args),
             village=args.village,
             volunteer=args.volunteer,
             with_due=args.with_due,
@@ -232,7 +243,6 @@ def run_gaps(args: argparse.Namespace) -> int:
 
 
 def run_pp_due(args: argparse.Namespace) -> int:
-    from exporters.people import Grouping
     from exporters.pp_due_list import build_pp_due
 
     return _save(
@@ -241,7 +251,7 @@ def run_pp_due(args: argparse.Namespace) -> int:
             conn,
             _as_of(args),
             args.hospcode,
-            by=Grouping(args.by),
+            by=_grouping(args),
             village=args.village,
             volunteer=args.volunteer,
             item=args.item,
