@@ -155,13 +155,13 @@ def _summary(
     pp = _sum_pp(units)
     growth, _paid_now, paid_before = _revenue_growth(conn, year, end, hospcode)
     indicators = (
-        Indicator("coverage", coverage_pct, coverage_target_pct(), "%"),
+        Indicator("coverage", coverage_pct, coverage_target_pct(), "pct"),
         Indicator("pp_received", _pct(pp["paid_baht"], pp["eligible_baht"]),
-                  pp_claim_target_pct(), "%"),
-        Indicator("claims_c", None, setting_float("claim_c_target_pct"), "%",
+                  pp_claim_target_pct(), "pct"),
+        Indicator("claims_c", None, setting_float("claim_c_target_pct"), "pct",
                   higher_is_better=False),
         Indicator("transferred", None, None, "baht"),
-        Indicator("revenue_growth", growth, setting_float("revenue_growth_target_pct"), "%",
+        Indicator("revenue_growth", growth, setting_float("revenue_growth_target_pct"), "pct",
                   missing="export.report.no_previous"),
     )  # fmt: skip
     rows: list[tuple[Cell, ...]] = []

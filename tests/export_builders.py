@@ -70,12 +70,21 @@ def homes() -> list[dict[str, str]]:
     ]
 
 
-def village_zip(directory: Path) -> Path:
-    persons = people()
+def village_zip(directory: Path, hospcode: str = HOSPCODE) -> Path:
+    """The centre's export; another `hospcode` makes a second unit of the same kind of people
+    (other valid CIDs, so nobody is in both units)."""
+    unit = {"HOSPCODE": hospcode}
+    persons = [{**p, **unit} for p in people()]
+    if hospcode != HOSPCODE:
+        for p in persons:
+            if p["CID"] not in (NON_THAI_CID, BAD_CID):
+                p["CID"] = cid(int(p["PID"]) + 1000)
+    cards = [{**card(int(p["PID"]), CID=p["CID"]), **unit} for p in persons]
     return export_zip(
         directory,
+        name=f"F43_{hospcode}_20250101120000.zip",
         person=f43_text("PERSON", persons),
-        card=f43_text("CARD", [card(int(p["PID"]), CID=p["CID"]) for p in persons]),
-        home=f43_text("HOME", homes()),
-        village=f43_text("VILLAGE", [village("30020101"), village("30020102")]),
+        card=f43_text("CARD", cards),
+        home=f43_text("HOME", [{**h, **unit} for h in homes()]),
+        village=f43_text("VILLAGE", [{**village(v), **unit} for v in ("30020101", "30020102")]),
     )
