@@ -93,12 +93,17 @@ def claims_document(
         body = tuple(_cells(c, names, context) for c in chosen)
         totals: tuple[Cell, ...] = (
             context.t("export.total_services", count=len(chosen)),
-            None, None, None,
+            None,
+            None,
+            None,
             sum((c.evaluation.item.rate for c in chosen), ZERO),
             sum((c.paid for c in chosen), ZERO),
             sum((at_stake(c) for c in chosen), ZERO),
-            None, None, None, None,
-        )  # fmt: skip
+            None,
+            None,
+            None,
+            None,
+        )
         label = status.text(context.lang)
         heading = context.t("export.claims_heading", status=label, year=fiscal_year)
         sections.append(Section(label, heading, cols, body, totals=totals))

@@ -28,7 +28,7 @@ from store.codes import setting_float
 from store.i18n import render
 from store.kpi import coverage_target_pct, kpi_report, pp_claim_target_pct
 from store.models import SQLModel
-from store.thaidate import THAI_MONTHS_SHORT, BE_OFFSET, fiscal_year_bounds
+from store.thaidate import BE_OFFSET, THAI_MONTHS_SHORT, fiscal_year_bounds
 
 KIND = "report"
 FACILITY = SQLModel.metadata.tables["facility"]
@@ -156,21 +156,30 @@ def _summary(
     growth, _paid_now, paid_before = _revenue_growth(conn, year, end, hospcode)
     indicators = (
         Indicator("coverage", coverage_pct, coverage_target_pct(), "pct"),
-        Indicator("pp_received", _pct(pp["paid_baht"], pp["eligible_baht"]),
-                  pp_claim_target_pct(), "pct"),
-        Indicator("claims_c", None, setting_float("claim_c_target_pct"), "pct",
-                  higher_is_better=False),
+        Indicator(
+            "pp_received", _pct(pp["paid_baht"], pp["eligible_baht"]), pp_claim_target_pct(), "pct"
+        ),
+        Indicator(
+            "claims_c", None, setting_float("claim_c_target_pct"), "pct", higher_is_better=False
+        ),
         Indicator("transferred", None, None, "baht"),
-        Indicator("revenue_growth", growth, setting_float("revenue_growth_target_pct"), "pct",
-                  missing="export.report.no_previous"),
-    )  # fmt: skip
+        Indicator(
+            "revenue_growth",
+            growth,
+            setting_float("revenue_growth_target_pct"),
+            "pct",
+            missing="export.report.no_previous",
+        ),
+    )
     rows: list[tuple[Cell, ...]] = []
     for ind in indicators:
         value: Cell = ind.value if ind.value is not None else t(ind.missing)
         unit = t(f"export.report.unit_{ind.unit}")
         target: Cell = None
         if ind.target is not None:
-            sign = "≤ " if not ind.higher_is_better else ("+" if ind.key == "revenue_growth" else "≥ ")
+            sign = (
+                "≤ " if not ind.higher_is_better else ("+" if ind.key == "revenue_growth" else "≥ ")
+            )
             target = f"{sign}{ind.target:g} %"
         rows.append((t(f"export.report.ind_{ind.key}"), value, unit, target, ind.verdict(t.lang)))
     money = (
@@ -182,7 +191,9 @@ def _summary(
         ("paid_before", paid_before),
     )
     for key, amount in money:
-        rows.append((t(f"export.report.money_{key}"), amount, t("export.report.unit_baht"), None, ""))
+        rows.append(
+            (t(f"export.report.money_{key}"), amount, t("export.report.unit_baht"), None, "")
+        )
     columns = (
         Column(t("export.report.col_indicator"), 46),
         Column(t("export.report.col_value"), 14, Kind.BAHT),
@@ -222,9 +233,14 @@ def _trend(conn: Connection, t: _Texts, year: int, end: dt.date, hospcode: str |
     )
     charts = (
         Chart(ChartType.LINE, t("export.report.chart_coverage"), 0, (1,), "%"),
-        Chart(ChartType.COLUMN, t("export.report.chart_money"), 0, (2, 3),
-              t("export.report.unit_baht")),
-    )  # fmt: skip
+        Chart(
+            ChartType.COLUMN,
+            t("export.report.chart_money"),
+            0,
+            (2, 3),
+            t("export.report.unit_baht"),
+        ),
+    )
     return Section(
         t("export.report.sheet_trend"),
         t("export.report.trend_heading", year=year),
@@ -331,8 +347,9 @@ def _claims(
         Column(t("export.report.col_unclaimed"), 12, Kind.BAHT),
         Column(t("export.report.col_claim_rate"), 10, Kind.PCT),
     )
-    chart = Chart(ChartType.COLUMN, t("export.report.chart_claims"), 0, (3, 6),
-                  t("export.report.unit_baht"))  # fmt: skip
+    chart = Chart(
+        ChartType.COLUMN, t("export.report.chart_claims"), 0, (3, 6), t("export.report.unit_baht")
+    )
     return Section(
         t("export.report.sheet_claims"),
         t("export.report.claims_heading", year=year),

@@ -14,7 +14,7 @@ PART_LIMIT = 70
 
 
 def as_of_text(document: Document) -> str:
-    """"ข้อมูล ณ วันที่ 30 พ.ย. 2569" (BE in both languages: the staff's calendar)."""
+    """ "ข้อมูล ณ วันที่ 30 พ.ย. 2569" (BE in both languages: the staff's calendar)."""
     return render("export.as_of", document.lang, date=format_be(document.as_of))
 
 

@@ -73,6 +73,17 @@ class ListContext:
         return name or person.volunteer
 
 
+def unit_of_store(conn: Connection, hospcode: str | None) -> str | None:
+    """The unit an export is of: the one asked for, else the store's only unit (a centre's),
+    else None (every unit of a province's store)."""
+    if hospcode is not None:
+        return hospcode
+    from store.facts import unit_hospcodes
+
+    units = unit_hospcodes(conn)
+    return units[0] if len(units) == 1 else None
+
+
 def phones_allowed() -> bool:
     """The unit allows phone numbers on printed lists (setting `export_show_phone`)."""
     return setting("export_show_phone").strip() == "1"
@@ -89,9 +100,13 @@ def load_context(
     """Unit names, volunteer names (VHVID read as the volunteer's PID) and, when allowed, phones."""
     units = {r.hospcode: r.name for r in conn.execute(select(FACILITY.c.hospcode, FACILITY.c.name))}
     query = select(
-        PERSON.c.hospcode, PERSON.c.pid, PERSON.c.name, PERSON.c.lname, PERSON.c.mobile,
+        PERSON.c.hospcode,
+        PERSON.c.pid,
+        PERSON.c.name,
+        PERSON.c.lname,
+        PERSON.c.mobile,
         PERSON.c.telephone,
-    )  # fmt: skip
+    )
     if hospcode is not None:
         query = query.where(PERSON.c.hospcode == hospcode)
     names: dict[tuple[str, str], str] = {}
@@ -145,7 +160,9 @@ def grouped(
         group = group_of(person(item), by, context)
         groups.setdefault(group.key, (group, []))[1].append(item)
     ordered = sorted(groups.values(), key=lambda pair: _group_order(pair[0], by))
-    return [(group, sorted(members, key=lambda i: house_key(person(i)))) for group, members in ordered]
+    return [
+        (group, sorted(members, key=lambda i: house_key(person(i)))) for group, members in ordered
+    ]
 
 
 def _group_order(group: Group, by: Grouping) -> tuple[bool, list[Any]]:

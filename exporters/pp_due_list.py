@@ -38,7 +38,9 @@ def columns(context: ListContext) -> tuple[Column, ...]:
 def _cells(due: PersonDue, context: ListContext) -> tuple[Cell, ...]:
     person = due.person
     last = [
-        f"{item.item} {format_be(due.last[item.item])}" for item in due.items if item.item in due.last
+        f"{item.item} {format_be(due.last[item.item])}"
+        for item in due.items
+        if item.item in due.last
     ]
     cells: list[Cell] = [
         person.house_no,
@@ -68,8 +70,11 @@ def pp_due_document(
         body = tuple(_cells(p, context) for p in members)
         total = sum((p.to_earn_baht for p in members), Decimal("0"))
         totals: tuple[Cell, ...] = (
-            context.t("export.total"), *([None] * 5), total, *([None] * (len(cols) - 7))
-        )  # fmt: skip
+            context.t("export.total"),
+            *([None] * 5),
+            total,
+            *([None] * (len(cols) - 7)),
+        )
         heading = context.t("export.due_heading", group=group.name, count=len(body))
         sections.append(
             Section(group.name, heading, cols, body, totals=totals, place=group.place, notes=notes)

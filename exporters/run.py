@@ -74,15 +74,14 @@ def save_file(
         with staged(path) as temp:
             write(temp)
         return
-    with write_tx(engine) as conn:
-        with staged(path) as temp:
-            write(temp)
-            record(
-                conn,
-                kind=kind,
-                hospcode=hospcode,
-                file_name=path.name,
-                persons=persons,
-                rows=rows,
-                show_cid=show_cid,
-            )
+    with write_tx(engine) as conn, staged(path) as temp:
+        write(temp)
+        record(
+            conn,
+            kind=kind,
+            hospcode=hospcode,
+            file_name=path.name,
+            persons=persons,
+            rows=rows,
+            show_cid=show_cid,
+        )

@@ -125,7 +125,11 @@ def _write_section(
 
 
 def _write_row(
-    sheet: Worksheet, row: int, cells: tuple[Cell, ...], section: Section, styles: dict[Kind, Format]
+    sheet: Worksheet,
+    row: int,
+    cells: tuple[Cell, ...],
+    section: Section,
+    styles: dict[Kind, Format],
 ) -> None:
     for col, (value, column) in enumerate(zip(cells, section.columns, strict=True)):
         style = styles[column.kind]
@@ -172,7 +176,13 @@ def _insert_chart(
         made.add_series(
             {
                 "name": [sheet_name, HEADER_ROW, col],
-                "categories": [sheet_name, FIRST_ROW, chart.categories, last_data, chart.categories],
+                "categories": [
+                    sheet_name,
+                    FIRST_ROW,
+                    chart.categories,
+                    last_data,
+                    chart.categories,
+                ],
                 "values": [sheet_name, FIRST_ROW, col, last_data, col],
             }
         )

@@ -18,10 +18,10 @@ report holds all eight codes in rank order, zeros included; `pp` is the unit's P
 services dated in the fiscal year up to the as-of date (`store.pp.report` says what each figure
 is; the fiscal year is the as-of date's unless another is asked for). `due_count` and
 `to_earn_baht` are the PP-due figures of the as-of date (`store.pp.due`): person-item pairs due
-among the responsible population, and the baht still to earn this fiscal year (rate × due). In the gaps report the CID
-is masked
-unless asked for, and `action` is the first code's action in the report's language (`th` unless
-`lang="en"`): one thing to do first, while both explanations are given in full.
+among the responsible population, and the baht still to earn this fiscal year (rate × due).
+In the gaps report the CID is masked unless asked for, and `action` is the first code's action
+in the report's language (`th` unless `lang="en"`): one thing to do first, while both
+explanations are given in full.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection

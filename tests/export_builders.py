@@ -34,7 +34,7 @@ HOUSES = {  # hid: (house number, village moo, village name, volunteer)
 HOUSE_ORDER_NORTH = ["2", "10", "12", "12", "12/3", "13"]
 """Village 1 in house-number order (the volunteer PID 50 lives in house "10" with PID 1... and
 in the list by name within a house)."""
-INJECTION_NAMES = ("=HYPERLINK(\"http://x\")", "+66 คน", "@admin")
+INJECTION_NAMES = ('=HYPERLINK("http://x")', "+66 คน", "@admin")
 NON_THAI_CID = cid(9, first="6")
 BAD_CID = "1234567890123"
 

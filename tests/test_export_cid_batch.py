@@ -19,12 +19,35 @@ from tests.ingest_builders import HOSPCODE, cid
 from tui.cli import main
 
 UCWS_COLUMNS = (
-    "person_id", "title_name", "fname", "lname", "sex", "birthdate", "nation", "maininscl",
-    "maininscl_main", "maininscl_name", "subinscl", "subinscl_name", "hmain", "hmain_name",
-    "hmain_op", "hmain_op_name", "hsub", "hsub_name", "startdate", "expdate", "paid_model",
-    "purchaseprovince", "status", "status_desc", "ws_status", "ws_status_desc", "ws_date_request",
+    "person_id",
+    "title_name",
+    "fname",
+    "lname",
+    "sex",
+    "birthdate",
+    "nation",
+    "maininscl",
+    "maininscl_main",
+    "maininscl_name",
+    "subinscl",
+    "subinscl_name",
+    "hmain",
+    "hmain_name",
+    "hmain_op",
+    "hmain_op_name",
+    "hsub",
+    "hsub_name",
+    "startdate",
+    "expdate",
+    "paid_model",
+    "purchaseprovince",
+    "status",
+    "status_desc",
+    "ws_status",
+    "ws_status_desc",
+    "ws_date_request",
     "wsid",
-)  # fmt: skip
+)
 THAI_RESPONSIBLE = RESPONSIBLE_WITH_GAPS - 2
 """Everyone UNCHECKED but the non-Thai person and the one with a broken CID."""
 
@@ -55,18 +78,39 @@ def ucws_answer(path: Path, cids: list[str], checked: dt.datetime) -> Path:
     out = io.StringIO()
     writer = csv.DictWriter(out, UCWS_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for number, cid in enumerate(cids):
-        writer.writerow({
-            "person_id": cid, "title_name": "นาย", "fname": "ทดสอบ", "lname": f"คนที่{number}",
-            "sex": "1", "birthdate": "19800115", "nation": "099", "maininscl": "UCS",
-            "maininscl_main": "UCS", "maininscl_name": "สิทธิหลักประกันสุขภาพแห่งชาติ",
-            "subinscl": "89", "subinscl_name": "ช่วงอายุ 12-59 ปี", "hmain": "10676",
-            "hmain_name": "โรงพยาบาลชุมชน", "hmain_op": HOSPCODE, "hmain_op_name": "รพ.สต.",
-            "hsub": HOSPCODE, "hsub_name": "รพ.สต.", "startdate": "20200101", "expdate": "",
-            "paid_model": "1", "purchaseprovince": "3000", "status": "003",
-            "status_desc": "ปกติ", "ws_status": "NHSO-000001", "ws_status_desc": "ok",
-            "ws_date_request": checked.strftime("%Y-%m-%d %H:%M:%S"), "wsid": f"WS{number:05d}",
-        })  # fmt: skip
+    for number, person_id in enumerate(cids):
+        writer.writerow(
+            {
+                "person_id": person_id,
+                "title_name": "นาย",
+                "fname": "ทดสอบ",
+                "lname": f"คนที่{number}",
+                "sex": "1",
+                "birthdate": "19800115",
+                "nation": "099",
+                "maininscl": "UCS",
+                "maininscl_main": "UCS",
+                "maininscl_name": "สิทธิหลักประกันสุขภาพแห่งชาติ",
+                "subinscl": "89",
+                "subinscl_name": "ช่วงอายุ 12-59 ปี",
+                "hmain": "10676",
+                "hmain_name": "โรงพยาบาลชุมชน",
+                "hmain_op": HOSPCODE,
+                "hmain_op_name": "รพ.สต.",
+                "hsub": HOSPCODE,
+                "hsub_name": "รพ.สต.",
+                "startdate": "20200101",
+                "expdate": "",
+                "paid_model": "1",
+                "purchaseprovince": "3000",
+                "status": "003",
+                "status_desc": "ปกติ",
+                "ws_status": "NHSO-000001",
+                "ws_status_desc": "ok",
+                "ws_date_request": checked.strftime("%Y-%m-%d %H:%M:%S"),
+                "wsid": f"WS{number:05d}",
+            }
+        )
     path.write_bytes(out.getvalue().encode("utf-8"))
     return path
 
@@ -75,8 +119,9 @@ def test_the_batch_is_plain_text_valid_thai_cids_only_and_audited(
     villages: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "batch.txt"
-    code, out, err = run(capsys, "export", "cid-batch", "--as-of", AS_OF, "--db", villages,
-                         "-o", str(target))  # fmt: skip
+    code, _out, err = run(
+        capsys, "export", "cid-batch", "--as-of", AS_OF, "--db", villages, "-o", str(target)
+    )
     assert (code, err) == (0, ""), err
     data = target.read_bytes()
     lines = data.decode("ascii").split("\r\n")
@@ -100,8 +145,19 @@ def test_a_batch_splits_at_the_size_setting_and_is_zipped(
     override.parent.mkdir(parents=True)
     override.write_text("key,value,meaning\ncid_batch_size,4,test\n", encoding="utf-8")
     target = tmp_path / "batch.txt"
-    code, out, err = run(capsys, "export", "cid-batch", "--as-of", AS_OF, "--db", villages,
-                         "-o", str(target), "--lang", "en")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "export",
+        "cid-batch",
+        "--as-of",
+        AS_OF,
+        "--db",
+        villages,
+        "-o",
+        str(target),
+        "--lang",
+        "en",
+    )
     assert (code, err) == (0, ""), err
     zipped = target.with_suffix(".zip")
     assert str(zipped) in out and not target.exists()
@@ -125,8 +181,9 @@ def test_the_answer_from_nhso_imports_and_unchecked_falls_by_the_checked_persons
     before = unchecked(capsys, villages)
     assert before == RESPONSIBLE_WITH_GAPS
     batch = tmp_path / "batch.txt"
-    code, _, err = run(capsys, "export", "cid-batch", "--as-of", AS_OF, "--db", villages,
-                       "-o", str(batch))  # fmt: skip
+    code, _, err = run(
+        capsys, "export", "cid-batch", "--as-of", AS_OF, "--db", villages, "-o", str(batch)
+    )
     assert (code, err) == (0, "")
     sent = batch.read_text(encoding="ascii").split()
     answer = ucws_answer(tmp_path / "ucws_result.csv", sent, dt.datetime(2025, 5, 19, 10, 15))
@@ -135,7 +192,16 @@ def test_the_answer_from_nhso_imports_and_unchecked_falls_by_the_checked_persons
     [result] = json.loads(out)["files"]
     assert (result["kind"], result["rows_loaded"]) == ("nhso_rights", len(sent))
     assert unchecked(capsys, villages) == before - len(sent) == 2
-    code, out, _ = run(capsys, "export", "cid-batch", "--as-of", AS_OF, "--db", villages,
-                       "-o", str(tmp_path / "again.txt"))  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "export",
+        "cid-batch",
+        "--as-of",
+        AS_OF,
+        "--db",
+        villages,
+        "-o",
+        str(tmp_path / "again.txt"),
+    )
     assert code == 0 and "ไม่มีผู้ที่ต้องส่งตรวจสอบสิทธิ" in out
     assert not (tmp_path / "again.txt").exists()

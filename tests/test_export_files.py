@@ -21,12 +21,15 @@ def document(columns: int, rows: int = 3, name: str = "หมู่ 1") -> Docum
     cols = tuple(Column(f"คอลัมน์ {i}", 10) for i in range(columns))
     body = tuple(tuple(f"ค่า {r}-{c}" for c in range(columns)) for r in range(rows))
     section = Section(name, "หัวเรื่อง", cols, body, place="หมู่ 1 · อสม. ทดสอบ")
-    return Document("gaps", "07543", "07543 รพ.สต.ทดสอบ", AS_OF, (section,), persons=rows,
-                    person_level=True)  # fmt: skip
+    return Document(
+        "gaps", "07543", "07543 รพ.สต.ทดสอบ", AS_OF, (section,), persons=rows, person_level=True
+    )
 
 
-@pytest.mark.parametrize(("columns", "orientation"), [(4, "portrait"), (7, "portrait"),
-                                                       (8, "landscape"), (11, "landscape")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("columns", "orientation"),
+    [(4, "portrait"), (7, "portrait"), (8, "landscape"), (11, "landscape")],
+)
 def test_orientation_follows_the_number_of_columns(
     tmp_path: Path, columns: int, orientation: str
 ) -> None:
@@ -61,8 +64,7 @@ def test_the_font_is_a_setting(tmp_path: Path, sitthi_home: Path) -> None:
 
 def test_sheet_names_are_valid_and_unique() -> None:
     sections = tuple(
-        Section(name, "", (), ())
-        for name in ("หมู่ 1", "หมู่ 1", "a/b:c*d?", "ก" * 40, "ก" * 40)
+        Section(name, "", (), ()) for name in ("หมู่ 1", "หมู่ 1", "a/b:c*d?", "ก" * 40, "ก" * 40)
     )
     names = sheet_names(sections)
     assert names[:3] == ["หมู่ 1", "หมู่ 1 (2)", "a-b-c-d-"]
@@ -71,8 +73,14 @@ def test_sheet_names_are_valid_and_unique() -> None:
 
 def test_formula_starts_are_guarded_in_csv_only_as_text() -> None:
     assert [safe_text(v) for v in ("=1+1", "+66", "-x", "@a", "\tx", "ok", "")] == [
-        "'=1+1", "'+66", "'-x", "'@a", "'\tx", "ok", "",
-    ]  # fmt: skip
+        "'=1+1",
+        "'+66",
+        "'-x",
+        "'@a",
+        "'\tx",
+        "ok",
+        "",
+    ]
     section = Section("s", "h", (Column("n", 5, Kind.NUMBER),), ((-5,),))
     doc = Document("x", None, "", AS_OF, (section,))
     assert list(csv_rows(doc))[1] == ["s", "-5"], "numbers are not text and need no guard"

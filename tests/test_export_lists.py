@@ -98,14 +98,19 @@ def test_the_gaps_list_has_a_printable_sheet_per_village_in_house_order(
     north = book[NORTH]
     assert north["A1"].value.startswith("รายชื่อผู้มีปัญหาสิทธิ บ้านเหนือ")
     assert [c.value for c in north[HEADER_ROW]] == [
-        "บ้านเลขที่", "ชื่อ-สกุล", "อายุ", "เลขประจำตัวประชาชน", "ปัญหาสิทธิ", "สิ่งที่ต้องทำ",
-        "ติดตามครั้งล่าสุด", "วันที่เยี่ยม", "ผลการติดตาม",
-    ]  # fmt: skip
+        "บ้านเลขที่",
+        "ชื่อ-สกุล",
+        "อายุ",
+        "เลขประจำตัวประชาชน",
+        "ปัญหาสิทธิ",
+        "สิ่งที่ต้องทำ",
+        "ติดตามครั้งล่าสุด",
+        "วันที่เยี่ยม",
+        "ผลการติดตาม",
+    ]
     assert column(north, "บ้านเลขที่") == ["2", "10", "10", "12", "12/3", "13"]
     assert column(north, "ชื่อ-สกุล")[1:3] == ["บุญมี อาสา", "สมชาย บ้านสิบ"]
-    assert set(column(north, "ปัญหาสิทธิ")) == {
-        "ยังไม่ได้ตรวจสอบสิทธิกับ สปสช. หรือตรวจสอบนานเกินกำหนด"
-    }
+    assert set(column(north, "ปัญหาสิทธิ")) == {"ยังไม่ได้ตรวจสอบสิทธิกับ สปสช. หรือตรวจสอบนานเกินกำหนด"}
     assert column(north, "วันที่เยี่ยม") == [None] * 6, "left empty for the volunteer"
     listed = sum(len(data_rows(book[name])) for name in book.sheetnames)
     assert listed == len(gaps_json(capsys, villages)) == RESPONSIBLE_WITH_GAPS
@@ -142,10 +147,14 @@ def test_cids_are_masked_unless_asked_for_and_the_export_is_audited(
     engine = open_store(villages)
     with engine.connect() as conn:
         logged = conn.execute(
-            text("SELECT kind, hospcode, file_name, persons, show_cid FROM export_log "
-                 "ORDER BY created_at")  # fmt: skip
+            text(
+                "SELECT kind, hospcode, file_name, persons, show_cid FROM export_log "
+                "ORDER BY created_at"
+            )
         ).all()
-        every_value = " ".join(str(v) for row in conn.execute(text("SELECT * FROM export_log")) for v in row)
+        every_value = " ".join(
+            str(v) for row in conn.execute(text("SELECT * FROM export_log")) for v in row
+        )
     engine.dispose()
     assert [tuple(r) for r in logged] == [
         ("gaps", HOSPCODE, "masked.xlsx", RESPONSIBLE_WITH_GAPS, False),
@@ -168,8 +177,19 @@ def test_a_name_starting_with_an_equals_sign_stays_text(
     cells = [c for row in sheet.iter_rows(min_row=FIRST_DATA_ROW) for c in row]
     assert all(c.data_type != "f" for c in cells), "no cell is a formula"
     csv_target = tmp_path / "south.csv"
-    export(capsys, villages, "gaps", "--as-of", AS_OF, "--village", SOUTH, "--format", "csv",
-           "-o", str(csv_target))  # fmt: skip
+    export(
+        capsys,
+        villages,
+        "gaps",
+        "--as-of",
+        AS_OF,
+        "--village",
+        SOUTH,
+        "--format",
+        "csv",
+        "-o",
+        str(csv_target),
+    )
     raw = csv_target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark for Excel"
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
@@ -185,20 +205,26 @@ def test_the_csv_without_bom_and_one_sheet_per_volunteer(
     villages: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     plain = tmp_path / "plain.csv"
-    export(capsys, villages, "gaps", "--as-of", AS_OF, "--format", "csv", "--no-bom",
-           "-o", str(plain))  # fmt: skip
+    export(
+        capsys, villages, "gaps", "--as-of", AS_OF, "--format", "csv", "--no-bom", "-o", str(plain)
+    )
     assert plain.read_bytes().startswith("หมู่บ้าน".encode())
     by_volunteer = tmp_path / "volunteers.xlsx"
     export(capsys, villages, "gaps", "--as-of", AS_OF, "--by", "volunteer", "-o", str(by_volunteer))
     book = openpyxl.load_workbook(by_volunteer)
     assert book.sheetnames == ["อสม. บุญมี อาสา", "อสม. สมหญิง ใจงาม"]
     one = tmp_path / "one.xlsx"
-    export(capsys, villages, "gaps", "--as-of", AS_OF, "--volunteer", VOLUNTEER_NORTH, "-o", str(one))
+    export(
+        capsys, villages, "gaps", "--as-of", AS_OF, "--volunteer", VOLUNTEER_NORTH, "-o", str(one)
+    )
     assert openpyxl.load_workbook(one).sheetnames == ["อสม. บุญมี อาสา"]
 
 
 def test_the_default_file_name_carries_the_unit_and_the_be_date(
-    villages: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    villages: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     export(capsys, villages, "gaps", "--as-of", AS_OF, "--hospcode", HOSPCODE)
@@ -207,16 +233,39 @@ def test_the_default_file_name_carries_the_unit_and_the_be_date(
 
 
 def test_an_unwritable_target_is_refused_clearly_and_leaves_nothing(
-    villages: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    villages: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    code, _, err = run(capsys, "export", "gaps", "--as-of", AS_OF, "--db", villages,
-                       "-o", str(tmp_path / "no-such-folder" / "x.xlsx"))  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "export",
+        "gaps",
+        "--as-of",
+        AS_OF,
+        "--db",
+        villages,
+        "-o",
+        str(tmp_path / "no-such-folder" / "x.xlsx"),
+    )
     assert code == 1 and "ไม่พบโฟลเดอร์" in err
     locked = tmp_path / "locked"
     locked.mkdir()
     monkeypatch.setattr("exporters.files.os.access", lambda *_a, **_k: False)
-    code, _, err = run(capsys, "export", "gaps", "--as-of", AS_OF, "--db", villages,
-                       "-o", str(locked / "x.xlsx"), "--lang", "en")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "export",
+        "gaps",
+        "--as-of",
+        AS_OF,
+        "--db",
+        villages,
+        "-o",
+        str(locked / "x.xlsx"),
+        "--lang",
+        "en",
+    )
     assert code == 1
     assert f"cannot write in the folder {locked}" in err
     assert list(locked.iterdir()) == []
@@ -241,8 +290,9 @@ def test_the_pp_due_list_names_who_is_due_and_the_baht_to_earn(
     centre: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "due.xlsx"
-    export(capsys, centre, "pp-due", "--as-of", PP_AS_OF.isoformat(), "-o", str(target),
-           "--lang", "en")  # fmt: skip
+    export(
+        capsys, centre, "pp-due", "--as-of", PP_AS_OF.isoformat(), "-o", str(target), "--lang", "en"
+    )
     book = openpyxl.load_workbook(target)
     [sheet] = book.worksheets
     rows = data_rows(sheet)
@@ -253,8 +303,9 @@ def test_the_pp_due_list_names_who_is_due_and_the_baht_to_earn(
     assert woman[0][4] == "Cervical cancer screening, Diabetes screening (blood glucose)"
     assert woman[0][6] == 290
     assert rows[-1][0] == "Total" and rows[-1][6] == 290
-    code, out, _ = run(capsys, "report", "kpi", "--json", "--as-of", PP_AS_OF.isoformat(),
-                       "--db", centre)  # fmt: skip
+    _code, out, _ = run(
+        capsys, "report", "kpi", "--json", "--as-of", PP_AS_OF.isoformat(), "--db", centre
+    )
     [unit] = json.loads(out)["units"]
     assert unit["pp"]["to_earn_baht"] == 290.0 and unit["pp"]["due_count"] == 2
 
@@ -266,8 +317,9 @@ def test_the_claims_work_list_has_a_sheet_per_status_most_money_first(
     export(capsys, centre, "claims", "--as-of", PP_AS_OF.isoformat(), "-o", str(target))
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["ยังไม่ได้เบิก", "ถูกปฏิเสธ", "ได้รับชดเชยบางส่วน", "รอผลการพิจารณา"]
-    code, out, _ = run(capsys, "report", "claims", "--json", "--as-of", PP_AS_OF.isoformat(),
-                       "--db", centre)  # fmt: skip
+    _code, out, _ = run(
+        capsys, "report", "claims", "--json", "--as-of", PP_AS_OF.isoformat(), "--db", centre
+    )
     claims = json.loads(out)["claims"]
     by_status: dict[str, int] = {}
     for claim in claims:

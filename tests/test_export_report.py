@@ -41,8 +41,18 @@ def centre(store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def report(capsys: pytest.CaptureFixture[str], db: str, target: Path, *extra: str) -> None:
-    code, out, err = run(capsys, "export", "report", "--as-of", AS_OF.isoformat(), "--db", db,
-                         "-o", str(target), *extra)  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "export",
+        "report",
+        "--as-of",
+        AS_OF.isoformat(),
+        "--db",
+        db,
+        "-o",
+        str(target),
+        *extra,
+    )
     assert (code, err) == (0, ""), err
     assert str(target) in out
 
@@ -63,13 +73,18 @@ def test_the_summary_shows_each_indicator_against_its_target(
     report(capsys, centre, target, "--lang", "en")
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["Summary", "Monthly", "Rights gaps", "PP claims"]
-    code, out, _ = run(capsys, "report", "kpi", "--json", "--as-of", AS_OF.isoformat(),
-                       "--db", centre)  # fmt: skip
+    _code, out, _ = run(
+        capsys, "report", "kpi", "--json", "--as-of", AS_OF.isoformat(), "--db", centre
+    )
     [unit] = json.loads(out)["units"]
     rows = summary(target)
     coverage = rows["Rights coverage of Thai nationals in the area"]
-    assert coverage[:4] == (unit["coverage_pct"], "%", "≥ 99 %", "below target" if
-                            unit["coverage_pct"] < 99 else "met")  # fmt: skip
+    assert coverage[:4] == (
+        unit["coverage_pct"],
+        "%",
+        "≥ 99 %",
+        "below target" if unit["coverage_pct"] < 99 else "met",
+    )
     received = rows["PP money received against what was claimable"]
     assert received[:3] == (51.0, "%", "≥ 60 %") and received[3] == "below target"
     assert rows['Claims flagged "C" (failed NHSO checks)'][:3] == ("no data yet", "%", "≤ 5 %")
@@ -94,7 +109,7 @@ def test_the_trend_gaps_and_claims_sheets_carry_native_charts(
     paid = sum(r[2] for r in trend.iter_rows(min_row=3, max_row=10, values_only=True))
     assert paid == 1020
     claims = book["การเบิก PP"]
-    total = [r for r in claims.iter_rows(min_row=3, values_only=True) if r[0] == "รวม"][0]
+    total = next(r for r in claims.iter_rows(min_row=3, values_only=True) if r[0] == "รวม")
     assert total[1:4] == (13, 2000, 1020)
     for sheet in (trend, book["ปัญหาสิทธิ"], claims):
         assert len(sheet._charts) >= 1, sheet.title
@@ -124,5 +139,5 @@ def test_the_report_as_csv_stacks_its_tables(
     report(capsys, centre, target, "--format", "csv", "--lang", "en")
     text = target.read_bytes().decode("utf-8-sig")
     assert text.startswith('"Health-insurance results, fiscal year 2568"\r\n')
-    assert "\r\n\r\n\"Month by month, fiscal year 2568\"\r\nMonth," in text
+    assert '\r\n\r\n"Month by month, fiscal year 2568"\r\nMonth,' in text
     assert not (tmp_path / "audit.log").exists()

@@ -107,7 +107,9 @@ def test_the_kpi_json_has_exactly_the_documented_keys_and_types(engine: Engine) 
         assert list(unit["gaps"]) == GAP_CODES
         assert all(type(n) is int for n in unit["gaps"].values())
         assert list(unit["pp"]) == list(NO_PP_2568)
-        assert {k: unit["pp"][k] for k in PP_MONEY_KEYS} == {k: NO_PP_2568[k] for k in PP_MONEY_KEYS}
+        assert {k: unit["pp"][k] for k in PP_MONEY_KEYS} == {
+            k: NO_PP_2568[k] for k in PP_MONEY_KEYS
+        }
         assert type(unit["pp"]["due_count"]) is int
         assert isinstance(unit["pp"]["to_earn_baht"], float)
 

@@ -92,9 +92,9 @@ def is_due(
     past = [day for day in history if day <= on]
     year = fiscal_year(on)
     this_year = sum(1 for day in past if fiscal_year(day) == year)
-    if item.min_interval_days is not None:
-        if any((on - day).days < item.min_interval_days for day in past):
-            return False
+    interval = item.min_interval_days
+    if interval is not None and any((on - day).days < interval for day in past):
+        return False
     if item.max_per_fiscal_year is not None:
         return this_year < item.max_per_fiscal_year
     if item.min_interval_days is None:

@@ -38,6 +38,9 @@ class PpMoney:
     unclaimed_baht: float
     claim_rate_pct: float | None
     target_pct: float
+    to_earn_baht: float = 0.0
+    """Baht still to earn this fiscal year: rate × persons due (`store.pp.due`)."""
+    due_count: int = 0
 
     @property
     def meets_target(self) -> bool | None:
@@ -80,7 +83,14 @@ class Trend:
     target_pct: float
 
 
-PP_AMOUNTS = ("eligible_baht", "paid_baht", "pending_baht", "denied_baht", "unclaimed_baht")
+PP_AMOUNTS = (
+    "eligible_baht",
+    "paid_baht",
+    "pending_baht",
+    "denied_baht",
+    "unclaimed_baht",
+    "to_earn_baht",
+)
 
 
 def pp_from_report(units: list[dict[str, Any]]) -> PpMoney | None:
@@ -98,6 +108,7 @@ def pp_from_report(units: list[dict[str, Any]]) -> PpMoney | None:
     return PpMoney(
         fiscal_year=blocks[0]["fiscal_year"],
         qualifying=sum(b["qualifying"] for b in blocks),
+        due_count=sum(b["due_count"] for b in blocks),
         claim_rate_pct=rate,
         target_pct=pp_claim_target_pct(),
         **sums,

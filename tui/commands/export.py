@@ -46,43 +46,72 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     for name, kind in EXPORTS.items():
         sub = kinds.add_parser(name, help=kind.help, description=kind.help)
         add_global_options(sub)
-        sub.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
-                         help="the file to write (default: KIND_UNIT_BEDATE.EXT here)")  # fmt: skip
-        sub.add_argument("--as-of", type=parse_as_of, default=None, metavar="YYYY-MM-DD",
-                         help="evaluate on this date (default: today)")  # fmt: skip
+        sub.add_argument(
+            "-o",
+            "--output",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="the file to write (default: KIND_UNIT_BEDATE.EXT here)",
+        )
+        sub.add_argument(
+            "--as-of",
+            type=parse_as_of,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="evaluate on this date (default: today)",
+        )
         sub.add_argument("--hospcode", default=None, help="only this unit")
         kind.options(sub)
         sub.set_defaults(func=kind.run)
 
 
 def _format_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
-                        help="xlsx (printable, default) or csv")  # fmt: skip
-    parser.add_argument("--no-bom", action="store_true",
-                        help="CSV without the UTF-8 byte-order mark")  # fmt: skip
+    parser.add_argument(
+        "--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx (printable, default) or csv"
+    )
+    parser.add_argument(
+        "--no-bom", action="store_true", help="CSV without the UTF-8 byte-order mark"
+    )
 
 
 def _person_options(parser: argparse.ArgumentParser) -> None:
     _format_options(parser)
-    parser.add_argument("--show-cid", action="store_true",
-                        help="whole citizen IDs instead of masked ones (audited)")  # fmt: skip
+    parser.add_argument(
+        "--show-cid", action="store_true", help="whole citizen IDs instead of masked ones (audited)"
+    )
 
 
 def _list_options(parser: argparse.ArgumentParser) -> None:
     _person_options(parser)
-    parser.add_argument("--by", choices=("village", "volunteer"), default=None,
-                        help="one sheet per village (default) or per volunteer (HOME VHVID; "
-                        "the default with --volunteer)")  # fmt: skip
-    parser.add_argument("--village", default=None, metavar="V",
-                        help="only this village (its name as listed, e.g. 'หมู่ 3')")  # fmt: skip
-    parser.add_argument("--volunteer", default=None, metavar="ID",
-                        help="only the houses of this volunteer (HOME VHVID)")  # fmt: skip
+    parser.add_argument(
+        "--by",
+        choices=("village", "volunteer"),
+        default=None,
+        help="one sheet per village (default) or per volunteer (HOME VHVID; "
+        "the default with --volunteer)",
+    )
+    parser.add_argument(
+        "--village",
+        default=None,
+        metavar="V",
+        help="only this village (its name as listed, e.g. 'หมู่ 3')",
+    )
+    parser.add_argument(
+        "--volunteer",
+        default=None,
+        metavar="ID",
+        help="only the houses of this volunteer (HOME VHVID)",
+    )
 
 
 def _gaps_options(parser: argparse.ArgumentParser) -> None:
     _list_options(parser)
-    parser.add_argument("--with-due", action="store_true",
-                        help="add a column of the PP services each person is due for")  # fmt: skip
+    parser.add_argument(
+        "--with-due",
+        action="store_true",
+        help="add a column of the PP services each person is due for",
+    )
 
 
 def _due_options(parser: argparse.ArgumentParser) -> None:
@@ -91,24 +120,43 @@ def _due_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _fiscal(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--fiscal-year", type=parse_fiscal_year, default=None, metavar="N",
-                        help="Thai fiscal year (Buddhist era), default: the as-of date's")  # fmt: skip
-    parser.add_argument("--month", type=_month, default=None, metavar="M",
-                        help="only this calendar month (1-12) of the fiscal year")  # fmt: skip
+    parser.add_argument(
+        "--fiscal-year",
+        type=parse_fiscal_year,
+        default=None,
+        metavar="N",
+        help="Thai fiscal year (Buddhist era), default: the as-of date's",
+    )
+    parser.add_argument(
+        "--month",
+        type=_month,
+        default=None,
+        metavar="M",
+        help="only this calendar month (1-12) of the fiscal year",
+    )
 
 
 def _claims_options(parser: argparse.ArgumentParser) -> None:
     _person_options(parser)
     _fiscal(parser)
-    parser.add_argument("--status", type=parse_status, action="append", default=None,
-                        metavar="S", help="a sheet for this status (repeatable; default: "
-                        "UNCLAIMED, DENIED, PARTIAL, PENDING)")  # fmt: skip
+    parser.add_argument(
+        "--status",
+        type=parse_status,
+        action="append",
+        default=None,
+        metavar="S",
+        help="a sheet for this status (repeatable; default: UNCLAIMED, DENIED, PARTIAL, PENDING)",
+    )
 
 
 def _batch_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gap", action="append", default=None, metavar="CODE",
-                        help="persons with this gap (repeatable; default: setting "
-                        "cid_batch_gaps)")  # fmt: skip
+    parser.add_argument(
+        "--gap",
+        action="append",
+        default=None,
+        metavar="CODE",
+        help="persons with this gap (repeatable; default: setting cid_batch_gaps)",
+    )
 
 
 def _report_options(parser: argparse.ArgumentParser) -> None:
@@ -326,14 +374,23 @@ def run_cid_batch(args: argparse.Namespace) -> int:
 
 
 EXPORTS: dict[str, ExportKind] = {
-    "gaps": ExportKind("volunteers' lists: houses with rights gaps, per village or volunteer",
-                       run_gaps, _gaps_options),
-    "pp-due": ExportKind("who is due for a PP screening this fiscal year", run_pp_due,
-                         _due_options),
-    "claims": ExportKind("the claims officer's work list, one sheet per claim status",
-                         run_claims, _claims_options),
-    "cid-batch": ExportKind("CIDs for NHSO's batch rights check (text, 500 per file)",
-                            run_cid_batch, _batch_options),
-    "report": ExportKind("the director's report: indicators against targets, trend, units",
-                         run_report, _report_options),
-}  # fmt: skip
+    "gaps": ExportKind(
+        "volunteers' lists: houses with rights gaps, per village or volunteer",
+        run_gaps,
+        _gaps_options,
+    ),
+    "pp-due": ExportKind(
+        "who is due for a PP screening this fiscal year", run_pp_due, _due_options
+    ),
+    "claims": ExportKind(
+        "the claims officer's work list, one sheet per claim status", run_claims, _claims_options
+    ),
+    "cid-batch": ExportKind(
+        "CIDs for NHSO's batch rights check (text, 500 per file)", run_cid_batch, _batch_options
+    ),
+    "report": ExportKind(
+        "the director's report: indicators against targets, trend, units",
+        run_report,
+        _report_options,
+    ),
+}

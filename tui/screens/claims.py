@@ -20,6 +20,7 @@ from tui.widgets.navbar import NavBar
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from exporters.document import Document
     from store.pp.claims import ServiceClaim
     from store.queries.claims import ClaimsView, Money
 
@@ -34,6 +35,7 @@ class ClaimsScreen(SitthiScreen):
         Binding("y", "focus_year", "key.fiscal_year"),
         Binding("m", "focus_month", "key.month"),
         Binding("f", "focus_status", "key.status"),
+        Binding("e", "export", "export.screen.key"),
     ]
 
     def __init__(self) -> None:
@@ -247,6 +249,38 @@ class ClaimsScreen(SitthiScreen):
 
     def action_focus_status(self) -> None:
         self.query_one("#claim-status", Select).focus()
+
+    def action_export(self) -> None:
+        """The services shown (item, month and status filters included) as the claims
+        officer's workbook, a sheet per status."""
+        from tui.screens.exporting import export_on_screen
+
+        view = self.view
+        if view is None:
+            return
+        shown, as_of, hospcode, lang = (
+            list(self.shown),
+            self.sitthi.as_of,
+            self.sitthi.hospcode,
+            self.t.lang,
+        )
+
+        def build(conn: Connection) -> Document:
+            from exporters.claims_list import claims_document
+            from exporters.people import load_context, unit_of_store
+            from store.pp.claims import ClaimStatus
+
+            context = load_context(conn, as_of, hospcode, lang=lang)
+            return claims_document(
+                shown,
+                view.names,
+                context,
+                hospcode=unit_of_store(conn, hospcode),
+                fiscal_year=view.fiscal_year,
+                statuses=tuple(ClaimStatus),
+            )
+
+        export_on_screen(self, build)
 
 
 def baht(amount: Decimal) -> str:

@@ -159,6 +159,7 @@ class DashboardScreen(SitthiScreen):
             panel.border_title = self.t(
                 "dashboard.pp_title_year", year=self.coverage.pp.fiscal_year
             )
+            panel.border_subtitle = to_earn_text(self.coverage.pp, self.t)
 
     def render_data(self) -> None:
         if self.coverage is not None:
@@ -382,6 +383,13 @@ def status_content(
 
 def baht(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def to_earn_text(pp: PpMoney, tr: Translator) -> str:
+    """The baht still to earn this fiscal year from the persons due for a screening."""
+    if not pp.due_count:
+        return ""
+    return tr("export.screen.to_earn", baht=baht(pp.to_earn_baht), due=tr.number(pp.due_count))
 
 
 def pp_content(pp: PpMoney | None, months: list[MonthMoney] | None, tr: Translator) -> Content:
