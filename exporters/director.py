@@ -9,8 +9,9 @@ app's screens, so the workbook and the dashboard agree.
 
 The "C" rate and the money transferred need the e-Claim REP lines and Smart Money Transfer
 statements; until the store holds such figures those rows say "no data yet" rather than 0.
-The monthly figures are the claims screen's monthly sums (`money_by_month`); no data-frame
-library is needed for twelve rows.
+Every figure is computed in one pass (`store.queries.report_figures`) with the same rules and
+sums as the KPI report and the claims screen; the monthly figures are the claims screen's
+monthly sums (`months_money`), so no data-frame library is needed for twelve rows.
 """
 
 from __future__ import annotations
@@ -19,20 +20,21 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Connection, select
 
 from exporters.document import Cell, Chart, ChartType, Column, Document, Kind, Section
 from store.codes import setting_float
+from store.gaps import CoverageTally
 from store.i18n import render
-from store.kpi import coverage_target_pct, kpi_report, pp_claim_target_pct
+from store.kpi import coverage_target_pct, pp_claim_target_pct
 from store.models import SQLModel
+from store.queries.claims import Money
+from store.queries.report_figures import ReportFigures, UnitFigures
 from store.thaidate import BE_OFFSET, THAI_MONTHS_SHORT, fiscal_year_bounds
 
 KIND = "report"
 FACILITY = SQLModel.metadata.tables["facility"]
-PP_FIGURES = ("eligible_baht", "paid_baht", "pending_baht", "denied_baht", "unclaimed_baht")
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,6 @@ def month_label(day: dt.date, lang: str) -> str:
     return f"{THAI_MONTHS_SHORT[day.month - 1]} {day.year + BE_OFFSET}"
 
 
-def _sum_pp(units: list[dict[str, Any]]) -> dict[str, float]:
-    return {k: sum(u["pp"][k] for u in units) for k in (*PP_FIGURES, "to_earn_baht")}
-
-
 def _pct(part: float, whole: float) -> float | None:
     return round(part * 100 / whole, 2) if whole else None
 
@@ -86,23 +84,18 @@ def build_report(
     month: int | None = None,
     lang: str = "th",
 ) -> Document:
-    from store.queries.dashboard import coverage_from_report
+    from store.queries.report_figures import report_figures
     from store.thaidate import fiscal_year as fiscal_year_of
 
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
     end = period_end(as_of, year, month)
-    report = kpi_report(conn, end, hospcode, year)
-    units = report["units"]
-    coverage = coverage_from_report(report)
+    figures = report_figures(conn, end, year, hospcode, month=month)
     names = {r.hospcode: r.name for r in conn.execute(select(FACILITY.c.hospcode, FACILITY.c.name))}
     t = _Texts(lang)
-    sections = [
-        _summary(conn, t, units, coverage.coverage_pct, year, end, hospcode),
-        _trend(conn, t, year, end, hospcode),
-    ]
-    if len(units) > 1:
-        sections.append(_league(t, units, names))
-    sections += [_gaps(t, coverage.gaps), _claims(conn, t, year, month, end, hospcode)]
+    sections = [_summary(t, figures), _trend(t, figures)]
+    if len(figures.units) > 1:
+        sections.append(_league(t, figures, names))
+    sections += [_gaps(t, figures), _claims(t, figures)]
     unit = t("export.all_units")
     if hospcode is not None:
         unit = f"{hospcode} {names.get(hospcode, '')}".strip()
@@ -124,71 +117,51 @@ class _Texts:
         return render(key, self.lang, **params)
 
 
-def _revenue_growth(
-    conn: Connection, year: int, end: dt.date, hospcode: str | None
-) -> tuple[float | None, float, float]:
-    """PP money paid this fiscal year up to `end` against the same days of the year before."""
-    from store.pp.queries import Period, period_money
-
-    def paid(fiscal: int, until: dt.date) -> float:
-        summaries = period_money(conn, Period(fiscal, as_of=until), hospcode)
-        return float(sum((s.paid_baht for s in summaries), Decimal("0")))
-
-    try:
-        earlier_end = end.replace(year=end.year - 1)
-    except ValueError:
-        earlier_end = end.replace(year=end.year - 1, day=28)
-    now, before = paid(year, end), paid(year - 1, earlier_end)
-    growth = round((now - before) * 100 / before, 2) if before else None
-    return growth, now, before
-
-
-def _summary(
-    conn: Connection,
-    t: _Texts,
-    units: list[dict[str, Any]],
-    coverage_pct: float | None,
-    year: int,
-    end: dt.date,
-    hospcode: str | None,
-) -> Section:
-    pp = _sum_pp(units)
-    growth, _paid_now, paid_before = _revenue_growth(conn, year, end, hospcode)
-    indicators = (
-        Indicator("coverage", coverage_pct, coverage_target_pct(), "pct"),
-        Indicator(
-            "pp_received", _pct(pp["paid_baht"], pp["eligible_baht"]), pp_claim_target_pct(), "pct"
-        ),
-        Indicator(
-            "claims_c", None, setting_float("claim_c_target_pct"), "pct", higher_is_better=False
-        ),
-        Indicator("transferred", None, None, "baht"),
-        Indicator(
-            "revenue_growth",
-            growth,
-            setting_float("revenue_growth_target_pct"),
-            "pct",
-            missing="export.report.no_previous",
-        ),
+def _coverage(figures: ReportFigures) -> float | None:
+    total = CoverageTally(
+        population=sum(u.coverage.population for u in figures.units),
+        thai_population=sum(u.coverage.thai_population for u in figures.units),
+        covered=sum(u.coverage.covered for u in figures.units),
+        gaps={},
     )
+    return total.coverage_pct
+
+
+def _money(figures: ReportFigures, field: str) -> float:
+    return float(sum((getattr(u.money, field) for u in figures.units if u.money), Decimal(0)))
+
+
+def _summary(t: _Texts, figures: ReportFigures) -> Section:
+    paid, eligible = _money(figures, "paid_baht"), _money(figures, "eligible_baht")
+    before = float(figures.paid_before)
+    growth = round((paid - before) * 100 / before, 2) if figures.had_before and before else None
+    indicators = (
+        Indicator("coverage", _coverage(figures), coverage_target_pct(), "pct"),
+        Indicator("pp_received", _pct(paid, eligible), pp_claim_target_pct(), "pct"),
+        Indicator("claims_c", None, setting_float("claim_c_target_pct"), "pct",
+                  higher_is_better=False),
+        Indicator("transferred", None, None, "baht"),
+        Indicator("revenue_growth", growth, setting_float("revenue_growth_target_pct"), "pct",
+                  missing="export.report.no_previous"),
+    )  # fmt: skip
     rows: list[tuple[Cell, ...]] = []
     for ind in indicators:
         value: Cell = ind.value if ind.value is not None else t(ind.missing)
-        unit = t(f"export.report.unit_{ind.unit}")
         target: Cell = None
         if ind.target is not None:
             sign = (
                 "≤ " if not ind.higher_is_better else ("+" if ind.key == "revenue_growth" else "≥ ")
             )
             target = f"{sign}{ind.target:g} %"
+        unit = t(f"export.report.unit_{ind.unit}")
         rows.append((t(f"export.report.ind_{ind.key}"), value, unit, target, ind.verdict(t.lang)))
     money = (
-        ("paid_baht", pp["paid_baht"]),
-        ("eligible_baht", pp["eligible_baht"]),
-        ("unclaimed_baht", pp["unclaimed_baht"]),
-        ("denied_baht", pp["denied_baht"]),
-        ("to_earn_baht", pp["to_earn_baht"]),
-        ("paid_before", paid_before),
+        ("paid_baht", paid),
+        ("eligible_baht", eligible),
+        ("unclaimed_baht", _money(figures, "unclaimed_baht")),
+        ("denied_baht", _money(figures, "denied_baht")),
+        ("to_earn_baht", float(sum((u.to_earn_baht for u in figures.units), Decimal(0)))),
+        ("paid_before", before),
     )
     for key, amount in money:
         rows.append(
@@ -203,27 +176,17 @@ def _summary(
     )
     return Section(
         t("export.report.sheet_summary"),
-        t("export.report.summary_heading", year=year),
+        t("export.report.summary_heading", year=figures.fiscal_year),
         columns,
         tuple(rows),
         notes=(t("export.report.note_no_data"), t("export.report.note_growth")),
     )
 
 
-def _trend(conn: Connection, t: _Texts, year: int, end: dt.date, hospcode: str | None) -> Section:
-    from store.queries.claims import money_by_month
-    from store.queries.dashboard import coverage_trend
-
-    months = money_by_month(conn, year, end, hospcode)
-    points = coverage_trend(conn, end, hospcode, months=len(months)).points if months else ()
+def _trend(t: _Texts, figures: ReportFigures) -> Section:
     rows = tuple(
-        (
-            month_label(m.month, t.lang),
-            point.coverage_pct,
-            m.paid_baht,
-            m.unclaimed_baht,
-        )
-        for m, point in zip(months, points, strict=True)
+        (month_label(m.month, t.lang), point.coverage_pct, m.paid_baht, m.unclaimed_baht)
+        for m, point in zip(figures.months, figures.trend.points, strict=True)
     )
     columns = (
         Column(t("export.report.col_month"), 12),
@@ -233,17 +196,12 @@ def _trend(conn: Connection, t: _Texts, year: int, end: dt.date, hospcode: str |
     )
     charts = (
         Chart(ChartType.LINE, t("export.report.chart_coverage"), 0, (1,), "%"),
-        Chart(
-            ChartType.COLUMN,
-            t("export.report.chart_money"),
-            0,
-            (2, 3),
-            t("export.report.unit_baht"),
-        ),
-    )
+        Chart(ChartType.COLUMN, t("export.report.chart_money"), 0, (2, 3),
+              t("export.report.unit_baht")),
+    )  # fmt: skip
     return Section(
         t("export.report.sheet_trend"),
-        t("export.report.trend_heading", year=year),
+        t("export.report.trend_heading", year=figures.fiscal_year),
         columns,
         rows,
         charts=charts,
@@ -251,23 +209,27 @@ def _trend(conn: Connection, t: _Texts, year: int, end: dt.date, hospcode: str |
     )
 
 
-def _league(t: _Texts, units: list[dict[str, Any]], names: dict[str, str]) -> Section:
-    def order(unit: dict[str, Any]) -> tuple[bool, float, str]:
-        pct = unit["coverage_pct"]
-        return pct is None, pct or 0.0, unit["hospcode"]
+def _league(t: _Texts, figures: ReportFigures, names: dict[str, str]) -> Section:
+    def order(unit: UnitFigures) -> tuple[bool, float, str]:
+        pct = unit.coverage.coverage_pct
+        return pct is None, pct or 0.0, unit.hospcode
+
+    def rate(unit: UnitFigures) -> float | None:
+        found = unit.money.claim_rate_pct if unit.money else None
+        return None if found is None else float(found)
 
     rows = tuple(
         (
-            u["hospcode"],
-            names.get(u["hospcode"], ""),
-            u["population"],
-            u["coverage_pct"],
-            sum(u["gaps"].values()),
-            u["pp"]["claim_rate_pct"],
-            u["pp"]["paid_baht"],
-            u["pp"]["to_earn_baht"],
+            u.hospcode,
+            names.get(u.hospcode, ""),
+            u.coverage.population,
+            u.coverage.coverage_pct,
+            sum(u.coverage.gaps.values()),
+            rate(u),
+            u.money.paid_baht if u.money else Decimal(0),
+            u.to_earn_baht,
         )
-        for u in sorted(units, key=order)
+        for u in sorted(figures.units, key=order)
     )
     columns = (
         Column(t("export.report.col_unit_code"), 8),
@@ -289,8 +251,13 @@ def _league(t: _Texts, units: list[dict[str, Any]], names: dict[str, str]) -> Se
     )
 
 
-def _gaps(t: _Texts, gaps: dict[str, int]) -> Section:
+def _gaps(t: _Texts, figures: ReportFigures) -> Section:
     from store.gaps import explanation
+
+    gaps: dict[str, int] = {}
+    for unit in figures.units:
+        for code, count in unit.coverage.gaps.items():
+            gaps[code] = gaps.get(code, 0) + count
 
     rows = tuple((code, explanation([code], t.lang), count) for code, count in gaps.items())
     columns = (
@@ -311,19 +278,8 @@ def _gaps(t: _Texts, gaps: dict[str, int]) -> Section:
     )
 
 
-def _claims(
-    conn: Connection,
-    t: _Texts,
-    year: int,
-    month: int | None,
-    end: dt.date,
-    hospcode: str | None,
-) -> Section:
-    from store.queries.claims import claims_view
-
-    view = claims_view(conn, year, month, end, hospcode)
-
-    def cells(label: str, money: Any) -> tuple[Cell, ...]:
+def _claims(t: _Texts, figures: ReportFigures) -> Section:
+    def cells(label: str, money: Money) -> tuple[Cell, ...]:
         rate = money.claim_rate_pct
         return (
             label,
@@ -336,7 +292,7 @@ def _claims(
             None if rate is None else float(rate),
         )
 
-    rows = tuple(cells(m.name(t.lang) or m.item, m) for m in view.items)
+    rows = tuple(cells(m.name(t.lang) or m.item, m) for m in figures.items)
     columns = (
         Column(t("export.col.item"), 34),
         Column(t("export.report.col_services"), 9, Kind.NUMBER),
@@ -347,14 +303,13 @@ def _claims(
         Column(t("export.report.col_unclaimed"), 12, Kind.BAHT),
         Column(t("export.report.col_claim_rate"), 10, Kind.PCT),
     )
-    chart = Chart(
-        ChartType.COLUMN, t("export.report.chart_claims"), 0, (3, 6), t("export.report.unit_baht")
-    )
+    chart = Chart(ChartType.COLUMN, t("export.report.chart_claims"), 0, (3, 6),
+                  t("export.report.unit_baht"))  # fmt: skip
     return Section(
         t("export.report.sheet_claims"),
-        t("export.report.claims_heading", year=year),
+        t("export.report.claims_heading", year=figures.fiscal_year),
         columns,
         rows,
-        totals=cells(t("export.total"), view.total),
+        totals=cells(t("export.total"), figures.total),
         charts=(chart,),
     )

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from store.facts import iter_unit_facts
-from store.gaps import CoverageTally, GapRules, evaluate, tally
+from store.facts import UnitFacts, iter_unit_facts
+from store.gaps import CoverageTally, GapRules, evaluate_on_days
 from store.kpi import coverage_target_pct, kpi_report, pp_claim_target_pct
 from store.queries.states import STATE_NONE, STATE_OPEN, STATE_RESOLVED, STATES
 from store.queries.worklist import work_rows
@@ -172,21 +172,28 @@ def coverage_trend(
     conn: Connection, as_of: dt.date, hospcode: str | None = None, months: int = TREND_MONTHS
 ) -> Trend:
     """Coverage at each month end (see the module docstring), oldest first."""
+    return trend_of(list(iter_unit_facts(conn, hospcode)), month_ends(as_of, months))
+
+
+def trend_of(units: list[UnitFacts], days: list[dt.date]) -> Trend:
+    """Coverage of the units' persons on each of `days` (sorted), each person judged once per
+    span in which the rules cannot change (`store.gaps.evaluate_on_days`)."""
     rules = GapRules.from_reference()
-    units = list(iter_unit_facts(conn, hospcode))
-    points = []
-    for day in month_ends(as_of, months):
-        covered = thai = 0
-        for unit in units:
-            counts = tally(
-                evaluate(person, day, partners=unit.partners, rules=rules)
-                for person in unit.persons
-            )
-            covered += counts.covered
-            thai += counts.thai_population
-        pct = CoverageTally(0, thai, covered, {}).coverage_pct
-        points.append(TrendPoint(day, pct, covered, thai))
-    return Trend(tuple(points), coverage_target_pct())
+    covered = dict.fromkeys(days, 0)
+    thai = dict.fromkeys(days, 0)
+    for unit in units:
+        for person in unit.persons:
+            judged = evaluate_on_days(person, days, partners=unit.partners, rules=rules)
+            for day, ev in zip(days, judged, strict=True):
+                covered[day] += int(ev.covered)
+                thai[day] += int(ev.in_coverage)
+    points = tuple(
+        TrendPoint(
+            day, CoverageTally(0, thai[day], covered[day], {}).coverage_pct, covered[day], thai[day]
+        )
+        for day in days
+    )
+    return Trend(points, coverage_target_pct())
 
 
 @dataclass(frozen=True)
