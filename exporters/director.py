@@ -7,8 +7,10 @@ coverage first; on a store with several units), gaps by kind and PP claims by it
 native chart. Every figure comes from the report functions behind `sitthi report kpi` and the
 app's screens, so the workbook and the dashboard agree.
 
-The "C" rate and the money transferred need the e-Claim REP lines and Smart Money Transfer
-statements; until the store holds such figures those rows say "no data yet" rather than 0.
+The "C" rate is the share of e-Claim REP lines with an error code, the money transferred what
+the Smart Money Transfer files say reached the bank in the fiscal year (`store.pp.statement_store`,
+the KPI report's `statements` block); without REP lines, or without a transfer file for the
+period, those rows say "no data yet" rather than 0.
 Every figure is computed in one pass (`store.queries.report_figures`) with the same rules and
 sums as the KPI report and the claims screen; the monthly figures are the claims screen's
 monthly sums (`months_money`), so no data-frame library is needed for twelve rows.
@@ -29,6 +31,7 @@ from store.gaps import CoverageTally
 from store.i18n import render
 from store.kpi import coverage_target_pct, pp_claim_target_pct
 from store.models import SQLModel
+from store.pp.statement_store import c_rate_target_pct
 from store.queries.claims import Money
 from store.queries.report_figures import ReportFigures, UnitFigures
 from store.thaidate import BE_OFFSET, THAI_MONTHS_SHORT, fiscal_year_bounds
@@ -117,6 +120,10 @@ class _Texts:
         return render(key, self.lang, **params)
 
 
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _coverage(figures: ReportFigures) -> float | None:
     total = CoverageTally(
         population=sum(u.coverage.population for u in figures.units),
@@ -138,9 +145,11 @@ def _summary(t: _Texts, figures: ReportFigures) -> Section:
     indicators = (
         Indicator("coverage", _coverage(figures), coverage_target_pct(), "pct"),
         Indicator("pp_received", _pct(paid, eligible), pp_claim_target_pct(), "pct"),
-        Indicator("claims_c", None, setting_float("claim_c_target_pct"), "pct",
-                  higher_is_better=False),
-        Indicator("transferred", None, None, "baht"),
+        Indicator("claims_c", _float(figures.statements.c_rate_pct),
+                  float(c_rate_target_pct()), "pct", higher_is_better=False),
+        Indicator("transferred",
+                  float(figures.statements.transferred_baht) if figures.transfers else None,
+                  None, "baht"),
         Indicator("revenue_growth", growth, setting_float("revenue_growth_target_pct"), "pct",
                   missing="export.report.no_previous"),
     )  # fmt: skip

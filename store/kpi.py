@@ -1,44 +1,56 @@
-"""Rights reports built on the gap rules: KPI per unit, and the person-level gaps work list.
+"""The rights KPI per unit, and the judgement every rights report and screen stands on.
 
-Both reports, and the terminal app's screens, go through `evaluate_units`, so a count on the
-dashboard and a row in the work list always come from the same judgement. The dictionaries the
-report functions return are the stable, versioned `--json` output of `sitthi report`:
+The KPI report, the gaps work list (`store.gaps_report`) and the terminal app's screens all go
+through `evaluate_units`, so a count on the dashboard and a row in the work list always come
+from the same judgement. `kpi_report` returns a typed `KpiReport`; its `to_json` is the stable,
+versioned `--json` output of `sitthi report kpi`:
 
-    kpi:  {"version": 1, "as_of": "YYYY-MM-DD", "units": [{"hospcode", "population",
-           "thai_population", "covered", "coverage_pct", "gaps": {code: count, ...},
-           "pp": {"fiscal_year", "qualifying", "eligible_baht", "paid_baht", "denied_baht",
-                  "pending_baht", "unclaimed_baht", "claim_rate_pct", "due_count",
-                  "to_earn_baht"}}]}
-    gaps: {"version": 1, "as_of": "YYYY-MM-DD", "gaps": [{"hospcode", "pid", "cid", "name",
-           "village", "codes", "explanation_th", "explanation_en", "action"}]}
+    {"version": 1, "as_of": "YYYY-MM-DD", "units": [{"hospcode", "population",
+     "thai_population", "covered", "coverage_pct", "gaps": {code: count, ...},
+     "pp": {"fiscal_year", "qualifying", "eligible_baht", "paid_baht", "denied_baht",
+            "pending_baht", "unclaimed_baht", "claim_rate_pct", "due_count", "to_earn_baht"},
+     "statements": {"rep_lines", "rep_lines_c", "c_rate_pct", "c_rate_target_pct",
+                    "statement_paid_baht", "transferred_baht", "untransferred_baht",
+                    "months": [{"month": "YYYY-MM", "rep_lines", "rep_lines_c", "c_rate_pct",
+                                "statement_paid_baht", "transferred_baht"}]}}]}
 
 `population` is the responsible population, `thai_population` the coverage denominator and
-`covered` its numerator; `coverage_pct` is null when the denominator is 0. `gaps` in the KPI
-report holds all eight codes in rank order, zeros included; `pp` is the unit's PP money for the
-services dated in the fiscal year up to the as-of date (`store.pp.report` says what each figure
-is; the fiscal year is the as-of date's unless another is asked for). `due_count` and
-`to_earn_baht` are the PP-due figures of the as-of date (`store.pp.due`): person-item pairs due
-among the responsible population, and the baht still to earn this fiscal year (rate × due).
-In the gaps report the CID is masked unless asked for, and `action` is the first code's action
-in the report's language (`th` unless `lang="en"`): one thing to do first, while both
-explanations are given in full.
+`covered` its numerator; `coverage_pct` is null when the denominator is 0. `gaps` holds all eight
+codes in rank order, zeros included; `pp` is the unit's PP money for the services dated in the
+fiscal year up to the as-of date (`store.pp.report` says what each figure is; the fiscal year is
+the as-of date's unless another is asked for). `due_count` and `to_earn_baht` are the PP-due
+figures of the as-of date (`store.pp.due`): screenings the responsible population is due for
+(a person due for two items counts twice), and the baht still to earn this fiscal year, rate ×
+persons due.
+
+`statements` covers the same fiscal year up to the as-of date, month by month (months with any
+figure): `rep_lines` the unit's e-Claim REP lines by visit date, `rep_lines_c` those with an
+error code ("ติด C"), `c_rate_pct` their share in per cent (null without REP lines) against
+`c_rate_target_pct` (settings.csv `rep_c_rate_target_pct`); `statement_paid_baht` the money the
+statements say was paid (KTB and generic lines' amounts, STM lines' PP + FS) by service date;
+`transferred_baht` what the Smart Money Transfer file says reached the bank (เงินโอนเข้าบัญชี)
+by transfer date, and `untransferred_baht` the paid money not (yet) transferred, never below 0.
+These keys were added to version 1; nothing before them changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from store import codes
-from store.cid import mask_cid
 from store.facts import iter_unit_facts
-from store.gaps import Evaluation, GapRules, action, evaluate, explanation, tally
+from store.gaps import CoverageTally, Evaluation, GapRules, evaluate, tally
+
+if TYPE_CHECKING:
+    from store.pp.report import PpMoney
+    from store.pp.statement_figures import StatementFigures
 
 REPORT_VERSION = 1
 
@@ -97,70 +109,105 @@ def pp_claim_target_pct() -> float:
     return codes.setting_float("pp_claim_target_pct")
 
 
+@dataclass(frozen=True)
+class UnitKpi:
+    """One unit's line of the KPI report."""
+
+    hospcode: str
+    population: int
+    thai_population: int
+    covered: int
+    coverage_pct: float | None
+    gaps: Mapping[str, int]
+    """Persons per gap code, every code in rank order, zeros included."""
+    pp: PpMoney
+    statements: StatementFigures
+    """REP lines and their ติด C rate, money paid on statements and transferred (SMT)."""
+
+    def to_json(self) -> dict[str, Any]:
+        from store.pp.statement_store import c_rate_target_pct
+
+        return {
+            "hospcode": self.hospcode,
+            "population": self.population,
+            "thai_population": self.thai_population,
+            "covered": self.covered,
+            "coverage_pct": self.coverage_pct,
+            "gaps": dict(self.gaps),
+            "pp": self.pp.to_json(),
+            "statements": self.statements.to_json(c_rate_target_pct()),
+        }
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    """Population, coverage, gap counts and PP money of each unit on one date."""
+
+    as_of: dt.date
+    units: tuple[UnitKpi, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": REPORT_VERSION,
+            "as_of": self.as_of.isoformat(),
+            "units": [unit.to_json() for unit in self.units],
+        }
+
+
+def combined_tally(units: Sequence[UnitKpi]) -> CoverageTally:
+    """Several units' counts as one, coverage computed from the sums (gap codes in order)."""
+    gaps: dict[str, int] = {}
+    for unit in units:
+        for code, count in unit.gaps.items():
+            gaps[code] = gaps.get(code, 0) + count
+    return CoverageTally(
+        population=sum(u.population for u in units),
+        thai_population=sum(u.thai_population for u in units),
+        covered=sum(u.covered for u in units),
+        gaps=gaps,
+    )
+
+
 def kpi_report(
     conn: Connection,
     as_of: dt.date,
     hospcode: str | None = None,
     fiscal_year: int | None = None,
-) -> dict[str, Any]:
+) -> KpiReport:
     """Population, coverage, gap counts and PP money of each unit (schema in the module
     docstring); PP money of `fiscal_year`, by default the as-of date's."""
     from store.pp.due_store import offered_items, persons_due, service_history
-    from store.pp.report import baht, pp_blocks
+    from store.pp.queries import Period
+    from store.pp.report import pp_blocks
+    from store.pp.statement_store import period_statement_figures
     from store.thaidate import fiscal_year as fiscal_year_of
 
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
     offered = offered_items(conn, as_of)
     history = service_history(conn, as_of, offered, hospcode)
-    units: list[dict[str, Any]] = []
+    tallies = []
     due: dict[str, dict[str, Any]] = {}
     for unit in evaluate_units(conn, as_of, hospcode):
-        counts = tally(unit.evaluations)
+        tallies.append((unit.hospcode, tally(unit.evaluations)))
         persons = persons_due(unit.evaluations, offered, history, as_of)
         due[unit.hospcode] = {
             "due_count": sum(len(p.items) for p in persons),
-            "to_earn_baht": baht(sum((p.to_earn_baht for p in persons), Decimal("0"))),
+            "to_earn_baht": sum((p.to_earn_baht for p in persons), Decimal("0")),
         }
-        units.append(
-            {
-                "hospcode": unit.hospcode,
-                "population": counts.population,
-                "thai_population": counts.thai_population,
-                "covered": counts.covered,
-                "coverage_pct": counts.coverage_pct,
-                "gaps": counts.gaps,
-            }
+    codes_ = [code for code, _ in tallies]
+    money = pp_blocks(conn, year, codes_, as_of=as_of, hospcode=hospcode)
+    figures = period_statement_figures(conn, Period(year, as_of=as_of), codes_, hospcode)
+    units = tuple(
+        UnitKpi(
+            hospcode=code,
+            population=counts.population,
+            thai_population=counts.thai_population,
+            covered=counts.covered,
+            coverage_pct=counts.coverage_pct,
+            gaps=counts.gaps,
+            pp=replace(money[code], **due[code]),
+            statements=figures[code],
         )
-    money = pp_blocks(conn, year, [u["hospcode"] for u in units], as_of=as_of, hospcode=hospcode)
-    for unit_row in units:
-        unit_row["pp"] = {**money[unit_row["hospcode"]], **due[unit_row["hospcode"]]}
-    return {"version": REPORT_VERSION, "as_of": as_of.isoformat(), "units": units}
-
-
-def gaps_report(
-    conn: Connection,
-    as_of: dt.date,
-    hospcode: str | None = None,
-    show_cid: bool = False,
-    *,
-    lang: str = "th",
-) -> dict[str, Any]:
-    """Every person with a gap (schema in the module docstring)."""
-    rows = [gap_row(ev, show_cid=show_cid, lang=lang) for ev in work_list(conn, as_of, hospcode)]
-    return {"version": REPORT_VERSION, "as_of": as_of.isoformat(), "gaps": rows}
-
-
-def gap_row(ev: Evaluation, *, show_cid: bool = False, lang: str = "th") -> dict[str, Any]:
-    """One person's line of the gaps report."""
-    person = ev.person
-    return {
-        "hospcode": person.hospcode,
-        "pid": person.pid,
-        "cid": person.cid if show_cid else mask_cid(person.cid),
-        "name": person.full_name,
-        "village": person.village,
-        "codes": list(ev.codes),
-        "explanation_th": explanation(ev.codes, "th"),
-        "explanation_en": explanation(ev.codes, "en"),
-        "action": action(ev.codes, lang),
-    }
+        for code, counts in tallies
+    )
+    return KpiReport(as_of, units)

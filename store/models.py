@@ -246,6 +246,83 @@ class PpStatementLine(SQLModel, table=True):
     imported_at: dt.datetime
     batch_id: str = Field(index=True, max_length=36)
     line_no: int
+    item_name: str = Field(default="", max_length=NAME)
+    """The service name a KTB REP INDIVIDUAL gives instead of an item code (`ชื่อบริการ`)."""
+    outcome: str = Field(default="", max_length=16)
+    """NHSO's own verdict when the file states one (KTB `สถานะ`): PAID, DENIED or PENDING;
+    blank when the status follows from the amount and the error code alone."""
+    remark: str = Field(default="", max_length=500)
+    """NHSO's reason as written (KTB `หมายเหตุ`), shown for a denied line."""
+    tran_id: str = Field(default="", max_length=64)
+
+
+class NhsoRepLine(SQLModel, table=True):
+    """One visit of an e-Claim REP file (its Detail sheet): what NHSO made of the claim.
+
+    A REP names no fee-schedule item: the visit's PP and FS money is shared over its PP services
+    that no item-level line decides, and a line with an error code is "ติด C". The same visit
+    (unit, REP number, TRAN_ID) imported again replaces the earlier copy.
+    """
+
+    __tablename__ = "nhso_rep_line"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE)
+    rep_no: str = Field(default="", max_length=64)
+    tran_id: str = Field(index=True, max_length=64)
+    cid: str = Field(index=True, max_length=CODE)
+    date_serv: dt.date
+    error_code: str = Field(default="", max_length=64)
+    compensated: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    pp: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    fs: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    main_fund: str = Field(default="", max_length=64)
+    imported_at: dt.datetime
+    batch_id: str = Field(index=True, max_length=36)
+    line_no: int
+
+
+class NhsoStmLine(SQLModel, table=True):
+    """One paid visit of an STM statement's detail sheet; it confirms the REP line of the same
+    TRAN_ID. The unit is the statement's (named only in a title row or the file name)."""
+
+    __tablename__ = "nhso_stm_line"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE)
+    rep_no: str = Field(default="", max_length=64)
+    tran_id: str = Field(index=True, max_length=64)
+    cid: str = Field(default="", max_length=CODE)
+    date_serv: dt.date | None = None
+    claimed: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    pp: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    fs: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    imported_at: dt.datetime
+    batch_id: str = Field(index=True, max_length=36)
+    line_no: int
+
+
+class NhsoTransfer(SQLModel, table=True):
+    """One transfer of a Smart Money Transfer file: money that reached the unit's bank account.
+
+    Unique by unit, batch, fund (with its sub-fund: one batch pays several) and transfer day.
+    """
+
+    __tablename__ = "nhso_transfer"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE)
+    transfer_date: dt.date
+    batch_no: str = Field(max_length=64)
+    period: str = Field(default="", max_length=64)
+    fund: str = Field(default="", max_length=NAME)
+    sub_fund: str = Field(default="", max_length=NAME)
+    detail: str = Field(default="", max_length=500)
+    amount: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    transferred: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    imported_at: dt.datetime
+    batch_id: str = Field(index=True, max_length=36)
+    line_no: int
 
 
 class PpCatalogItem(SQLModel, table=True):
@@ -276,6 +353,7 @@ class PpCatalogItem(SQLModel, table=True):
     min_interval_days: int | None = None
     window_days: int | None = None
     nhso_codes: str = Field(default="", max_length=2000)
+    nhso_names: str = Field(default="", max_length=2000)
     origin: str = Field(default="", max_length=500)
     loaded_at: dt.datetime
 

@@ -141,3 +141,27 @@ def test_the_report_as_csv_stacks_its_tables(
     assert text.startswith('"Health-insurance results, fiscal year 2568"\r\n')
     assert '\r\n\r\n"Month by month, fiscal year 2568"\r\nMonth,' in text
     assert not (tmp_path / "audit.log").exists()
+
+
+def test_the_c_rate_and_money_transferred_come_from_rep_and_smt_files(
+    centre: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_ingest_load_nhso_statements import eclaim_rep, smt_file
+
+    files = [
+        eclaim_rep(tmp_path / "eclaim_07543_OP_25680516_1.xls"),
+        smt_file(tmp_path / "smt.xlsx"),
+    ]
+    code, _, err = run(capsys, "import", *map(str, files), "--db", centre)
+    assert (code, err) == (0, "")
+    target = tmp_path / "report.xlsx"
+    report(capsys, centre, target, "--lang", "en")
+    rows = summary(target)
+    assert rows['Claims flagged "C" (failed NHSO checks)'][:4] == (
+        50.0,
+        "%",
+        "≤ 5 %",
+        "below target",
+    )
+    transferred = rows["Money transferred to the unit's account (Smart Money Transfer)"]
+    assert transferred[:2] == (1730.5, "baht")

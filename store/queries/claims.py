@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
 from store.kpi import natural_key
 from store.models import SQLModel
-from store.pp.claims import CENT, ZERO, ClaimStatus, ServiceClaim, money_summary
+from store.pp.claims import ZERO, ClaimStatus, ServiceClaim, claim_rate_pct, money_summary
 from store.pp.queries import Period, period_claims
+from store.pp.statement_figures import StatementFigures
+from store.pp.statement_store import period_statement_figures
 from store.thaidate import fiscal_year, fiscal_year_bounds
 
 PERSON = SQLModel.metadata.tables["person"]
@@ -42,7 +44,7 @@ class Money:
     @property
     def claim_rate_pct(self) -> Decimal | None:
         """Paid against claimable, as the reports compute it (2 decimals)."""
-        return _rate(self.paid_baht, self.eligible_baht)
+        return claim_rate_pct(self.paid_baht, self.eligible_baht)
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_th
@@ -59,6 +61,8 @@ class ClaimsView:
     names: dict[tuple[str, str], str]
     """Person names by (hospcode, pid), for the rows."""
     unmatched: int
+    statements: StatementFigures | None = None
+    """The period's REP ติด C rate and money transferred, the units summed."""
 
 
 @dataclass(frozen=True)
@@ -67,13 +71,6 @@ class MonthMoney:
     """The first day of the month."""
     paid_baht: Decimal
     unclaimed_baht: Decimal
-
-
-def _rate(paid: Decimal, eligible: Decimal) -> Decimal | None:
-    """Paid ÷ claimable in per cent, rounded as `MoneySummary.claim_rate_pct` is."""
-    if eligible <= ZERO:
-        return None
-    return (paid * 100 / eligible).quantize(CENT, ROUND_HALF_UP)
 
 
 def money(
@@ -128,6 +125,10 @@ def claims_view(
             conn, {(c.evaluation.service.hospcode, c.evaluation.service.pid) for c in claims}
         ),
         unmatched=len(result.unmatched),
+        statements=StatementFigures.combined(
+            hospcode or "",
+            period_statement_figures(conn, Period(year, month, as_of), (), hospcode).values(),
+        ),
     )
 
 

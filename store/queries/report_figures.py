@@ -27,6 +27,8 @@ from store.pp.due import due_items_for
 from store.pp.due_store import History, persons_due
 from store.pp.eligibility import evaluate
 from store.pp.queries import Period, load_persons, load_services, load_statement_lines
+from store.pp.statement_figures import StatementFigures
+from store.pp.statement_store import period_statement_figures
 from store.queries.claims import Money, MonthMoney, money, months_money
 from store.queries.dashboard import Trend, TrendPoint, month_ends
 from store.thaidate import fiscal_year as fiscal_year_of
@@ -57,6 +59,13 @@ class ReportFigures:
     """PP money paid for the services of the same days of the previous fiscal year."""
     had_before: bool
     """Whether the previous fiscal year had any PP service in those days."""
+    statements: StatementFigures
+    """Every unit's e-Claim REP lines (the "C" rate) and Smart Money Transfer money, combined."""
+
+    @property
+    def transfers(self) -> int:
+        """Smart Money Transfer rows of the period (0: no transfer file imported for it)."""
+        return sum(m.transfers for m in self.statements.months)
 
 
 def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -112,9 +121,9 @@ def report_figures(
         at_end = []
         for person in unit.persons:
             spans = evaluate_on_days(person, days, partners=unit.partners, rules=rules)
-            for day, ev in zip(days, spans, strict=True):
-                covered[day] += int(ev.covered)
-                thai[day] += int(ev.in_coverage)
+            for day, judgement in zip(days, spans, strict=True):
+                covered[day] += int(judgement.covered)
+                thai[day] += int(judgement.in_coverage)
             at_end.append(spans[-1])
         due = persons_due(at_end, offered, history, end)
         units.append(
@@ -149,6 +158,10 @@ def report_figures(
             (c.paid for c in previous if c.status is not ClaimStatus.NOT_ELIGIBLE), ZERO
         ),
         had_before=bool(previous),
+        statements=StatementFigures.combined(
+            hospcode or "",
+            period_statement_figures(conn, current, [u.hospcode for u in units], hospcode).values(),
+        ),
     )
 
 

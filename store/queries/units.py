@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
@@ -41,16 +42,20 @@ def unit_league(conn: Connection, as_of: dt.date) -> League:
     }
     rows = tuple(
         UnitRow(
-            hospcode=unit["hospcode"],
-            name=names.get(unit["hospcode"], ""),
-            population=unit["population"],
-            coverage_pct=unit["coverage_pct"],
-            gaps=sum(unit["gaps"].values()),
-            claim_rate_pct=unit["pp"]["claim_rate_pct"],
+            hospcode=unit.hospcode,
+            name=names.get(unit.hospcode, ""),
+            population=unit.population,
+            coverage_pct=unit.coverage_pct,
+            gaps=sum(unit.gaps.values()),
+            claim_rate_pct=_percent(unit.pp.claim_rate_pct),
         )
-        for unit in kpi_report(conn, as_of)["units"]
+        for unit in kpi_report(conn, as_of).units
     )
     return League(rows, coverage_target_pct(), pp_claim_target_pct())
+
+
+def _percent(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def sort_units(units: tuple[UnitRow, ...], key: str) -> list[UnitRow]:

@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -23,8 +23,14 @@ from sqlalchemy import Connection
 from store.reference import table
 from sync.ingest.catalog_file import KIND as CATALOG_KIND
 from sync.ingest.catalog_file import load_catalog_file, read_catalog_offer
+from sync.ingest.chunks import column_chunks
+from sync.ingest.eclaim_rep import KIND as ECLAIM_REP_KIND
+from sync.ingest.eclaim_rep import eclaim_rep_spec
 from sync.ingest.f43 import file_of_member, read_f43
 from sync.ingest.f43_specs import f43_spec, f43_specs
+from sync.ingest.htmltable import looks_like_html
+from sync.ingest.ktb_rep import KIND as KTB_REP_KIND
+from sync.ingest.ktb_rep import ktb_rep_spec
 from sync.ingest.ledger import member_loaded_before, record_part
 from sync.ingest.limits import Limits
 from sync.ingest.loading import load_columns
@@ -33,9 +39,13 @@ from sync.ingest.results import PartResult
 from sync.ingest.rights import KIND as RIGHTS_KIND
 from sync.ingest.rights import rights_spec
 from sync.ingest.safezip import SafeZip, looks_like_zip, open_zip
+from sync.ingest.smt import KIND as SMT_KIND
+from sync.ingest.smt import smt_spec
 from sync.ingest.spec import LoadContext, LoaderSpec
 from sync.ingest.statements import KIND as STATEMENT_KIND
 from sync.ingest.statements import statement_spec
+from sync.ingest.stm import KIND as STM_KIND
+from sync.ingest.stm import stm_spec
 from sync.ingest.tabular import (
     OLE2_MAGIC,
     XLSX_MARKER,
@@ -43,7 +53,7 @@ from sync.ingest.tabular import (
     find_header,
     load_aliases,
     open_tabular,
-    read_columns,
+    read_rows,
 )
 
 NHSO_FILES = "nhso_files.csv"
@@ -54,6 +64,10 @@ F43_MEMBER = "f43_member"
 TABULAR_SPECS: dict[str, Callable[[], LoaderSpec]] = {
     RIGHTS_KIND: rights_spec,
     STATEMENT_KIND: statement_spec,
+    KTB_REP_KIND: ktb_rep_spec,
+    ECLAIM_REP_KIND: eclaim_rep_spec,
+    STM_KIND: stm_spec,
+    SMT_KIND: smt_spec,
 }
 """Loader of each tabular kind named in nhso_files.csv (rows without one are not offered)."""
 
@@ -156,7 +170,11 @@ def _zip_loader(archive: SafeZip, chosen: list[tuple[zipfile.ZipInfo, LoaderSpec
 
 
 def prepare_f43_member(offered: Offered) -> Prepared | None:
-    if looks_like_zip(offered.data) or offered.data.startswith(OLE2_MAGIC):
+    if (
+        looks_like_zip(offered.data)
+        or offered.data.startswith(OLE2_MAGIC)
+        or looks_like_html(offered.data)
+    ):
         return None
     file = file_of_member(offered.path.name)
     spec = f43_spec(file) if file else None
@@ -236,13 +254,16 @@ def prepare_tabular(offered: Offered) -> Prepared:
 def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Prepared:
     def load(conn: Connection, context: LoadContext, hospcodes: Counter[str]) -> list[PartResult]:
         spec = kind.spec()
+        context = replace(context, file=header.context(offered.path.name))
         part = PartResult(
             member=offered.path.name,
             table=spec.table.name,
             encoding=header.sheet.encoding,
             has_header=True,
         )
-        hospcodes.update(load_columns(conn, spec, read_columns(header), part, context))
+        rows = read_rows(header, needs_cid="cid" in kind.mandatory)
+        for read in column_chunks(rows, header.columns):
+            hospcodes.update(load_columns(conn, spec, read, part, context))
         record_part(conn, context.batch_id, part, offered.sha256)
         return [part]
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Table
 
 from sync.ingest.convert import Column, Derived
+from sync.ingest.filecontext import FileContext
 
 
 @dataclass(frozen=True)
@@ -18,12 +19,18 @@ class LoadContext:
     batch_id: str
     now: dt.datetime
     """Aware UTC time of the import."""
+    file: FileContext = field(default_factory=FileContext)
+    """Facts of the file's title rows and name (the unit an STM names only in a title row)."""
 
     @property
     def import_day(self) -> dt.date:
         """The local calendar day of the import (the day staff would name)."""
         return self.now.astimezone().date()
 
+
+FieldDefaults = Callable[[LoadContext], dict[str, str | None]]
+"""Values a read field takes where the file leaves it blank or has no column for it, from the
+file's context (the unit an STM names only in a title row); None: no default."""
 
 Completion = Callable[[dict[str, list[object]], Sequence[int], LoadContext], None]
 """Adds columns (target column → a value per row) that come from the context or the rows' line
@@ -37,7 +44,8 @@ class LoaderSpec:
     `required` are read fields that must have a value; `key` are target columns whose values
     name the row (its id is `store.ids.stable_id(table name, *key values)`); `version` is the
     target column that decides which copy of a row is newer; `complete` adds columns that come
-    from the context rather than the file; `hospcode` is the column naming the facility, if any.
+    from the context rather than the file; `hospcode` is the column naming the facility, if any;
+    `defaults` fills blank read fields before they are converted and checked.
     """
 
     name: str
@@ -49,6 +57,7 @@ class LoaderSpec:
     derived: tuple[Derived, ...] = ()
     complete: Completion | None = None
     hospcode: str | None = None
+    defaults: FieldDefaults | None = None
 
     @property
     def fields(self) -> frozenset[str]:

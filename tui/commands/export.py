@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
-from tui.commands.report import parse_as_of, parse_fiscal_year, parse_status
+from tui.commands.report.parse import parse_as_of, parse_fiscal_year, parse_status
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine

@@ -12,7 +12,7 @@ import re
 import sys
 
 from tui.cli import EXIT_OK, EXIT_USAGE, add_global_options
-from tui.commands.report import format_table
+from tui.commands.tables import format_table
 
 UNIT_CODE = re.compile(r"\d{5}")
 

@@ -16,6 +16,7 @@ from tui.screens.base import SitthiScreen
 from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_table
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
+from tui.widgets.statement_figures import statement_texts
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -203,7 +204,9 @@ class ClaimsScreen(SitthiScreen):
             parts.append(t("claims.rate", rate=f"{rate:.2f}", target=f"{pp_target():g}"))
         if view.unmatched:
             parts.append(t("claims.unmatched", n=t.number(view.unmatched)))
-        self.query_one("#claims-summary", Static).update(" · ".join(parts))
+        summary = " · ".join(parts)
+        lines = [summary, *statement_texts(view.statements, t)]
+        self.query_one("#claims-summary", Static).update("\n".join(lines))
 
     @on(DataTable.RowHighlighted, "#claim-items")
     def item_highlighted(self) -> None:

@@ -18,8 +18,11 @@ from tui.screens.base import SitthiScreen
 from tui.widgets.charts import chart_floor, column_cells, hbar, spark
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
+from tui.widgets.statement_figures import statement_content
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from sqlalchemy import Connection
 
     from store.queries.claims import MonthMoney
@@ -153,7 +156,8 @@ class DashboardScreen(SitthiScreen):
         if self.coverage is None:
             return
         pp = self.query_one("#pp", Static)
-        pp.update(pp_content(self.coverage.pp, self.pp_months, self.t))
+        money = pp_content(self.coverage.pp, self.pp_months, self.t)
+        pp.update(Content("\n").join([money, *statement_content(self.coverage.statements, self.t)]))
         panel = self.query_one("#pp-panel")
         if self.coverage.pp is not None:
             panel.border_title = self.t(
@@ -205,7 +209,7 @@ class DashboardScreen(SitthiScreen):
         self.query_one("#status", Static).update(content)
 
 
-def pct(value: float | None) -> str:
+def pct(value: float | Decimal | None) -> str:
     return "–" if value is None else f"{value:.2f} %"
 
 
@@ -381,7 +385,7 @@ def status_content(
     return Content("\n").join(lines)
 
 
-def baht(value: float) -> str:
+def baht(value: Decimal) -> str:
     return f"{value:,.0f}"
 
 
@@ -409,7 +413,7 @@ def pp_content(pp: PpMoney | None, months: list[MonthMoney] | None, tr: Translat
                 " ",
                 tr("dashboard.pp_of", eligible=baht(pp.eligible_baht)),
                 "  ",
-                (hbar(pp.claim_rate_pct / 100, PP_BAR_WIDTH), colour),
+                (hbar(float(pp.claim_rate_pct) / 100, PP_BAR_WIDTH), colour),
                 "  ",
                 (tr(f"dashboard.{verdict}", target=f"{pp.target_pct:g}"), colour),
             )
