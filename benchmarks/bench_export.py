@@ -150,7 +150,7 @@ def report_figures(province_db: Path, out: Path, runs: int) -> dict[str, Any]:
 
     def floor() -> int:
         with read_tx(engine) as conn:
-            return len(kpi_report(conn, BENCH_DAY)["units"])
+            return len(kpi_report(conn, BENCH_DAY).units)
 
     best, times, sheets = best_of(runs, report)
     floor_best, _, units = best_of(runs, floor)
