@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import io
 import json
 import os
 import random
@@ -243,15 +242,15 @@ def docs_section(report: dict[str, Any]) -> str:
     def line(label: str, side: dict[str, Any]) -> str:
         if not side:
             return ""
-        parts = [
+        floor, sitthi, half = side["floor_read"], side["sitthi_import"], side["half_size"]
+        verdict = "met" if side["target_met"] else "**missed**"
+        return (
             f"| {label} | {side['rows']:,} rows, {side['bytes']:,} bytes | "
-            f"{side['floor_read']['best_s']:.2f} s | {side['sitthi_import']['best_s']:.2f} s | "
-            f"{side['ratio']:.2f}× ({'met' if side['target_met'] else '**missed**'}) | "
-            f"{side['floor_read']['peak_rss_mib']:.0f} / {side['sitthi_import']['peak_rss_mib']:.0f}"
-            f" MiB | {side['half_size']['floor_peak_rss_mib']:.0f} / "
-            f"{side['half_size']['import_peak_rss_mib']:.0f} MiB |"
-        ]
-        return "".join(parts)
+            f"{floor['best_s']:.2f} s | {sitthi['best_s']:.2f} s | "
+            f"{side['ratio']:.2f}× ({verdict}) | "
+            f"{floor['peak_rss_mib']:.0f} / {sitthi['peak_rss_mib']:.0f} MiB | "
+            f"{half['floor_peak_rss_mib']:.0f} / {half['import_peak_rss_mib']:.0f} MiB |"
+        )
 
     ktb, rights = report["ktb_rep_individual"], report["rights_dump"]
     for side in (ktb, rights):
