@@ -334,3 +334,20 @@ def test_the_claims_work_list_has_a_sheet_per_status_most_money_first(
     assert column(denied, "รหัสข้อผิดพลาด")[:-1] == ["420"]
     assert column(denied, "วันที่รับบริการ")[0] == "10 ธ.ค. 2567"
     assert column(denied, "ความหมาย")[0]
+
+
+def test_phones_are_listed_only_where_the_unit_allows_them(
+    villages: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], sitthi_home: Path
+) -> None:
+    without = tmp_path / "without.xlsx"
+    export(capsys, villages, "gaps", "--as-of", AS_OF, "-o", str(without))
+    assert "โทรศัพท์" not in [c.value for c in openpyxl.load_workbook(without)[NORTH][HEADER_ROW]]
+    override = sitthi_home / "config" / "reference" / "settings.csv"
+    override.parent.mkdir(parents=True)
+    override.write_text("key,value,meaning\nexport_show_phone,1,allowed\n", encoding="utf-8")
+    from store import codes
+
+    codes.clear_cache()
+    allowed = tmp_path / "allowed.xlsx"
+    export(capsys, villages, "gaps", "--as-of", AS_OF, "-o", str(allowed))
+    assert set(column(openpyxl.load_workbook(allowed)[NORTH], "โทรศัพท์")) == {"0800000000"}

@@ -165,3 +165,16 @@ def test_the_c_rate_and_money_transferred_come_from_rep_and_smt_files(
     )
     transferred = rows["Money transferred to the unit's account (Smart Money Transfer)"]
     assert transferred[:2] == (1730.5, "baht")
+
+
+def test_a_monthly_report_ends_with_its_month(
+    centre: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "january.xlsx"
+    report(capsys, centre, target, "--month", "1")
+    trend = openpyxl.load_workbook(target)["รายเดือน"]
+    months = [r[0] for r in trend.iter_rows(min_row=3, values_only=True) if r[1] is not None]
+    assert months == ["ต.ค. 2567", "พ.ย. 2567", "ธ.ค. 2567", "ม.ค. 2568"]
+    claims = openpyxl.load_workbook(target)["การเบิก PP"]
+    total = [r for r in claims.iter_rows(min_row=3, values_only=True) if r[0] == "รวม"][0]
+    assert total[1] == 3, "January 2025: the woman's ANC, the elder's screening, the migrant's ANC"
