@@ -176,5 +176,5 @@ def test_a_monthly_report_ends_with_its_month(
     months = [r[0] for r in trend.iter_rows(min_row=3, values_only=True) if r[1] is not None]
     assert months == ["ต.ค. 2567", "พ.ย. 2567", "ธ.ค. 2567", "ม.ค. 2568"]
     claims = openpyxl.load_workbook(target)["การเบิก PP"]
-    total = [r for r in claims.iter_rows(min_row=3, values_only=True) if r[0] == "รวม"][0]
+    total = next(r for r in claims.iter_rows(min_row=3, values_only=True) if r[0] == "รวม")
     assert total[1] == 3, "January 2025: the woman's ANC, the elder's screening, the migrant's ANC"
