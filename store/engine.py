@@ -21,7 +21,16 @@ from store.paths import display_url, resolve_url
 
 __all__ = ["StoreError", "display_url", "open_store", "read_tx", "resolve_url", "write_tx"]
 
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006_followup", "0006_statements")
+SCHEMA_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006_followup",
+    "0006_statements",
+    "0006_exports",
+)
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 
 BUSY_TIMEOUT_MS = 15_000

@@ -125,6 +125,8 @@ class House(SQLModel, table=True):
     house: str = Field(default="", max_length=NAME)
     villaname: str = Field(default="", max_length=NAME)
     vid: str = Field(default="", max_length=CODE)
+    vhvid: str = Field(default="", max_length=CODE, description="the house's volunteer (อสม.)")
+    headid: str = Field(default="", max_length=CODE, description="PID of the household's head")
     d_update: dt.datetime = Field(sa_type=DateTime)
     batch_id: str = Field(max_length=36)
 
@@ -472,3 +474,24 @@ class FollowupLog(SQLModel, table=True):
         default="", index=True, max_length=36, sa_column_kwargs={"server_default": ""}
     )
     retracted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+
+
+class ExportLog(SQLModel, table=True):
+    """One export of person-level data (a work list, a CID batch): who, when, what, how many.
+
+    Never the CIDs, names or the file's content: the province reads this table (it is synced
+    like the unit's other rows) to see what left each unit's store, as the PDPA asks.
+    """
+
+    __tablename__ = "export_log"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE, description="the unit, or `all`")
+    kind: str = Field(max_length=32, description="gaps, pp-due, claims, cid-batch")
+    file_name: str = Field(default="", max_length=500, description="the file's name, no folder")
+    persons: int = 0
+    rows: int = 0
+    show_cid: bool = False
+    user: str = Field(default="", max_length=200)
+    node_id: str = Field(default="", max_length=36)
+    created_at: dt.datetime = Field(sa_type=DateTime(timezone=True))

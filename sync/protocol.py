@@ -114,6 +114,7 @@ REGISTRY: tuple[SyncTable, ...] = (
     SyncTable(
         "followup_log", Owner.SHARED_LOG, unit_column="hospcode", routes=(Route(column="hospcode"),)
     ),
+    SyncTable("export_log", Owner.FACILITY, unit_column="hospcode"),
 )
 """Every synced table, in an order where a row's dependencies come before it."""
 

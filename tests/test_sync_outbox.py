@@ -24,6 +24,7 @@ from tests.syncserver import add_followup, add_person, add_right, outbox_size, s
 VERSIONS = Path(__file__).resolve().parents[1] / "store/migrations/versions"
 MIGRATION = VERSIONS / "0004_sync.py"
 STATEMENTS_MIGRATION = VERSIONS / "0006_statements_real_layouts.py"
+EXPORTS_MIGRATION = VERSIONS / "0006_exports_log_and_volunteers.py"
 
 
 def entries(engine: Engine) -> list[tuple[str, str, str]]:
@@ -41,8 +42,10 @@ def _migration(path: Path) -> object:
 
 
 def test_every_synced_table_is_captured_and_no_other(engine: Engine) -> None:
+    """The tables the migrations put under capture: 0004's, the statements' and the export log."""
     synced = set(_migration(MIGRATION).SYNCED_TABLES)  # type: ignore[attr-defined]
     synced |= set(_migration(STATEMENTS_MIGRATION).NEW_TABLES)  # type: ignore[attr-defined]
+    synced |= set(_migration(EXPORTS_MIGRATION).SYNCED_TABLES)  # type: ignore[attr-defined]
     with engine.connect() as conn:
         captured = captured_tables(conn)
     assert captured == set(table_names()) == synced

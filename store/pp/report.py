@@ -81,6 +81,10 @@ class PpMoney:
     pending_baht: Decimal
     unclaimed_baht: Decimal
     claim_rate_pct: Decimal | None
+    due_count: int = 0
+    """Screenings the responsible population is due for on the as-of date (`store.pp.due`)."""
+    to_earn_baht: Decimal = ZERO
+    """Baht still to earn this fiscal year: rate × persons due."""
 
     @classmethod
     def of(cls, summary: MoneySummary | None, fiscal_year: int, rates_from: int | None) -> PpMoney:
@@ -117,6 +121,8 @@ class PpMoney:
             pending_baht=sum((b.pending_baht for b in blocks), ZERO),
             unclaimed_baht=sum((b.unclaimed_baht for b in blocks), ZERO),
             claim_rate_pct=claim_rate_pct(paid, eligible),
+            due_count=sum(b.due_count for b in blocks),
+            to_earn_baht=sum((b.to_earn_baht for b in blocks), ZERO),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -130,6 +136,8 @@ class PpMoney:
             "pending_baht": baht(self.pending_baht),
             "unclaimed_baht": baht(self.unclaimed_baht),
             "claim_rate_pct": _baht_or_null(self.claim_rate_pct),
+            "due_count": self.due_count,
+            "to_earn_baht": baht(self.to_earn_baht),
         }
 
 

@@ -167,6 +167,11 @@ def money_by_month(
     while day <= min(last, as_of):
         months.append(day)
         day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months_money(claims, months)
+
+
+def months_money(claims: Iterable[ServiceClaim], months: list[dt.date]) -> list[MonthMoney]:
+    """Paid and unclaimed baht of the claims by service month (`months`: first days)."""
     paid = dict.fromkeys(months, ZERO)
     unclaimed = dict.fromkeys(months, ZERO)
     for claim in claims:

@@ -17,14 +17,13 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from store.facts import iter_unit_facts
-from store.gaps import CoverageTally, GapRules, tally
+from store.facts import UnitFacts, iter_unit_facts
+from store.gaps import CoverageTally, GapRules, evaluate_on_days
 from store.kpi import (
     KpiReport,
     UnitKpi,
     combined_tally,
     coverage_target_pct,
-    evaluate_units,
     kpi_report,
     pp_claim_target_pct,
 )
@@ -51,6 +50,10 @@ class PpMoney:
     target_pct: float
     rates_from_fiscal_year: int | None = None
     """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
+
+    to_earn_baht: Decimal = Decimal("0")
+    """Baht still to earn this fiscal year: rate × persons due (`store.pp.due`)."""
+    due_count: int = 0
 
     @property
     def underpaid_baht(self) -> Decimal:
@@ -118,6 +121,8 @@ def pp_from_report(units: Sequence[UnitKpi]) -> PpMoney | None:
         denied_baht=money.denied_baht,
         unclaimed_baht=money.unclaimed_baht,
         claim_rate_pct=money.claim_rate_pct,
+        to_earn_baht=money.to_earn_baht,
+        due_count=money.due_count,
         target_pct=pp_claim_target_pct(),
         rates_from_fiscal_year=money.rates_from_fiscal_year,
     )
@@ -174,18 +179,28 @@ def coverage_trend(
     conn: Connection, as_of: dt.date, hospcode: str | None = None, months: int = TREND_MONTHS
 ) -> Trend:
     """Coverage at each month end (see the module docstring), oldest first."""
+    return trend_of(list(iter_unit_facts(conn, hospcode)), month_ends(as_of, months))
+
+
+def trend_of(units: list[UnitFacts], days: list[dt.date]) -> Trend:
+    """Coverage of the units' persons on each of `days` (sorted), each person judged once per
+    span in which the rules cannot change (`store.gaps.evaluate_on_days`)."""
     rules = GapRules.from_reference()
-    units = list(iter_unit_facts(conn, hospcode))
-    points = []
-    for day in month_ends(as_of, months):
-        covered = thai = 0
-        for unit in evaluate_units(conn, day, hospcode, rules, facts=units):
-            counts = tally(unit.evaluations)
-            covered += counts.covered
-            thai += counts.thai_population
-        pct = CoverageTally(0, thai, covered, {}).coverage_pct
-        points.append(TrendPoint(day, pct, covered, thai))
-    return Trend(tuple(points), coverage_target_pct())
+    covered = dict.fromkeys(days, 0)
+    thai = dict.fromkeys(days, 0)
+    for unit in units:
+        for person in unit.persons:
+            judged = evaluate_on_days(person, days, partners=unit.partners, rules=rules)
+            for day, ev in zip(days, judged, strict=True):
+                covered[day] += int(ev.covered)
+                thai[day] += int(ev.in_coverage)
+    points = tuple(
+        TrendPoint(
+            day, CoverageTally(0, thai[day], covered[day], {}).coverage_pct, covered[day], thai[day]
+        )
+        for day in days
+    )
+    return Trend(points, coverage_target_pct())
 
 
 @dataclass(frozen=True)

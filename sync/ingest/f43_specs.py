@@ -92,6 +92,8 @@ def f43_specs() -> tuple[LoaderSpec, ...]:
                 Column("HID", "hid"),
                 Column("HOUSE", "house", "free"),
                 Column("VILLANAME", "villaname", "free"),
+                Column("VHVID", "vhvid"),
+                Column("HEADID", "headid"),
             ),
             derived=(Derived("vid", VILLAGE_PARTS, village_id),),
         ),

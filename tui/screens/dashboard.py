@@ -148,7 +148,8 @@ class DashboardScreen(SitthiScreen):
             panel.border_title = self.t(
                 "dashboard.pp_title_year", year=self.coverage.pp.fiscal_year
             )
-            panel.border_subtitle = rates_note(self.coverage.pp, self.t)
+            notes = (rates_note(self.coverage.pp, self.t), to_earn_text(self.coverage.pp, self.t))
+            panel.border_subtitle = " · ".join(note for note in notes if note)
 
     def render_data(self) -> None:
         if self.coverage is not None:
@@ -393,6 +394,13 @@ def rates_note(pp: PpMoney, tr: Translator) -> str:
     if year is None or year == pp.fiscal_year:
         return ""
     return tr("pp_rates.carried_forward", year=year)
+
+
+def to_earn_text(pp: PpMoney, tr: Translator) -> str:
+    """The baht still to earn this fiscal year from the persons due for a screening."""
+    if not pp.due_count:
+        return ""
+    return tr("export.screen.to_earn", baht=baht(pp.to_earn_baht), due=tr.number(pp.due_count))
 
 
 def pp_content(pp: PpMoney | None, months: list[MonthMoney] | None, tr: Translator) -> Content:
