@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
 from store import paths
 
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006_ingest")
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 
 BUSY_TIMEOUT_MS = 15_000

@@ -70,7 +70,9 @@ def test_json_output_is_stable_and_complete(
 ) -> None:
     path = _export(tmp_path)
     missing = tmp_path / "gone.csv"
-    code = tui.cli.main(["--db", store_url, "import", "--json", str(path), str(missing)])
+    code = tui.cli.main(
+        ["--db", store_url, "--lang", "en", "import", "--json", str(path), str(missing)]
+    )
     document = json.loads(capsys.readouterr().out)
     assert code == 1
     assert document["version"] == 1
@@ -127,6 +129,7 @@ def test_json_output_is_stable_and_complete(
         "field": "SEX",
         "severity": "error",
         "reason": "not a known code (see sex.csv)",
+        "reason_key": "ingest.issue.unknown_code",
     }
     assert (refused["status"], refused["message"], refused["parts"]) == (
         "refused",

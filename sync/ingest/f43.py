@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from store.reference import table
-from sync.ingest.convert import Columns
+from sync.ingest.convert import Columns, LineNote
 from sync.ingest.safezip import member_basename
 from sync.ingest.textfile import decode_text
 
@@ -56,6 +56,8 @@ class F43Reading:
     columns_by_position: tuple[str | None, ...]
     """The known field at each column position (None for an unknown column)."""
     lines: tuple[str, ...]
+    line_notes: Mapping[int, LineNote] = field(default_factory=dict)
+    """Lines in another encoding than the member's (see `sync.ingest.textfile`)."""
 
     @property
     def fields(self) -> frozenset[str]:
@@ -93,7 +95,12 @@ class F43Reading:
             lines = [line for _n, line in numbered[start : start + SPLIT_CHUNK]]
             for name, cells in _split_columns(lines, picks).items():
                 values[name].extend(map(str.strip, cells))
-        return Columns([number for number, _line in numbered], values, all_text=True)
+        return Columns(
+            [number for number, _line in numbered],
+            values,
+            all_text=True,
+            line_notes=self.line_notes,
+        )
 
 
 def _split_columns(lines: list[str], picks: Mapping[str, int]) -> dict[str, Sequence[str]]:
@@ -127,8 +134,8 @@ def read_f43(data: bytes, file: str) -> F43Reading:
     known = layout(file)
     header = _header_columns(lines[0] if lines else "", known)
     if header is not None:
-        return F43Reading(file, decoded.encoding, True, header, lines)
-    return F43Reading(file, decoded.encoding, False, known, lines)
+        return F43Reading(file, decoded.encoding, True, header, lines, decoded.line_notes)
+    return F43Reading(file, decoded.encoding, False, known, lines, decoded.line_notes)
 
 
 def _header_columns(first_line: str, known: tuple[str, ...]) -> tuple[str | None, ...] | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, insert, select, update
 
+from store.i18n.stored import params_json
 from store.models import ImportBatch, ImportIssue, ImportPart
 from sync.ingest.convert import Issue
 from sync.ingest.limits import WRITE_CHUNK
@@ -146,6 +147,8 @@ def record_part(conn: Connection, batch_id: str, part: PartResult, sha256: str) 
 
 
 def record_issues(conn: Connection, batch_id: str, issues: Sequence[Issue]) -> None:
+    """Each issue with its English reason and its catalogue key and parameters (see
+    `store.models.ImportIssue`)."""
     rows = [
         {
             "batch_id": batch_id,
@@ -154,6 +157,8 @@ def record_issues(conn: Connection, batch_id: str, issues: Sequence[Issue]) -> N
             "field": i.field,
             "severity": i.severity,
             "reason": _fit(i.reason, ISSUE, "reason"),
+            "reason_key": i.message.key,
+            "reason_params": _fit(params_json(i.message), ISSUE, "reason_params"),
         }
         for i in issues
     ]

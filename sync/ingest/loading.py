@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Table
 
 from store.ids import stable_ids
 from store.models import Facility
-from sync.ingest.convert import WARNING, ColumnConverter, Columns, Issue
+from sync.ingest.convert import WARNING, ColumnConverter, Columns, Issue, issue_message
 from sync.ingest.ledger import record_issues
 from sync.ingest.results import PartResult
 from sync.ingest.spec import LoadContext, LoaderSpec
@@ -25,7 +25,9 @@ def load_columns(
     Rows with an error are kept out and logged; of two rows with the same key, the newer (or,
     when equally new, the later) is kept and the other logged as a warning.
     """
-    converter = ColumnConverter(part.member, spec.table, spec.columns, spec.required, spec.derived)
+    converter = ColumnConverter(
+        part.member, spec.table, spec.columns, spec.required, spec.derived, context.import_day
+    )
     converted = converter.convert(read)
     count = len(read.lines)
     values = converted.values
@@ -79,4 +81,4 @@ def _newest_of_each_key(
 
 
 def _superseded(member: str, line: int, kept_line: int) -> Issue:
-    return Issue(member, line, "", WARNING, f"same key as line {kept_line}, which was kept")
+    return Issue(member, line, "", WARNING, issue_message("superseded", line=kept_line))

@@ -8,12 +8,15 @@ letter), is a symbolic link or encrypted, or when its declared sizes break the l
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from store.i18n import message
 from sync.ingest.limits import MIB, Limits
 from sync.ingest.refused import Refused
 
@@ -42,8 +45,9 @@ class SafeZip:
         try:
             with self.archive.open(info) as handle:
                 data = handle.read(bound + 1)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise Refused(f"member {info.filename!r} is damaged ({exc})") from exc
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+            # A wrong CRC, a truncated member or compressed bytes that do not inflate.
+            raise Refused(message("ingest.zip.damaged_member", member=info.filename)) from exc
         except NotImplementedError as exc:
             raise Refused(
                 f"member {info.filename!r} uses a compression Sitthi cannot read"

@@ -136,7 +136,7 @@ def run_demo(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     for result in results:
-        print("\n".join(summary_lines(result, IMPORT_TEXTS[lang])))
+        print("\n".join(summary_lines(result, IMPORT_TEXTS[lang], lang)))
     print(text["partner"].format(unit=centre.hospcode, partner=centre.partner))
     if any(r.refused for r in results):
         print(f"sitthi: {text['failed']}", file=sys.stderr)

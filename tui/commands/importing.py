@@ -75,17 +75,19 @@ def run_import(args: argparse.Namespace) -> int:
     from sync.ingest.importer import import_paths
     from sync.ingest.results import results_document
 
+    lang = args.lang or "th"
     engine = open_store(args.db)
     try:
         results = import_paths(engine, args.paths)
     finally:
         engine.dispose()
     if args.json:
-        print(json.dumps(results_document(results), ensure_ascii=False, indent=2))
+        document = results_document(results, lang)
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        text = TEXTS[args.lang or "th"]
+        text = TEXTS[lang]
         for result in results:
-            print("\n".join(summary_lines(result, text)))
+            print("\n".join(summary_lines(result, text, lang)))
         print(
             text["totals"].format(
                 files=len(results),
@@ -97,23 +99,29 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_FAILED if any(r.refused for r in results) else EXIT_OK
 
 
-def summary_lines(result: FileResult, text: dict[str, str]) -> list[str]:
-    """The file's line, then a line per member with its first issues."""
+def summary_lines(result: FileResult, text: dict[str, str], lang: str = "th") -> list[str]:
+    """The file's line, then a line per member with its first issues.
+
+    File and member names and messages come from the files offered: every line is made safe
+    for a terminal (`store.controls.terminal_safe`).
+    """
+    from store.controls import terminal_safe
+
+    file = result.file
     if result.refused:
-        return [text["refused"].format(file=result.file, message=result.message)]
-    if not result.parts:
-        return [text["unchanged"].format(file=result.file, message=result.message)]
-    unit = text["unit"].format(hospcode=result.hospcode) if result.hospcode else ""
-    head = "loaded" if result.status == "loaded" else "unchanged"
-    lines = [
-        text[head].format(file=result.file, kind=result.kind, unit=unit, message=result.message)
-    ]
-    for part in result.parts:
-        lines.extend(_part_lines(part, text))
-    return lines
+        lines = [text["refused"].format(file=file, message=result.message)]
+    elif not result.parts:
+        lines = [text["unchanged"].format(file=file, message=result.message)]
+    else:
+        unit = text["unit"].format(hospcode=result.hospcode) if result.hospcode else ""
+        head = "loaded" if result.status == "loaded" else "unchanged"
+        lines = [text[head].format(file=file, kind=result.kind, unit=unit, message=result.message)]
+        for part in result.parts:
+            lines.extend(_part_lines(part, text, lang))
+    return [terminal_safe(line) for line in lines]
 
 
-def _part_lines(part: PartResult, text: dict[str, str]) -> list[str]:
+def _part_lines(part: PartResult, text: dict[str, str], lang: str) -> list[str]:
     if part.skipped_duplicate:
         return [text["part_skipped"].format(member=part.member, table=part.table)]
     how = ", ".join(
@@ -137,7 +145,7 @@ def _part_lines(part: PartResult, text: dict[str, str]) -> list[str]:
             text["issue"].format(
                 line=issue.line,
                 field=issue.field or "-",
-                reason=issue.reason,
+                reason=issue.message.render(lang),
                 severity=text.get(issue.severity, issue.severity),
             )
         )

@@ -136,7 +136,7 @@ class ImportsScreen(SitthiScreen):
                     issue.member,
                     str(issue.line),
                     issue.field,
-                    f"{self.t(f'imports.severity_{issue.severity}')}: {issue.reason}",
+                    f"{self.t(f'imports.severity_{issue.severity}')}: {issue.reason_in(self.t.lang)}",
                 ),
             )
             for index, issue in enumerate(issues.rows)
