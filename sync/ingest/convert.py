@@ -540,13 +540,16 @@ class ColumnConverter:
         return None
 
     def _outcome(self, plan: _Plan, value: object) -> _Outcome:
+        """The stored value, its warnings and its error; a value with an error has no warnings
+        (its row is not loaded, so a correction made on the way is no news)."""
         warnings: list[Message] = []
         if isinstance(value, str) and CONTROLS.search(value):
             value, removed = remove_controls(value)
             warnings.append(issue_message("controls", count=removed))
         if value == "" or value is None:
-            missing = issue_message("missing") if plan.required else None
-            return plan.empty, tuple(warnings), missing
+            if plan.required:
+                return plan.empty, (), issue_message("missing")
+            return plan.empty, tuple(warnings), None
         stored: object
         if plan.convert is None:
             stored = _as_text(value)
@@ -554,22 +557,22 @@ class ColumnConverter:
             try:
                 stored, warning = plan.convert(value)
             except Problem as problem:
-                return plan.empty, tuple(warnings), problem.message
+                return plan.empty, (), problem.message
             if warning is not None:
                 warnings.append(warning)
         if plan.event:
             problem_message = self._event_problem(stored)
             if problem_message is not None:
-                return plan.empty, tuple(warnings), problem_message
+                return plan.empty, (), problem_message
         if (
             isinstance(stored, str)
             and plan.max_length is not None
             and len(stored) > plan.max_length
         ):
             if not plan.shorten:
-                return stored, tuple(warnings), issue_message("too_long", limit=plan.max_length)
+                return stored, (), issue_message("too_long", limit=plan.max_length)
             stored = stored[: plan.max_length]
             warnings.append(issue_message("shortened", limit=plan.max_length))
         if plan.codes is not None and stored not in plan.codes:
-            return stored, tuple(warnings), issue_message("unknown_code", table=plan.codes_name)
+            return stored, (), issue_message("unknown_code", table=plan.codes_name)
         return stored, tuple(warnings), None

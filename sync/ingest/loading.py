@@ -26,7 +26,7 @@ def load_columns(
     when equally new, the later) is kept and the other logged as a warning.
     """
     converter = ColumnConverter(
-        part.member, spec.table, spec.columns, spec.required, spec.derived, context.import_day
+        part.member, spec.table, spec.columns, spec.required, spec.derived, context.latest_today
     )
     converted = converter.convert(read)
     count = len(read.lines)

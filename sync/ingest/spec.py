@@ -24,6 +24,13 @@ class LoadContext:
         """The local calendar day of the import (the day staff would name)."""
         return self.now.astimezone().date()
 
+    @property
+    def latest_today(self) -> dt.date:
+        """The later of the import day and the machine's today: the day after which nothing
+        an export records can have happened. (An import may be dated in the past, when a
+        test or the demo replays one; the data it holds can still be as new as the clock.)"""
+        return max(self.import_day, dt.date.today())
+
 
 Completion = Callable[[dict[str, list[object]], Sequence[int], LoadContext], None]
 """Adds columns (target column → a value per row) that come from the context or the rows' line

@@ -82,7 +82,7 @@ def _decode_by_line(data: bytes) -> DecodedText:
     utf8_lines = sum(1 for line in as_utf8 if not line.isascii()) - len(not_utf8)
     lines = list(as_utf8)
     undecodable: list[int] = []
-    if utf8_lines > len(not_utf8):
+    if utf8_lines >= len(not_utf8):
         encoding, other = UTF8, TIS620
         odd = not_utf8
         for index in odd:
