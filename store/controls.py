@@ -20,6 +20,7 @@ _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
 """One control character (see the module text)."""
 _SPACES = re.compile(" {2,}")
+_JSON_SPACE = frozenset("\t\n\r")
 
 
 def has_controls(text: str) -> bool:
@@ -58,3 +59,25 @@ def terminal_safe(text: str) -> str:
 def _escape(found: re.Match[str]) -> str:
     code = ord(found.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe_lines(text: str) -> str:
+    """`terminal_safe` of each line of `text`, its line breaks kept: for a whole report."""
+    if not has_controls(text):
+        return text
+    return "\n".join(terminal_safe(line) for line in text.split("\n"))
+
+
+def json_terminal_safe(document: str) -> str:
+    """A JSON text with every control character written as a `\\uXXXX` escape: the same JSON
+    value (inside strings such characters are escaped; outside them JSON allows only the
+    white space of indentation, kept), safe to print. `json.dumps` already escapes C0 characters
+    inside strings; this adds C1 characters and the bidirectional controls."""
+    if not has_controls(document):
+        return document
+    return CONTROLS.sub(_json_escape, document)
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    char = found.group()
+    return char if char in _JSON_SPACE else f"\\u{ord(char):04x}"

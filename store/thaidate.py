@@ -42,9 +42,7 @@ _ISO = re.compile(
     rf"([0-9]{{4}})-([0-9]{{1,2}})-([0-9]{{1,2}})(?:[ T]{_TIME}(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?"
 )
 _SLASHED = re.compile(rf"([0-9]{{1,2}})/([0-9]{{1,2}})/([0-9]{{4}})(?:\s+{_TIME}(?:\s*น\.)?)?")
-_NAMED = re.compile(
-    r"(?:([0-9]{1,2})\s*)?([^\s0-9][^0-9]*?)\s*(?:(?:พ|ค)\.\s?ศ\.\s*)?([0-9]{4})"
-)
+_NAMED = re.compile(r"(?:([0-9]{1,2})\s*)?([^\s0-9][^0-9]*?)\s*(?:(?:พ|ค)\.\s?ศ\.\s*)?([0-9]{4})")
 _MONTH_MARKS = str.maketrans("", "", ". ")
 
 
@@ -53,9 +51,7 @@ def _month_key(name: str) -> str:
 
 
 _MONTH_BY_NAME = {
-    _month_key(name): number
-    for number, names in enumerate(THAI_MONTHS, 1)
-    for name in names
+    _month_key(name): number for number, names in enumerate(THAI_MONTHS, 1) for name in names
 }
 """A month's full name or abbreviation, without dots and spaces (`มค`, `มกราคม`) → 1-12."""
 
@@ -132,7 +128,7 @@ def parse_any_date(value: object) -> tuple[dt.date, bool]:
         return _year_fixed(value.date())
     if isinstance(value, dt.date):
         return _year_fixed(value)
-    if isinstance(value, bool) or isinstance(value, dt.timedelta):
+    if isinstance(value, bool | dt.timedelta):
         raise DateError("not a date")
     if isinstance(value, int | float):
         return _number_date(value)

@@ -43,9 +43,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def import_json(capsys: pytest.CaptureFixture[str], url: str, *paths: Path) -> tuple[int, dict]:  # type: ignore[type-arg]
-    code, out, err = run(
-        capsys, "--db", url, "--lang", "en", "import", "--json", *map(str, paths)
-    )
+    code, out, err = run(capsys, "--db", url, "--lang", "en", "import", "--json", *map(str, paths))
     assert "Traceback" not in err
     return code, json.loads(out)
 
@@ -137,7 +135,7 @@ def test_a_superscript_cid_is_refused_for_its_row_and_every_report_still_works(
     )
     assert (code, first_issues(document)) == (0, [(3, "CID", "error", "odd_digits")])
     for report in ("kpi", "gaps", "claims"):
-        code, out, err = run(capsys, "--db", store_url, "report", report, "--json")
+        code, _out, err = run(capsys, "--db", store_url, "report", report, "--json")
         assert (code, err) == (0, ""), report
     gaps = json.loads(run(capsys, "--db", store_url, "report", "gaps", "--json")[1])
     assert [g["pid"] for g in gaps["gaps"]] == ["1"]
@@ -211,7 +209,10 @@ def test_full_width_digits_are_refused_in_cids_of_43_files_and_nhso_lists(
     )
     code, document = import_json(capsys, store_url, people, rights)
     assert code == 0
-    assert first_issues(document) == [(3, "CID", "error", "odd_digits"), (3, "cid", "error", "odd_digits")]
+    assert first_issues(document) == [
+        (3, "CID", "error", "odd_digits"),
+        (3, "cid", "error", "odd_digits"),
+    ]
     engine = open_store(store_url)
     assert (count(engine, "person"), count(engine, "nhso_right")) == (1, 1)
     engine.dispose()
@@ -324,9 +325,7 @@ def test_a_utf8_person_file_with_one_tis620_line_reads_that_line_as_tis620(
 ) -> None:
     utf8 = f43_text("PERSON", [person(1, NAME="สมหญิง"), person(2, NAME="มานี")])
     tis_line = f43_text("PERSON", [person(3, NAME="ปิติ")], header=False, encoding="cp874")
-    code, document = import_json(
-        capsys, store_url, export_zip(tmp_path, person=utf8 + tis_line)
-    )
+    code, document = import_json(capsys, store_url, export_zip(tmp_path, person=utf8 + tis_line))
     assert code == 0
     [part] = document["files"][0]["parts"]
     assert (part["encoding"], part["rows_loaded"], part["warnings"]) == ("utf-8", 3, 1)

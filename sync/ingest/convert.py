@@ -419,9 +419,7 @@ class ColumnConverter:
     plans: list[_Plan] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.plans = [
-            self._plan(c.field, c.column, c.kind, c.codes, c.event) for c in self.columns
-        ]
+        self.plans = [self._plan(c.field, c.column, c.kind, c.codes, c.event) for c in self.columns]
 
     def _plan(self, source: str, column: str, kind: str, codes: str, event: bool) -> _Plan:
         sql_type = self.target.c[column].type

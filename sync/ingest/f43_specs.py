@@ -77,7 +77,8 @@ def _spec(
 
 
 def _common(*columns: Column) -> tuple[Column, ...]:
-    return (Column("HOSPCODE", "hospcode"), *columns, Column("D_UPDATE", "d_update", "ymdhms", event=True))
+    update = Column("D_UPDATE", "d_update", "ymdhms", event=True)
+    return (Column("HOSPCODE", "hospcode"), *columns, update)
 
 
 @functools.cache

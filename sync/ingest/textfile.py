@@ -105,12 +105,10 @@ def _decode_by_line(data: bytes) -> DecodedText:
                 undecodable.append(index)
     if len(undecodable) > MAX_UNDECODABLE_SHARE * len(lines):
         raise Refused("neither UTF-8 nor TIS-620 text (many lines fit neither)")
-    notes: dict[int, LineNote] = {}
-    for index in odd:
-        notes[index + 1] = (
-            WARNING,
-            issue_message("other_encoding", line_encoding=_label(other), file_encoding=_label(encoding)),
-        )
+    odd_line = issue_message(
+        "other_encoding", line_encoding=_label(other), file_encoding=_label(encoding)
+    )
+    notes: dict[int, LineNote] = {index + 1: (WARNING, odd_line) for index in odd}
     for index in undecodable:
         notes[index + 1] = (ERROR, issue_message("undecodable"))
     return DecodedText("\n".join(lines), encoding, notes)

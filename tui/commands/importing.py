@@ -71,6 +71,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from store.controls import json_terminal_safe
     from store.engine import open_store
     from sync.ingest.importer import import_paths
     from sync.ingest.results import results_document
@@ -82,8 +83,8 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if args.json:
-        document = results_document(results, lang)
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        document = json.dumps(results_document(results, lang), ensure_ascii=False, indent=2)
+        print(json_terminal_safe(document))
     else:
         text = TEXTS[lang]
         for result in results:

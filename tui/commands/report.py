@@ -255,7 +255,7 @@ def print_kpi(args: argparse.Namespace) -> int:
     if options.json:
         _print_json(report)
     else:
-        print(render_kpi(report, options.lang))
+        _print_text(render_kpi(report, options.lang))
     return EXIT_OK
 
 
@@ -280,7 +280,7 @@ def print_claims(args: argparse.Namespace) -> int:
     if options.json:
         _print_json(report)
     else:
-        print(render_claims(report, options.lang, as_of=options.as_of, status=status))
+        _print_text(render_claims(report, options.lang, as_of=options.as_of, status=status))
     return EXIT_OK
 
 
@@ -299,7 +299,7 @@ def print_gaps(args: argparse.Namespace) -> int:
     if options.json:
         _print_json(report)
     else:
-        print(render_gaps(report, options.lang))
+        _print_text(render_gaps(report, options.lang))
     return EXIT_OK
 
 
@@ -359,8 +359,10 @@ def _unit_known(conn: Connection, options: _Options) -> bool:
 
     if options.hospcode is None or unit_hospcodes(conn, options.hospcode):
         return True
+    from store.controls import terminal_safe
+
     message = TEXTS[options.lang]["unknown_unit"].format(unit=options.hospcode)
-    print(f"sitthi: {message}", file=sys.stderr)
+    print(f"sitthi: {terminal_safe(message)}", file=sys.stderr)
     return False
 
 
@@ -378,7 +380,17 @@ def _audit(options: _Options, persons: int) -> bool:
 
 
 def _print_json(report: dict[str, Any]) -> None:
-    print(json.dumps(report, ensure_ascii=False, indent=2))
+    from store.controls import json_terminal_safe
+
+    print(json_terminal_safe(json.dumps(report, ensure_ascii=False, indent=2)))
+
+
+def _print_text(report: str) -> None:
+    """A report as text; stored names and codes cannot act on the terminal (their control
+    characters are shown escaped, see `store.controls`)."""
+    from store.controls import terminal_safe_lines
+
+    print(terminal_safe_lines(report))
 
 
 def format_date(day: dt.date, lang: str) -> str:
@@ -617,8 +629,14 @@ def display_width(text: str) -> int:
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> str:
-    """Columns padded to equal display width; `align` holds `l` or `r` per column."""
-    table = [list(headers), *(list(r) for r in rows)]
+    """Columns padded to equal display width; `align` holds `l` or `r` per column.
+
+    Cells are made terminal-safe first, so that a control character in a stored value is
+    shown escaped and counted in the column's width.
+    """
+    from store.controls import terminal_safe
+
+    table = [[terminal_safe(cell) for cell in row] for row in (headers, *rows)]
     widths = [max(display_width(row[i]) for row in table) for i in range(len(headers))]
     lines = []
     for row in table:
