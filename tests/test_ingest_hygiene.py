@@ -147,7 +147,12 @@ def test_an_odd_cid_already_in_the_store_shows_as_no_cid_and_breaks_no_report(
     """A value stored before these checks, or arriving by sync, is shown, never a crash."""
     engine = open_store(store_url)
     with write_tx(engine) as conn:
-        for pid, odd in (("1", "¹⁹⁹⁰" + cid(1)[4:]), ("2", cid(2).translate(FULL_WIDTH))):
+        odd_values = (
+            ("1", "¹⁹⁹⁰" + cid(1)[4:]),
+            ("2", cid(2).translate(FULL_WIDTH)),
+            ("³", cid(3)),  # a PID in superscript: sorted as text, not as a number
+        )
+        for pid, odd in odd_values:
             conn.execute(
                 insert(models.Person).values(
                     id=stable_id("person", HOSPCODE, pid),
@@ -171,7 +176,8 @@ def test_an_odd_cid_already_in_the_store_shows_as_no_cid_and_breaks_no_report(
         code, _out, err = run(capsys, "--db", store_url, "--lang", "en", "report", report)
         assert (code, err) == (0, ""), report
     gaps = json.loads(run(capsys, "--db", store_url, "report", "gaps", "--json")[1])
-    assert {g["pid"]: g["codes"][0] for g in gaps["gaps"]} == {"1": "NO_CID", "2": "NO_CID"}
+    codes = {g["pid"]: g["codes"][0] for g in gaps["gaps"]}
+    assert (codes["1"], codes["2"], "³" in codes) == ("NO_CID", "NO_CID", True)
 
 
 def test_a_cid_in_thai_digits_is_stored_in_ascii_and_matches_its_nhso_record(
