@@ -16,8 +16,9 @@ from sqlalchemy import insert
 
 import tui.cli
 from store import models
-from store.engine import open_store, write_tx
+from store.engine import open_store, read_tx, write_tx
 from store.ids import stable_id
+from store.queries.imports import batch_issues, recent_batches
 from tests.ingest_builders import (
     HOSPCODE,
     cid,
@@ -360,3 +361,43 @@ def test_a_zip_whose_compressed_bytes_are_damaged_is_refused_with_a_clear_messag
     engine = open_store(store_url)
     assert {t: n for t, n in data_rows(engine).items() if n} == {}
     engine.dispose()
+
+
+# --- reasons in the reader's language ------------------------------------------------------------
+
+
+def test_stored_issue_reasons_are_shown_in_the_readers_language(
+    store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [person(1), person(2, BIRTH="20990101"), person(3, BIRTH="25230101")]
+    path = export_zip(tmp_path, person=f43_text("PERSON", rows))
+    code, out, _ = run(capsys, "--db", store_url, "import", str(path))
+    assert code == 0
+    assert "บรรทัด 3 BIRTH: วันที่เลยวันพรุ่งนี้ไปแล้ว" in out
+    assert "บรรทัด 4 BIRTH: ปีเป็น พ.ศ. ลบ 543 ปีแล้ว" in out
+    engine = open_store(store_url)
+    with read_tx(engine) as conn:
+        [batch] = recent_batches(conn)
+        issues = batch_issues(conn, batch.id).rows
+        conn.execute(
+            insert(models.ImportIssue).values(
+                batch_id=batch.id,
+                member="old.txt",
+                line=9,
+                field="X",
+                severity="error",
+                reason="written before the catalogue",
+            )
+        )
+    engine.dispose()
+    assert [i.reason for i in issues] == [
+        "a date after tomorrow, which cannot be true; correct it in the system that wrote the file",
+        "Buddhist-era year; 543 years subtracted",
+    ]
+    assert issues[1].reason_in("th") == "ปีเป็น พ.ศ. ลบ 543 ปีแล้ว"
+    assert issues[1].reason_in("en") == issues[1].reason
+    engine = open_store(store_url)
+    with read_tx(engine) as conn:
+        [old] = [i for i in batch_issues(conn, batch.id).rows if i.member == "old.txt"]
+    engine.dispose()
+    assert (old.reason_key, old.reason_in("th")) == ("", "written before the catalogue")
