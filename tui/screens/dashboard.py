@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from store.controls import terminal_safe
 from tui.screens.base import SitthiScreen
 from tui.widgets.charts import chart_floor, column_cells, hbar, spark
 from tui.widgets.footer import SitthiFooter
@@ -354,7 +355,8 @@ def status_content(
                 age_text(batch.age(now), tr),
             )
         )
-        lines.append(Content.styled(batch.file_name.rsplit("/", 1)[-1], "$text-muted"))
+        name = terminal_safe(batch.file_name.rsplit("/", 1)[-1])
+        lines.append(Content.styled(name, "$text-muted"))
     if daemon is not None:
         lines.append(daemon_content(daemon, now, tr))
     if followups is not None:
