@@ -357,7 +357,8 @@ def test_a_zip_whose_compressed_bytes_are_damaged_is_refused_with_a_clear_messag
     path.write_bytes(bytes(data))
     code, out, err = run(capsys, "--db", store_url, "--lang", "en", "import", str(path))
     assert (code, err) == (1, "")
-    assert f"{path}: refused: member 'person.txt' is damaged and cannot be read" in out
+    [line] = [line for line in out.splitlines() if line.startswith(f"{path}: refused: ")]
+    assert "person.txt" in line and "damaged" in line
     engine = open_store(store_url)
     assert {t: n for t, n in data_rows(engine).items() if n} == {}
     engine.dispose()

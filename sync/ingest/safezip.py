@@ -16,7 +16,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from store.i18n import message
 from sync.ingest.limits import MIB, Limits
 from sync.ingest.refused import Refused
 
@@ -47,7 +46,7 @@ class SafeZip:
                 data = handle.read(bound + 1)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
             # A wrong CRC, a truncated member or compressed bytes that do not inflate.
-            raise Refused(message("ingest.zip.damaged_member", member=info.filename)) from exc
+            raise Refused(f"member {info.filename!r} is damaged ({exc})") from exc
         except NotImplementedError as exc:
             raise Refused(
                 f"member {info.filename!r} uses a compression Sitthi cannot read"
