@@ -16,6 +16,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
+from store.i18n import Message, message
 from sync.ingest.convert import ERROR, WARNING, LineNote, issue_message
 from sync.ingest.refused import Refused
 
@@ -57,12 +58,12 @@ def _decode(data: bytes) -> DecodedText:
         try:
             return DecodedText(data.decode("utf-8-sig"), "utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise Refused(f"starts with a UTF-8 mark but byte {exc.start} is not UTF-8") from exc
+            raise Refused(_refusal("utf8_mark", byte=exc.start)) from exc
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return DecodedText(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as exc:
-            raise Refused("starts with a UTF-16 mark but is not UTF-16") from exc
+            raise Refused(_refusal("utf16_mark")) from exc
     try:
         return DecodedText(data.decode(UTF8), UTF8)
     except UnicodeDecodeError:
@@ -104,7 +105,7 @@ def _decode_by_line(data: bytes) -> DecodedText:
                 lines[index] = raw.decode(TIS620, "replace")
                 undecodable.append(index)
     if len(undecodable) > MAX_UNDECODABLE_SHARE * len(lines):
-        raise Refused("neither UTF-8 nor TIS-620 text (many lines fit neither)")
+        raise Refused(_refusal("neither"))
     odd_line = issue_message(
         "other_encoding", line_encoding=_label(other), file_encoding=_label(encoding)
     )
@@ -114,6 +115,11 @@ def _decode_by_line(data: bytes) -> DecodedText:
     return DecodedText("\n".join(lines), encoding, notes)
 
 
+def _refusal(name: str, /, **params: object) -> Message:
+    """The catalogue message `ingest.text.<name>` of a refused text file."""
+    return message(f"ingest.text.{name}", **params)
+
+
 def _label(encoding: str) -> str:
     return "TIS-620" if encoding == TIS620 else "UTF-8"
 
@@ -121,8 +127,8 @@ def _label(encoding: str) -> str:
 def _refuse_binary(text: str) -> None:
     """NUL anywhere, or many control characters near the start, mean binary data."""
     if "\x00" in text:
-        raise Refused("binary data, not a text export")
+        raise Refused(_refusal("binary"))
     sample = text[:SAMPLE_CHARS]
     controls = sum(1 for ch in sample if ch in _CONTROLS)
     if sample and controls > MAX_CONTROL_SHARE * len(sample):
-        raise Refused("binary data, not a text export")
+        raise Refused(_refusal("binary"))
