@@ -101,7 +101,14 @@ def test_event_dates_run_from_1900_to_tomorrow(value: object, stored: object) ->
 
 @pytest.mark.parametrize(
     ("value", "stored"),
-    [(9901, "09901"), (9901.0, "09901"), ("9901", "09901"), ("10676", "10676"), ("๐๙๙๐๑", "09901")],
+    [
+        (9901, "09901"),
+        (9901.0, "09901"),
+        ("9901", "09901"),
+        ("9901.0", "09901"),
+        ("10676", "10676"),
+        ("๐๙๙๐๑", "09901"),
+    ],
 )
 def test_unit_codes_get_their_leading_zeros_back(value: object, stored: str) -> None:
     assert convert_one(RIGHTS, "unit", value) == stored

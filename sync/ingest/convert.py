@@ -30,6 +30,7 @@ BE_REASON = message(f"{ISSUE}.be_year")
 CENT = Decimal("0.01")
 MAX_BAHT = Decimal(10) ** 10
 """Amounts are stored with 12 digits, 2 of them decimals: a larger one is a row issue."""
+UNIT_CODE_LENGTH = 5
 EARLIEST_EVENT = dt.date(1900, 1, 1)
 """Nothing an export records (a birth, a service, a check, an update) happened before this."""
 FUTURE_DAYS = 1
@@ -130,7 +131,9 @@ def _unit(value: object) -> Converted:
     """A unit code: five digits, restored when a spreadsheet dropped the leading zeros."""
     _refuse_cell_types(value)
     text = _refuse_odd_digits(_as_text(value))
-    return (text.zfill(5) if is_ascii_digits(text) else text), None
+    if text.endswith(".0") and is_ascii_digits(text[:-2]):
+        text = text[:-2]  # a number written out as text by a spreadsheet
+    return (text.zfill(UNIT_CODE_LENGTH) if is_ascii_digits(text) else text), None
 
 
 def _cid(value: object) -> Converted:
