@@ -9,10 +9,10 @@ a report.
 
 from __future__ import annotations
 
+from store.thaidate import THAI_DIGITS
+
 NON_THAI_PREFIXES = frozenset("067")
 CID_LENGTH = 13
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-"""Thai digits → ASCII digits."""
 _SEPARATORS = str.maketrans("", "", "- \t")
 
 

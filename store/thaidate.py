@@ -35,7 +35,7 @@ least `NUMERIC_YMD_FLOOR` is a `YYYYMMDD` date that a spreadsheet turned into a 
 NUMERIC_YMD_FLOOR = 19_000_101
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-"""Thai digits → ASCII digits (Thai text writes dates with either)."""
+"""Thai digits → ASCII digits (Thai text writes dates, CIDs and amounts with either)."""
 
 _TIME = r"[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2}(?:\.[0-9]+)?)?"
 _ISO = re.compile(
@@ -66,10 +66,18 @@ def _year(year: int) -> tuple[int, bool]:
     return year, False
 
 
-def _ascii_digits(text: str) -> str:
-    """`text` with Thai digits made ASCII; DateError if any other non-ASCII digit remains."""
+def ascii_digits(text: str) -> str | None:
+    """`text` with Thai digits made ASCII; None when another script's digit remains (a
+    superscript, a full-width digit, ...), which no Thai system writes on purpose."""
     mapped = text.translate(THAI_DIGITS)
     if not mapped.isascii() and any(ch.isdigit() and not ch.isascii() for ch in mapped):
+        return None
+    return mapped
+
+
+def _ascii_digits(text: str) -> str:
+    mapped = ascii_digits(text)
+    if mapped is None:
         raise DateError("digits other than 0-9 and Thai digits")
     return mapped
 

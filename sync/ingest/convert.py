@@ -15,11 +15,18 @@ from typing import cast
 
 from sqlalchemy import Table
 
-from store.cid import THAI_DIGITS, is_ascii_digits, is_valid_cid, normalise_cid
+from store.cid import is_ascii_digits, is_valid_cid, normalise_cid
 from store.controls import CONTROLS, remove_controls
 from store.i18n import Message, message
 from store.reference import table as reference_table
-from store.thaidate import BE_THRESHOLD, DateError, parse_any_date, parse_ymd, parse_ymdhms
+from store.thaidate import (
+    BE_THRESHOLD,
+    DateError,
+    ascii_digits,
+    parse_any_date,
+    parse_ymd,
+    parse_ymdhms,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -109,10 +116,9 @@ class Derived:
 
 
 def _refuse_odd_digits(text: str) -> str:
-    """`text` with Thai digits made ASCII; a Problem when other non-ASCII digits remain
-    (superscripts, full-width, other scripts), which no Thai system writes on purpose."""
-    mapped = text.translate(THAI_DIGITS)
-    if not mapped.isascii() and any(ch.isdigit() and not ch.isascii() for ch in mapped):
+    """`text` with Thai digits made ASCII; a Problem when other scripts' digits remain."""
+    mapped = ascii_digits(text)
+    if mapped is None:
         raise Problem("odd_digits")
     return mapped
 
