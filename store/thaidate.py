@@ -185,7 +185,7 @@ def _text_date(text: str) -> tuple[dt.date, bool]:
 
 def _year_fixed(day: dt.date) -> tuple[dt.date, bool]:
     if day.year > BE_THRESHOLD:
-        return day.replace(year=day.year - BE_OFFSET), True
+        return _day(day.year - BE_OFFSET, day.month, day.day), True
     return day, False
 
 
