@@ -163,3 +163,10 @@ def test_one_table_of_thai_month_names_without_duplicates() -> None:
     assert len(THAI_MONTHS) == 12
     assert len(set(names)) == len(names) == 24
     assert THAI_MONTHS_SHORT[0] == "ม.ค."
+
+
+def test_29_february_of_a_be_leap_year_that_is_no_ce_leap_year_is_no_date() -> None:
+    for value in (dt.date(2568, 2, 29), "29/02/2568", "25680229"):
+        with pytest.raises(DateError):
+            parse_any_date(value)
+    assert parse_any_date("29/02/2567") == (dt.date(2024, 2, 29), True)
