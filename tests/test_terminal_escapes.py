@@ -112,14 +112,14 @@ MARKUP_NAME = "[/]มา[b]"
 
 
 @pytest.mark.anyio
-async def test_the_app_shows_brackets_and_escapes_literally(url: str) -> None:
+async def test_the_app_shows_brackets_escapes_and_odd_cids_without_failing(url: str) -> None:
     mana = PEOPLE[2]
     engine = open_store(url)
     with write_tx(engine) as conn:
         conn.execute(
             update(models.Person)
             .where(models.Person.pid == mana.pid)  # type: ignore[arg-type]
-            .values(name=f"{MARKUP_NAME}{CLEAR}", lname="ข")
+            .values(name=f"{MARKUP_NAME}{CLEAR}", lname="ข", cid="¹⁹⁹⁰" + mana.cid[4:])
         )
     engine.dispose()
     app = make_app(url)
@@ -130,6 +130,7 @@ async def test_the_app_shows_brackets_and_escapes_literally(url: str) -> None:
         cell = grid.get_cell(mana.person_id, "name")  # type: ignore[attr-defined]
         drawn = Text.from_markup(cell).plain
         assert drawn == f"{MARKUP_NAME}\\x1b[2J ข"
+        assert grid.get_cell(mana.person_id, "cid") == "x" * 13  # type: ignore[attr-defined]
         grid.move_cursor(row=grid.get_row_index(mana.person_id))  # type: ignore[attr-defined]
         await settle(pilot)
         await pilot.press("enter")
