@@ -30,7 +30,7 @@ def convert_one(table: Table, kind: str, value: object, *, event: bool = False) 
         "sheet", table, [Column("f", column, kind, event=event)], (), today=TODAY
     )
     converted = converter.convert(Columns([2], {"f": [value]}))
-    errors = [i.message.key.rsplit(".", 1)[-1] for i in converted.issues if i.severity == "error"]
+    errors = [i.key.rsplit(".", 1)[-1] for i in converted.issues if i.severity == "error"]
     return f"!{errors[0]}" if errors else converted.values[column][0]
 
 

@@ -54,20 +54,31 @@ def issue_message(name: str, /, **params: object) -> Message:
 class Issue:
     """A problem with one field of one row; `line` is the row's line (or sheet row) number.
 
-    `message` is a catalogue message (`store.i18n`) rendered where a person reads it; its
-    parameters never hold the value, which may be personal data.
+    `message` is a catalogue message (`store.i18n`) rendered where a person reads it (plain
+    text from a reader not yet in the catalogue is kept as it is); its parameters never hold the
+    value, which may be personal data.
     """
 
     member: str
     line: int
     field: str
     severity: str
-    message: Message
+    message: Message | str
+
+    def text(self, lang: str) -> str:
+        """The reason in `lang`."""
+        message = self.message
+        return message.render(lang) if isinstance(message, Message) else message
 
     @property
     def reason(self) -> str:
         """The reason in English (the log's language)."""
-        return self.message.render("en")
+        return self.text("en")
+
+    @property
+    def key(self) -> str:
+        """The catalogue key of the reason ("" for plain text)."""
+        return self.message.key if isinstance(self.message, Message) else ""
 
 
 class Problem(ValueError):

@@ -145,8 +145,8 @@ def _part_document(part: PartResult, lang: str) -> dict[str, object]:
                 "line": i.line,
                 "field": i.field,
                 "severity": i.severity,
-                "reason": i.message.render(lang),
-                "reason_key": i.message.key,
+                "reason": i.text(lang),
+                "reason_key": i.key,
             }
             for i in part.sample
         ],

@@ -146,7 +146,7 @@ def _part_lines(part: PartResult, text: dict[str, str], lang: str) -> list[str]:
             text["issue"].format(
                 line=issue.line,
                 field=issue.field or "-",
-                reason=issue.message.render(lang),
+                reason=issue.text(lang),
                 severity=text.get(issue.severity, issue.severity),
             )
         )
