@@ -374,6 +374,8 @@ class Columns:
 
     def line_issues(self, member: str) -> Iterator[Issue]:
         """The issues of the line notes, for the lines that hold a row."""
+        if not self.line_notes:
+            return
         for line in self.lines:
             note = self.line_notes.get(line)
             if note is not None:
