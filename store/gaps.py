@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from store import codes
@@ -200,6 +200,18 @@ def is_thai(person: PersonFacts, rules: GapRules) -> bool:
     return person.nation in rules.thai_nations
 
 
+def known_on(records: Iterable[NhsoFact], as_of: dt.date) -> tuple[NhsoFact, ...]:
+    """The NHSO records known on `as_of`: a record checked after that day was not (domain 7.3),
+    so the best record as of a day uses only records checked on or before it."""
+    return tuple(r for r in records if r.checked_on <= as_of)
+
+
+def as_known_on(person: PersonFacts, as_of: dt.date) -> PersonFacts:
+    """The person as the store knew them on `as_of` (NHSO records checked later left out)."""
+    known = known_on(person.nhso, as_of)
+    return person if len(known) == len(person.nhso) else replace(person, nhso=known)
+
+
 def newest_nhso(person: PersonFacts) -> NhsoFact | None:
     """The NHSO record with the latest check date, then the latest import."""
     if not person.nhso:
@@ -306,8 +318,12 @@ def evaluate(
     partners: frozenset[str] = frozenset(),
     rules: GapRules | None = None,
 ) -> Evaluation:
-    """Judge one person on `as_of`; `partners` are the unit's configured partner units."""
+    """Judge one person on `as_of`; `partners` are the unit's configured partner units.
+
+    Only what was known on `as_of` counts: NHSO records checked after it are left out (also
+    from the evaluation's `person`, so every screen shows the record the judgement used)."""
     rules = rules or GapRules.from_reference()
+    person = as_known_on(person, as_of)
     responsible = is_responsible(person, rules)
     best = best_record(person)
     newest = newest_nhso(person)

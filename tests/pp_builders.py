@@ -41,6 +41,7 @@ PERSONS = {
 }
 HAND_COUNTED_PP = {
     "fiscal_year": 2568,
+    "rates_from_fiscal_year": 2568,
     "qualifying": 9,
     "eligible_baht": 2000.0,
     "paid_baht": 1020.0,

@@ -59,7 +59,13 @@ def test_the_claims_json_has_exactly_the_documented_shape(
     centre: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = claims_json(capsys, centre, "--lang", "en")
-    assert list(report) == ["version", "fiscal_year", "claims", "unmatched"]
+    assert list(report) == [
+        "version",
+        "fiscal_year",
+        "rates_from_fiscal_year",
+        "claims",
+        "unmatched",
+    ]
     assert (report["version"], report["fiscal_year"]) == (1, 2568)
     claims = report["claims"]
     assert isinstance(claims, list) and len(claims) == 13
@@ -179,6 +185,7 @@ def test_the_kpi_pp_block_is_the_hand_counted_money(
     [unit] = json.loads(out)["units"]
     assert unit["pp"] == {
         "fiscal_year": 2567,
+        "rates_from_fiscal_year": 2567,
         "qualifying": 1,
         "eligible_baht": 360.0,
         "paid_baht": 0.0,
@@ -260,6 +267,7 @@ def test_an_empty_store_has_no_claims(tmp_path: Path, capsys: pytest.CaptureFixt
     assert claims_json(capsys, db) == {
         "version": 1,
         "fiscal_year": 2568,
+        "rates_from_fiscal_year": 2568,
         "claims": [],
         "unmatched": [],
     }

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from store.ids import stable_id
+from sync.ingest.f43 import layout
 from sync.ingest.importer import import_paths
 from sync.ingest.results import FileResult
 from tests.ingest_builders import (
@@ -105,10 +106,45 @@ def test_members_in_a_subfolder_and_upper_case_load_others_are_skipped(
 
 
 def test_unknown_trailing_fields_are_ignored(engine: Engine, tmp_path: Path) -> None:
-    data = f43_text("CARD", [card(1)], header=False, extra=["X1", "X2", "X3"])
+    data = f43_text("CARD", [card(1)], header=True, extra=["X1", "X2", "X3"])
     [result] = _import(engine, export_zip(tmp_path, card=data))
     assert result.parts[0].rows_loaded == 1
     assert rows_of(engine, "card", "cid") == [(cid(1),)]
+
+
+def test_a_headerless_member_of_no_known_layout_is_refused_and_the_rest_loads(
+    engine: Engine, tmp_path: Path
+) -> None:
+    odd = f43_text("CARD", [card(1), card(2)], header=False, extra=["X1", "X2", "X3"])
+    people = f43_text("PERSON", [person(1)], header=False)
+    [result] = _import(engine, export_zip(tmp_path, person=people, card=odd))
+    assert result.status == "loaded"
+    by_table = {p.table: p for p in result.parts}
+    assert (by_table["person"].rows_loaded, by_table["card"].rows_loaded) == (1, 0)
+    assert (by_table["card"].rows_read, by_table["card"].issues) == (2, 1)
+    assert "14 fields per line without a header fits no known layout of CARD" in (
+        by_table["card"].sample[0].reason
+    )
+    assert count(engine, "card") == 0
+
+
+def test_an_export_of_only_unknown_layouts_is_refused(engine: Engine, tmp_path: Path) -> None:
+    odd = f43_text("CARD", [card(1)], header=False, extra=["X1"])
+    [result] = _import(engine, export_zip(tmp_path, card=odd))
+    assert result.status == "refused"
+    assert "12 fields per line without a header fits no known layout of CARD" in result.message
+    assert count(engine, "card") == 0
+
+
+def test_a_headerless_service_without_hsub_stores_the_cid(engine: Engine, tmp_path: Path) -> None:
+    fields = [f for f in layout("SERVICE") if f != "HSUB"]
+    visit = {"HOSPCODE": HOSPCODE, "PID": "1", "SEQ": "77", "DATE_SERV": "20250115"}
+    visit.update({"D_UPDATE": "20250115100000", "CID": cid(1), "HN": "000001"})
+    service = f43_text("SERVICE", [visit], header=False, fields=fields)
+    [result] = _import(engine, export_zip(tmp_path, person=f43_text("PERSON", [person(1)]),
+                                          service=service))  # fmt: skip
+    assert result.status == "loaded", result.message
+    assert rows_of(engine, "pp_service", "source", "cid", "seq") == [("SERVICE", cid(1), "77")]
 
 
 def test_buddhist_era_years_are_corrected_with_warnings(engine: Engine, tmp_path: Path) -> None:
@@ -155,7 +191,9 @@ def test_bad_rows_are_quarantined_and_the_rest_loads(engine: Engine, tmp_path: P
 
 def test_issue_reasons_hold_no_personal_data(engine: Engine, tmp_path: Path) -> None:
     bad = person(3, CID="31000000000x9", NAME="ลับมาก", BIRTH="1980131", SEX="ก", HN="A" * 40)
-    [result] = _import(engine, export_zip(tmp_path, person=f43_text("PERSON", [bad])))
+    # One good row keeps the file from being refused (every row failing refuses it whole).
+    people = f43_text("PERSON", [person(1), bad])
+    [result] = _import(engine, export_zip(tmp_path, person=people))
     assert result.issues >= 2
     reasons = " ".join(str(r[0]) for r in rows_of(engine, "import_issue", "reason"))
     for value in ("31000000000x9", "ลับมาก", "1980131", "ก", "A" * 16):

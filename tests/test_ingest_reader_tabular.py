@@ -1,4 +1,5 @@
-"""Reading NHSO downloads (CSV or XLSX) through an alias table, wherever the header row is."""
+"""Reading NHSO downloads (CSV, XLSX, .xls, .ods, HTML) through an alias table, wherever the
+header row is."""
 
 from __future__ import annotations
 
@@ -70,9 +71,9 @@ def test_binary_garbage_is_refused() -> None:
         read(random.Random(3).randbytes(3000), "rights.csv")
 
 
-def test_an_old_excel_workbook_is_refused_with_advice() -> None:
+def test_a_damaged_old_excel_workbook_is_refused_with_advice() -> None:
     ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)
-    with pytest.raises(Refused, match=r"\.xls.*save it as \.xlsx or CSV"):
+    with pytest.raises(Refused, match=r"XLS workbook cannot be read.*save it as CSV"):
         read(ole2, "rights.xls")
 
 
@@ -154,7 +155,7 @@ def test_xlsx_keeps_excel_dates_and_numbers_for_the_converters() -> None:
                 "cid": int(cid(7)),
                 "maininscl": "UCS",
                 "hsub": 7543,
-                "expdate": dt.datetime(2026, 9, 30),
+                "expdate": dt.date(2026, 9, 30),
                 "checkdate": "2025-01-15",
             },
         )

@@ -35,6 +35,7 @@ GAP_CODES = [
 UNIT_KEYS = ["hospcode", "population", "thai_population", "covered", "coverage_pct", "gaps", "pp"]
 NO_PP_2568 = {
     "fiscal_year": 2568,
+    "rates_from_fiscal_year": 2568,
     "qualifying": 0,
     "eligible_baht": 0.0,
     "paid_baht": 0.0,

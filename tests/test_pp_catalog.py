@@ -126,7 +126,10 @@ def test_a_statement_code_names_an_item_by_its_code_or_an_nhso_code() -> None:
         True,
         False,
     ]
-    assert catalog.resolve(2569, "ANC") is None
+    # A later year without a catalog of its own carries 2568's items forward; an earlier not.
+    carried = catalog.resolve(2569, "ANC")
+    assert carried is not None and carried.fiscal_year == 2568
+    assert catalog.resolve(2567, "ANC") is None
 
 
 # A province's file, refused whole with every problem placed ------------------------------

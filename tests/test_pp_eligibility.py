@@ -201,11 +201,16 @@ def test_services_no_item_selects_are_not_pp_services() -> None:
         service("SPECIALPP", D(2025, 1, 5), fields={"PPSPECIAL": "1B0030"}),
         service("NCDSCREEN", D(2025, 1, 5), fields={"SMOKE": "1"}),
         service("SERVICE", D(2025, 1, 5)),
-        anc(D(2026, 10, 1)),  # fiscal year 2570: no catalog yet
     ]
     pill = service("FP", D(2025, 1, 5), fields={"FPTYPE": "1"})
     results = judge([*others, pill])
     assert [r.item.item for r in results] == ["FP_PILL"]
+
+
+def test_a_service_of_a_year_without_a_catalog_is_judged_by_the_carried_forward_items() -> None:
+    # Fiscal year 2570 has no catalog yet: the 2569 items and rates apply (domain 5).
+    [result] = judge([anc(D(2026, 10, 1))])
+    assert (result.item.item, result.item.fiscal_year) == ("ANC", 2569)
 
 
 # The first failed condition --------------------------------------------------------------

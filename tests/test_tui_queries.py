@@ -84,11 +84,13 @@ def test_the_trend_ends_with_the_headline_figure_and_has_twelve_month_ends(
     assert points[-1].covered == headline.covered
 
 
-def test_an_earlier_month_end_judges_expiry_on_that_day(centre: Engine) -> None:
-    """Person 4's right expired on 31 Dec 2024: covered at November's end, not in January."""
+def test_an_earlier_month_end_knows_only_the_checks_made_by_then(centre: Engine) -> None:
+    """The centre's NHSO checks were made on 5 Jan 2025: at December's end none is known
+    (domain 7.3), so the people they found without a right (3), with status problems (5),
+    expired (4) or dead (7) were still covered by their cards; in January they are not."""
     with read_tx(centre) as conn:
         points = {p.day: p for p in coverage_trend(conn, AS_OF).points}
-    assert points[dt.date(2024, 11, 30)].covered == points[AS_OF].covered + 1
+    assert points[dt.date(2024, 12, 31)].covered == points[AS_OF].covered + 4
 
 
 def test_month_ends_cross_the_year_boundary() -> None:

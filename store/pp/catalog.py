@@ -146,18 +146,36 @@ class Catalog:
         return tuple(sorted(self._by_year))
 
     def for_year(self, fiscal_year: int) -> tuple[CatalogItem, ...]:
+        """The items of exactly this fiscal year (none when the catalog lacks the year)."""
         return self._by_year.get(fiscal_year, ())
 
+    def rates_year(self, fiscal_year: int) -> int | None:
+        """The fiscal year whose items and rates apply to services of `fiscal_year`: the year
+        itself when the catalog has it, else the newest earlier year, carried forward until a
+        catalog for the year is imported (domain 5); None when no year is that early."""
+        if fiscal_year in self._by_year:
+            return fiscal_year
+        return max((y for y in self._by_year if y < fiscal_year), default=None)
+
+    def items_for(self, fiscal_year: int) -> tuple[CatalogItem, ...]:
+        """The items that apply to services of `fiscal_year` (carried forward, see above)."""
+        year = self.rates_year(fiscal_year)
+        return self.for_year(year) if year is not None else ()
+
     def match(self, fiscal_year: int, source: str, fields: Mapping[str, str]) -> CatalogItem | None:
-        """The first item of the fiscal year that selects this row, None if it is no PP service."""
-        for item in self._by_source.get((fiscal_year, source.upper()), ()):
+        """The first item applying in the fiscal year that selects this row, None if it is no
+        PP service."""
+        year = self.rates_year(fiscal_year)
+        if year is None:
+            return None
+        for item in self._by_source.get((year, source.upper()), ()):
             if item.selects(source, fields):
                 return item
         return None
 
     def resolve(self, fiscal_year: int, code: str) -> CatalogItem | None:
         """The item a statement's item code names in a fiscal year, None if unknown."""
-        for item in self.for_year(fiscal_year):
+        for item in self.items_for(fiscal_year):
             if item.names(code):
                 return item
         return None

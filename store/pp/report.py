@@ -1,13 +1,18 @@
 """The PP claims report and each unit's PP money, as the stable `--json` of `sitthi report`.
 
-    claims: {"version": 1, "fiscal_year": N,
+    claims: {"version": 1, "fiscal_year": N, "rates_from_fiscal_year": N,
              "claims": [{"hospcode", "pid", "date_serv", "item", "rate", "status", "paid",
                          "reason", "error_code"}],
              "unmatched": [{"hospcode", "cid", "date_serv", "item", "paid", "error_code",
                             "statement_id", "reason"}]}
     pp (a block of each unit in the KPI report):
-            {"fiscal_year": N, "qualifying", "eligible_baht", "paid_baht", "denied_baht",
-             "pending_baht", "unclaimed_baht", "claim_rate_pct"}
+            {"fiscal_year": N, "rates_from_fiscal_year": N, "qualifying", "eligible_baht",
+             "paid_baht", "denied_baht", "pending_baht", "unclaimed_baht", "claim_rate_pct"}
+
+`rates_from_fiscal_year` is the fiscal year whose catalog items and rates the money uses: the
+fiscal year itself, or, while no catalog for it has been imported, the newest earlier year
+(carried forward; every place that shows the money then says so), null when no catalog year is
+that early.
 
 `claims` lists every service dated in the fiscal year (up to the as-of date) that an item of the
 catalog selects, not-eligible ones included, by unit, date, PID and item. `paid` is the deciding
@@ -32,6 +37,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from store.cid import mask_cid
+from store.i18n import render
+from store.pp.catalog_store import load_catalog
 from store.pp.claims import (
     CENT,
     ZERO,
@@ -67,6 +74,7 @@ UNMATCHED_KEYS = (
 )
 PP_KEYS = (
     "fiscal_year",
+    "rates_from_fiscal_year",
     "qualifying",
     "eligible_baht",
     "paid_baht",
@@ -99,6 +107,7 @@ def claims_report(
     return {
         "version": REPORT_VERSION,
         "fiscal_year": fiscal_year,
+        "rates_from_fiscal_year": load_catalog(conn).rates_year(fiscal_year),
         "claims": [claim_row(c, lang) for c in claims],
         "unmatched": [unmatched_row(u, lang) for u in unmatched],
     }
@@ -165,13 +174,17 @@ def _natural(text: str) -> list[tuple[int, int, str]]:
     return [(0, int(p), "") if p.isdecimal() else (1, 0, p) for p in _RUNS.findall(text)]
 
 
-def pp_block(summary: MoneySummary | None, fiscal_year: int) -> dict[str, Any]:
-    """A unit's `pp` block of the KPI report; zeros for a unit without PP services."""
+def pp_block(
+    summary: MoneySummary | None, fiscal_year: int, rates_from: int | None
+) -> dict[str, Any]:
+    """A unit's `pp` block of the KPI report; zeros for a unit without PP services.
+    `rates_from` is the catalog year the rates come from (`Catalog.rates_year`)."""
     if summary is None:
         summary = MoneySummary("", fiscal_year, 0, 0, ZERO, ZERO, ZERO, ZERO, ZERO, None)
     rate = summary.claim_rate_pct
     return {
         "fiscal_year": fiscal_year,
+        "rates_from_fiscal_year": rates_from,
         "qualifying": summary.qualifying,
         "eligible_baht": baht(summary.eligible_baht),
         "paid_baht": baht(summary.paid_baht),
@@ -191,7 +204,16 @@ def pp_blocks(
     hospcode: str | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The `pp` block of each of `units` (services dated in the fiscal year up to `as_of`)."""
-    summaries = {
-        s.hospcode: s for s in period_money(conn, Period(fiscal_year, as_of=as_of), hospcode)
-    }
-    return {unit: pp_block(summaries.get(unit), fiscal_year) for unit in units}
+    catalog = load_catalog(conn)
+    period = Period(fiscal_year, as_of=as_of)
+    summaries = {s.hospcode: s for s in period_money(conn, period, hospcode, catalog)}
+    rates_from = catalog.rates_year(fiscal_year)
+    return {unit: pp_block(summaries.get(unit), fiscal_year, rates_from) for unit in units}
+
+
+def carried_forward_note(fiscal_year: int, rates_from: int | None, lang: str) -> str | None:
+    """What a place showing money says while the year's catalog is missing ("rates of 2569
+    carried forward"); None when the year has its own catalog (or no rates at all)."""
+    if rates_from is None or rates_from == fiscal_year:
+        return None
+    return render("pp_rates.carried_forward", lang, year=rates_from, fiscal_year=fiscal_year)

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 
 from store.kpi import natural_key
 from store.models import SQLModel
+from store.pp.catalog_store import load_catalog
 from store.pp.claims import CENT, ZERO, ClaimStatus, ServiceClaim, money_summary
 from store.pp.queries import Period, period_claims
 from store.thaidate import fiscal_year, fiscal_year_bounds
@@ -59,6 +60,8 @@ class ClaimsView:
     names: dict[tuple[str, str], str]
     """Person names by (hospcode, pid), for the rows."""
     unmatched: int
+    rates_from_fiscal_year: int | None = None
+    """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ def claims_view(
     hospcode: str | None = None,
 ) -> ClaimsView:
     """The PP services of a fiscal year (or one of its months) up to `as_of`, with the money."""
-    result = period_claims(conn, Period(year, month, as_of), hospcode)
+    catalog = load_catalog(conn)
+    result = period_claims(conn, Period(year, month, as_of), hospcode, catalog)
     claims = sorted(result.claims, key=_order)
     items: dict[str, list[ServiceClaim]] = {}
     for claim in claims:
@@ -128,6 +132,7 @@ def claims_view(
             conn, {(c.evaluation.service.hospcode, c.evaluation.service.pid) for c in claims}
         ),
         unmatched=len(result.unmatched),
+        rates_from_fiscal_year=catalog.rates_year(year),
     )
 
 

@@ -1,10 +1,10 @@
 """The numbers on the dashboard, taken from the same report functions as `sitthi report`.
 
 The monthly trend re-evaluates the rules at each month end with what the store holds now (the
-rules are pure functions of the inputs and a date). A point therefore answers "how would that
-month end look with today's knowledge", not "what did the screen say then": an NHSO check
-imported later improves earlier months too. It needs no history table and its last point is the
-headline figure exactly.
+rules are pure functions of the inputs and a date). A point therefore answers "how did that
+month end look with the NHSO checks made by then", whenever they were imported: a check made
+after the month end is not known on it (domain 7.3), one made before but imported later improves
+that month too. It needs no history table and its last point is the headline figure exactly.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ class PpMoney:
     unclaimed_baht: float
     claim_rate_pct: float | None
     target_pct: float
+    rates_from_fiscal_year: int | None = None
+    """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
 
     @property
     def meets_target(self) -> bool | None:
@@ -100,6 +102,7 @@ def pp_from_report(units: list[dict[str, Any]]) -> PpMoney | None:
         qualifying=sum(b["qualifying"] for b in blocks),
         claim_rate_pct=rate,
         target_pct=pp_claim_target_pct(),
+        rates_from_fiscal_year=blocks[0].get("rates_from_fiscal_year"),
         **sums,
     )
 

@@ -2,23 +2,33 @@
 
 Fields are separated by `|`, lines end in CRLF or LF. A first line made of known field names
 (HOSPCODE among them) is a header: columns are then mapped by name (any case) and unknown
-columns ignored. Without a header, columns are mapped by the known field order of
-`f43_layout.csv`, and fields past the known ones (a newer export version) are ignored. Values
-are stripped of surrounding spaces.
+columns ignored. Without a header, columns are mapped by position, and exporters write
+different versions (domain 7.5), so the layout is chosen by the number of fields on a line
+among the known layouts of the file (`layouts`): each version of `f43_layout.csv` (the fields
+of that version and earlier, in order: PERSON of version 1 is the 31 fields without TELEPHONE
+and MOBILE) and the exporters' own layouts of `f43_layout_variants.csv` (SERVICE ending
+`ACTUALPAY|D_UPDATE|CID`, without HSUB). A line ending in a `|` of its own (some exporters end
+every line so) counts one field less. A field count that fits no known layout is refused for
+that member (`UnknownLayout`), never mapped by guess. Values are stripped of surrounding spaces.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from store.reference import table
+from store.reference import ReferenceError, table
 from sync.ingest.convert import Columns, LineNote
+from sync.ingest.refused import Refused
 from sync.ingest.safezip import member_basename
 from sync.ingest.textfile import decode_text
 
 LAYOUT = "f43_layout.csv"
+VARIANTS = "f43_layout_variants.csv"
+COUNT_SAMPLE_LINES = 1000
+"""Data lines whose field count decides a headerless member's layout (the most common wins)."""
 SEPARATOR = "|"
 MEMBER_SUFFIX = ".txt"
 SPLIT_CHUNK = 10_000
@@ -31,6 +41,60 @@ def layout(file: str) -> tuple[str, ...]:
     """The known fields of a 43 file in export order (`PERSON` → HOSPCODE, CID, PID, ...)."""
     rows = [r for r in table(LAYOUT) if r["file"] == file]
     return tuple(r["field"] for r in sorted(rows, key=lambda r: int(r["position"])))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One known order of a 43 file's fields without a header."""
+
+    name: str
+    """`version 2`, or the variant's name (`in-house (no HSUB)`)."""
+    fields: tuple[str, ...]
+
+
+def layouts(file: str) -> dict[int, Layout]:
+    """The known headerless layouts of a 43 file by their field count."""
+    rows = [r for r in table(LAYOUT) if r["file"] == file]
+    found: dict[int, Layout] = {}
+    for version in sorted({int(r["version"]) for r in rows}):
+        fields = tuple(
+            r["field"]
+            for r in sorted(rows, key=lambda r: int(r["position"]))
+            if int(r["version"]) <= version
+        )
+        _add(found, Layout(f"version {version}", fields), file)
+    for row in table(VARIANTS):
+        if row["file"] == file:
+            fields = tuple(f.strip().upper() for f in row["fields"].split(SEPARATOR))
+            _add(found, Layout(row["layout"], fields), file)
+    return found
+
+
+def _add(found: dict[int, Layout], layout: Layout, file: str) -> None:
+    earlier = found.get(len(layout.fields))
+    if earlier is None:
+        found[len(layout.fields)] = layout
+    elif earlier.fields != layout.fields:
+        raise ReferenceError(
+            f"{file}: the layouts {earlier.name!r} and {layout.name!r} both have "
+            f"{len(layout.fields)} fields; headerless members could not be told apart"
+        )
+
+
+class UnknownLayout(Refused):
+    """A headerless member whose field count fits no known layout of its file."""
+
+    def __init__(self, file: str, count: int, known: Collection[int], rows: int) -> None:
+        counts = ", ".join(str(n) for n in sorted(known))
+        super().__init__(
+            f"{count} fields per line without a header fits no known layout of {file} "
+            f"({counts} fields); nothing of it was loaded: export it again with a header "
+            f"line, or add its layout to {VARIANTS}"
+        )
+        self.file = file
+        self.count = count
+        self.rows = rows
+        """Its non-blank lines: every one is left out."""
 
 
 def known_files() -> frozenset[str]:
@@ -56,6 +120,9 @@ class F43Reading:
     columns_by_position: tuple[str | None, ...]
     """The known field at each column position (None for an unknown column)."""
     lines: tuple[str, ...]
+    unknown_layout: UnknownLayout | None = None
+    """Set when a headerless member's field count fits no known layout: the loader refuses
+    the member (its columns are then the newest known order, for inspection only)."""
     line_notes: Mapping[int, LineNote] = field(default_factory=dict)
     """Lines in another encoding than the member's (see `sync.ingest.textfile`)."""
 
@@ -134,8 +201,29 @@ def read_f43(data: bytes, file: str) -> F43Reading:
     known = layout(file)
     header = _header_columns(lines[0] if lines else "", known)
     if header is not None:
-        return F43Reading(file, decoded.encoding, True, header, lines, decoded.line_notes)
-    return F43Reading(file, decoded.encoding, False, known, lines, decoded.line_notes)
+        return F43Reading(
+            file, decoded.encoding, True, header, lines, line_notes=decoded.line_notes
+        )
+    try:
+        fields = _headerless_layout(file, lines)
+    except UnknownLayout as unknown:
+        return F43Reading(file, decoded.encoding, False, known, lines, unknown_layout=unknown)
+    return F43Reading(file, decoded.encoding, False, fields, lines, line_notes=decoded.line_notes)
+
+
+def _headerless_layout(file: str, lines: Sequence[str]) -> tuple[str, ...]:
+    """The fields of the known layout whose count the member's lines have (module text)."""
+    known = layouts(file)
+    sample = [line.rstrip("\r") for line in lines[:COUNT_SAMPLE_LINES] if line.strip()]
+    if not sample:
+        return layout(file)
+    counts = Counter(line.count(SEPARATOR) + 1 for line in sample)
+    count = counts.most_common(1)[0][0]
+    if count in known:
+        return known[count].fields
+    if count - 1 in known and all(line.endswith(SEPARATOR) for line in sample):
+        return known[count - 1].fields
+    raise UnknownLayout(file, count, known, sum(1 for line in lines if line.strip()))
 
 
 def _header_columns(first_line: str, known: tuple[str, ...]) -> tuple[str | None, ...] | None:

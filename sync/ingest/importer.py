@@ -2,7 +2,8 @@
 
 Each offered file is recognised (`sync.ingest.kinds`), then loaded in one write transaction:
 all of it or none of it. A file whose exact bytes were imported before is `unchanged` and
-writes nothing. A refused file is still logged as a refused batch (with the message and no
+writes nothing. A file whose every data row fails is refused (nothing of it written). A refused
+file is still logged as a refused batch (with the message and no
 rows) so the app can show it; a path that does not exist is reported only.
 """
 
@@ -29,7 +30,7 @@ from sync.ingest.ledger import (
 )
 from sync.ingest.limits import DEFAULT_LIMITS, Limits
 from sync.ingest.refused import Refused
-from sync.ingest.results import LOADED, REFUSED, UNCHANGED, FileResult
+from sync.ingest.results import LOADED, REFUSED, UNCHANGED, FileResult, every_row_failed
 from sync.ingest.spec import LoadContext
 
 UNKNOWN_KIND = "unknown"
@@ -132,6 +133,10 @@ def _load(
             return _unchanged(offered.path, earlier.kind, earlier.file_name, earlier.started_at)
         start_batch(conn, batch_id, prepared.kind, str(offered.path), offered.sha256, started)
         parts = prepared.load(conn, context, hospcodes)
+        failed = every_row_failed(parts)
+        if failed is not None:
+            # Raised inside the transaction: nothing of the file is written.
+            raise Refused(failed, kind=prepared.kind)
         changed = any(p.rows_loaded or p.issues or p.warnings for p in parts)
         result = FileResult(
             file=str(offered.path),

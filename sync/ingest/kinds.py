@@ -4,8 +4,9 @@ Each kind looks at the file without touching the store and either says "not mine
 refuses it (a hostile zip, missing columns), or returns a `Prepared` load to run in the
 import's transaction. The kinds: a 43-file export zip, a loose 43-file table (`person.txt`),
 a province's PP catalog CSV (known by its header), and the tabular NHSO downloads listed in
-`store/reference/nhso_files.csv` (rights lists, statements), each of which names its alias table
-and mandatory fields and has a `LoaderSpec` in `TABULAR_SPECS`.
+`store/reference/nhso_files.csv` (rights lists, statements), each of which names its alias table,
+mandatory, exclusive and forbidden fields and a file-name hint (`sync.ingest.recognition`), and
+has a `LoaderSpec` in `TABULAR_SPECS`. A new kind is a row there, an alias table and a spec.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -23,11 +24,14 @@ from sqlalchemy import Connection
 from store.reference import table
 from sync.ingest.catalog_file import KIND as CATALOG_KIND
 from sync.ingest.catalog_file import load_catalog_file, read_catalog_offer
-from sync.ingest.f43 import file_of_member, read_f43
+from sync.ingest.convert import ERROR, Issue
+from sync.ingest.f43 import UnknownLayout, file_of_member, read_f43
 from sync.ingest.f43_specs import f43_spec, f43_specs
-from sync.ingest.ledger import member_loaded_before, record_part
+from sync.ingest.htmltable import looks_like_html
+from sync.ingest.ledger import member_loaded_before, record_issues, record_part
 from sync.ingest.limits import Limits
 from sync.ingest.loading import load_columns
+from sync.ingest.recognition import TabularKind, choose_kind
 from sync.ingest.refused import Refused
 from sync.ingest.results import PartResult
 from sync.ingest.rights import KIND as RIGHTS_KIND
@@ -40,8 +44,7 @@ from sync.ingest.tabular import (
     OLE2_MAGIC,
     XLSX_MARKER,
     Header,
-    find_header,
-    load_aliases,
+    is_ods,
     open_tabular,
     read_columns,
 )
@@ -106,11 +109,31 @@ def _load_f43_member(
         reading = read_f43(data, spec.name)
     except Refused as refusal:
         raise Refused(f"{member}: {refusal.message}", kind=refusal.kind) from refusal
+    if reading.unknown_layout is not None:
+        return _refuse_member(conn, member, part, reading.unknown_layout, context, sha256)
     part.encoding, part.has_header = reading.encoding, reading.has_header
     missing = sorted(spec.required - reading.fields)
     if missing:
         raise Refused(f"{member}: no column for {', '.join(missing)}", kind=F43_ZIP)
     hospcodes.update(load_columns(conn, spec, reading.columns(spec.fields), part, context))
+    record_part(conn, context.batch_id, part, sha256)
+    return part
+
+
+def _refuse_member(
+    conn: Connection,
+    member: str,
+    part: PartResult,
+    unknown: UnknownLayout,
+    context: LoadContext,
+    sha256: str,
+) -> PartResult:
+    """A member whose layout is unknown: none of its rows loads, the rest of the export does
+    (when nothing else had rows, every row failed and the importer refuses the file)."""
+    part.rows_read = unknown.rows
+    issues = [Issue(member, 1, unknown.file, ERROR, unknown.message)]
+    record_issues(conn, context.batch_id, issues)
+    part.count(issues)
     record_part(conn, context.batch_id, part, sha256)
     return part
 
@@ -123,8 +146,8 @@ def prepare_f43_zip(offered: Offered) -> Prepared | None:
     except Refused as refusal:
         raise Refused(refusal.message, kind=ZIP) from refusal
     infos = list(archive.members())
-    if any(info.filename == XLSX_MARKER for info in infos):
-        return None
+    if any(info.filename == XLSX_MARKER for info in infos) or is_ods(offered.data, offered.limits):
+        return None  # a workbook: a tabular kind
     order = {spec.name: i for i, spec in enumerate(f43_specs())}
     chosen: list[tuple[zipfile.ZipInfo, LoaderSpec]] = []
     for info in infos:
@@ -156,7 +179,11 @@ def _zip_loader(archive: SafeZip, chosen: list[tuple[zipfile.ZipInfo, LoaderSpec
 
 
 def prepare_f43_member(offered: Offered) -> Prepared | None:
-    if looks_like_zip(offered.data) or offered.data.startswith(OLE2_MAGIC):
+    if (
+        looks_like_zip(offered.data)
+        or offered.data.startswith(OLE2_MAGIC)
+        or looks_like_html(offered.data)
+    ):
         return None
     file = file_of_member(offered.path.name)
     spec = f43_spec(file) if file else None
@@ -181,24 +208,19 @@ def prepare_catalog(offered: Offered) -> Prepared | None:
     return Prepared(CATALOG_KIND, load)
 
 
-@dataclass(frozen=True)
-class TabularKind:
-    kind: str
-    label: str
-    aliases: str
-    mandatory: tuple[str, ...]
-    spec: Callable[[], LoaderSpec]
-
-
 def tabular_kinds() -> list[TabularKind]:
     """The NHSO download kinds of nhso_files.csv that have a loader, in the file's order."""
     return [
         TabularKind(
-            r["kind"],
-            r["label"],
-            r["aliases"],
-            tuple(r["mandatory_fields"].split()),
-            TABULAR_SPECS[r["kind"]],
+            kind=r["kind"],
+            label=r["label"],
+            label_th=r.get("label_th") or r["label"],
+            aliases=r["aliases"],
+            mandatory=tuple(r["mandatory_fields"].split()),
+            spec=TABULAR_SPECS[r["kind"]],
+            exclusive=tuple(r.get("exclusive_fields", "").split()),
+            forbidden=tuple(r.get("forbidden_fields", "").split()),
+            name_pattern=r.get("name_pattern", ""),
         )
         for r in table(NHSO_FILES, key=("kind",))
         if r["kind"] in TABULAR_SPECS
@@ -206,43 +228,24 @@ def tabular_kinds() -> list[TabularKind]:
 
 
 def prepare_tabular(offered: Offered) -> Prepared:
-    """The first NHSO download kind whose header the file has with every mandatory column."""
+    """The one NHSO download kind the table is (`sync.ingest.recognition`), else refused."""
     sheets = open_tabular(offered.data, offered.path.name, offered.limits)
-    closest: tuple[TabularKind, Header] | None = None
-    kinds = tabular_kinds()
-    for kind in kinds:
-        header = find_header(sheets, load_aliases(kind.aliases))
-        if header is None:
-            continue
-        if not header.missing(kind.mandatory):
-            return _tabular_prepared(offered, kind, header)
-        if closest is None or len(header.columns) > len(closest[1].columns):
-            closest = (kind, header)
-    if closest is not None:
-        kind, header = closest
-        raise Refused(
-            f"looks like an {kind.label} but has no column for "
-            f"{', '.join(header.missing(kind.mandatory))} (column names are read through "
-            f"{kind.aliases})",
-            kind=kind.kind,
-        )
-    labels = ", ".join(k.label for k in kinds)
-    raise Refused(
-        "not a file Sitthi imports: neither a 43-file export zip nor a table "
-        f"with a header row naming the columns of: {labels}"
-    )
+    kind, header = choose_kind(sheets, tabular_kinds(), offered.path.name)
+    return _tabular_prepared(offered, kind, header)
 
 
 def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Prepared:
     def load(conn: Connection, context: LoadContext, hospcodes: Counter[str]) -> list[PartResult]:
         spec = kind.spec()
+        context = replace(context, file=header.context(offered.path.name))
         part = PartResult(
             member=offered.path.name,
             table=spec.table.name,
             encoding=header.sheet.encoding,
             has_header=True,
         )
-        hospcodes.update(load_columns(conn, spec, read_columns(header), part, context))
+        read = read_columns(header, needs_cid="cid" in kind.mandatory)
+        hospcodes.update(load_columns(conn, spec, read, part, context))
         record_part(conn, context.batch_id, part, offered.sha256)
         return [part]
 

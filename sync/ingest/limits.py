@@ -27,6 +27,16 @@ class Limits:
     """Uncompressed ÷ compressed size of a member; text exports compress 5 to 30 times."""
     ratio_floor_bytes: int = 1 * MIB
     """Members smaller than this are not held to `max_ratio` (tiny files compress oddly)."""
+    max_sheet_cells: int = 12_000_000
+    """Cells of the grid a workbook's sheet spans (first to last used cell). Workbooks are read
+    whole, about 90 bytes a cell: 12 million cells is about 1 GiB. Larger tables come as CSV."""
+    max_sheet_rows: int = 1_048_576
+    """Rows of one worksheet (Excel's own maximum)."""
+    max_shared_strings: int = 2_000_000
+    """Entries of an XLSX's shared-string table, which readers load whole when it opens."""
+    unused_shared_strings_slack: int = 10_000
+    """Shared strings beyond the cell count that are tolerated; spreadsheet programs write only
+    strings that cells use, so millions more than cells mean a hostile or broken file."""
 
 
 DEFAULT_LIMITS = Limits()

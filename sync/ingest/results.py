@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from store.i18n import Message, message
 from sync.ingest.convert import ERROR, WARNING, Issue
 from sync.ingest.limits import ISSUE_SAMPLE
 
@@ -79,6 +81,23 @@ class FileResult:
     @property
     def warnings(self) -> int:
         return sum(p.warnings for p in self.parts)
+
+
+def every_row_failed(parts: Sequence[PartResult]) -> Message | None:
+    """Why a file is refused when it had data rows and every one of them failed (domain 7.2:
+    not "imported with zero rows"); None when some row was kept or there were no rows."""
+    read = sum(p.rows_read for p in parts)
+    kept = sum(p.rows_loaded + p.rows_unchanged for p in parts)
+    if read == 0 or kept > 0 or not any(p.issues for p in parts):
+        return None
+    first = min((i for p in parts for i in p.sample if i.severity == ERROR), key=lambda i: i.line)
+    return message(
+        "ingest_read.every_row_failed",
+        rows=read,
+        line=first.line,
+        field=first.field,
+        reason=first.reason,
+    )
 
 
 JSON_VERSION = 1

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Table
 
 from sync.ingest.convert import Column, Derived
+from sync.ingest.filecontext import FileContext
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class LoadContext:
     batch_id: str
     now: dt.datetime
     """Aware UTC time of the import."""
+    file: FileContext = field(default_factory=FileContext)
+    """Facts of the file's title rows and name (the unit an STM names only in a title row)."""
 
     @property
     def import_day(self) -> dt.date:

@@ -1,38 +1,61 @@
 """Reading NHSO downloads (rights lists, statements) as rows of named fields, no database.
 
-A download is a CSV (UTF-8, TIS-620 or UTF-16 text; delimiter sniffed) or an XLSX workbook
-(read cell by cell, so dates stay dates and numbers stay numbers). Its columns are found through
-an alias table, a `field,alias` CSV in `store/reference` that users can extend: a header cell
-names a field when, stripped and case-folded, it equals one of the field's aliases. Title rows
-above the header are skipped: the header is the first row naming enough distinct fields.
+A download comes as it is served (domain 7.1): a CSV (UTF-8, TIS-620 or UTF-16 text; delimiter
+sniffed), an HTML table under an `.xls` name (`sync.ingest.htmltable`), or a workbook, `.xls`
+(BIFF8), `.xlsx` or `.ods` (`sync.ingest.workbook`, typed cells: dates stay dates and numbers
+numbers). Its columns are found through an alias table, a `field,alias` CSV in
+`store/reference` that users can extend: a header cell names a field when, stripped and
+case-folded, it equals one of the field's aliases.
+
+The header is the row among the first `HEADER_SEARCH_ROWS` naming the most distinct fields
+(the earliest on a tie), so title rows above it are passed over and kept as the file's title
+rows (`sync.ingest.filecontext`). A header of two or three rows (a group label over sub-header
+cells, merged cells read as the label then empty cells) is read as one when the rows together
+name more fields than any one of them: a column is named by its labels joined top to bottom
+("ชดเชย PP"), else by its lowest label, else by a higher one. Below the header, rows that are no
+data are skipped: rows with nothing in the columns read, repeated header rows, total rows
+("รวม", "Total": the labels are `store/reference/table_total_labels.csv`) and, for kinds that need
+a CID, rows whose CID cell holds something with fewer than five digits (sub-header,
+column-number and note rows). A row with an empty or wrong CID but other values is data: the
+converters report it.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from store.i18n import message
 from store.reference import table
 from sync.ingest.convert import Columns
+from sync.ingest.filecontext import FileContext, file_context, title_texts
+from sync.ingest.htmltable import html_sheet, looks_like_html
 from sync.ingest.limits import Limits
 from sync.ingest.refused import Refused
 from sync.ingest.safezip import looks_like_zip, open_zip
+from sync.ingest.sheet import RawRow, Sheet
 from sync.ingest.textfile import decode_text
+from sync.ingest.workbook import ODS, XLS, XLSX, workbook_sheets
 
 HEADER_SEARCH_ROWS = 30
 """Rows searched for the header (title and note rows may come first)."""
 HEADER_MIN_FIELDS = 2
 """Distinct fields a row must name to be taken for the header."""
+HEADER_MAX_ROWS = 3
+"""Rows a multi-row header may span (a group label over one or two sub-header rows)."""
 DELIMITERS = (",", ";", "\t", "|")
 XLSX_MARKER = "[Content_Types].xml"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+TOTAL_LABELS = "table_total_labels.csv"
+CID_FIELD = "cid"
+CID_MIN_DIGITS = 5
+"""Digits a CID cell needs for its row to be data in a kind that needs a CID."""
 
-RawRow = Sequence[object]
-"""Cells of a row: text for CSV; text, numbers, dates or None for XLSX."""
 FieldRow = dict[str, object]
 
 _SPACES = re.compile(r"\s+")
@@ -71,25 +94,41 @@ def load_aliases(name: str) -> Aliases:
 
 
 @dataclass(frozen=True)
-class Sheet:
-    """One grid of cells: a CSV file, or one worksheet of a workbook."""
-
-    label: str
-    format: str
-    encoding: str
-    rows: Callable[[], Iterator[tuple[int, RawRow]]]
-    """(row number counted from 1, cells) for every row, read afresh on each call."""
-
-
-@dataclass(frozen=True)
 class Header:
     sheet: Sheet
     row: int
+    """The header's last row (data follows it)."""
     columns: Mapping[str, int]
     """Field → column index (the first column naming the field)."""
+    aliases: Aliases
+    first_row: int = 0
+    """The header's first row (its title rows are above it); `row` when 0."""
+    title_rows: tuple[tuple[str, ...], ...] = ()
+    """The non-empty cells, as text, of each row above the header."""
+    texts: tuple[tuple[str, ...], ...] = ()
+    """Per column, its header texts: the labels joined top to bottom, then each row's own."""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every header text of every column (what recognition compares with aliases)."""
+        return tuple(dict.fromkeys(t for column in self.texts for t in column))
+
+    @property
+    def own_labels(self) -> tuple[str, ...]:
+        """Each column's header as one text ("" for a column without one)."""
+        return tuple(column[0] if column else "" for column in self.texts)
+
+    def label_of(self, field: str) -> str:
+        """The header text of the column naming `field`."""
+        column = self.texts[self.columns[field]] if field in self.columns else ()
+        return column[0] if column else field
 
     def missing(self, mandatory: Collection[str]) -> list[str]:
         return [f for f in mandatory if f not in self.columns]
+
+    def context(self, name: str) -> FileContext:
+        """The file's context: facts of its title rows and of its name (`name`)."""
+        return file_context(name, self.title_rows)
 
 
 def is_xlsx(data: bytes, limits: Limits) -> bool:
@@ -100,15 +139,33 @@ def is_xlsx(data: bytes, limits: Limits) -> bool:
     return XLSX_MARKER in names
 
 
+def is_ods(data: bytes, limits: Limits) -> bool:
+    """An OpenDocument spreadsheet: a zip whose `mimetype` member names the type."""
+    if not looks_like_zip(data):
+        return False
+    if data[30:120].startswith(b"mimetype" + ODS_MIMETYPE):
+        return True
+    archive = open_zip(data, limits)
+    mimetype = next((i for i in archive.members() if i.filename == "mimetype"), None)
+    return mimetype is not None and archive.read(mimetype).strip() == ODS_MIMETYPE
+
+
 def open_tabular(data: bytes, name: str, limits: Limits) -> list[Sheet]:
-    """`name` labels the sheets (`rights.xlsx [Sheet1]`)."""
-    """The sheets of a CSV or XLSX file; anything else is refused."""
+    """The sheets of a CSV, HTML-table, .xls, .xlsx or .ods file; anything else is refused.
+
+    The format is taken from the bytes, never from the name: NHSO's `.xls` may be an HTML page
+    and a re-saved file may keep any name. `name` labels the sheets (`rights.xlsx [Sheet1]`).
+    """
     if data.startswith(OLE2_MAGIC):
-        raise Refused("an old Excel (.xls) workbook; save it as .xlsx or CSV")
+        return workbook_sheets(data, name, XLS, limits)
     if looks_like_zip(data):
+        if is_ods(data, limits):
+            return workbook_sheets(data, name, ODS, limits)
         if not is_xlsx(data, limits):
-            raise Refused("a zip that is neither a 43-file export nor an XLSX workbook")
-        return _xlsx_sheets(data, name)
+            raise Refused(message("ingest_read.unknown_zip"))
+        return workbook_sheets(data, name, XLSX, limits)
+    if looks_like_html(data):
+        return [html_sheet(data, name)]
     return [_csv_sheet(data, name)]
 
 
@@ -147,69 +204,122 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _xlsx_sheets(data: bytes, name: str) -> list[Sheet]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise Refused(f"not a readable XLSX workbook ({type(exc).__name__})") from exc
-    sheets = []
-    for worksheet in workbook.worksheets:
-        if not hasattr(worksheet, "iter_rows"):
-            continue
-        sheets.append(Sheet(f"{name} [{worksheet.title}]", "xlsx", "", _worksheet_rows(worksheet)))
-    return sheets
-
-
-def _worksheet_rows(worksheet: Any) -> Callable[[], Iterator[tuple[int, RawRow]]]:
-    def rows() -> Iterator[tuple[int, RawRow]]:
-        worksheet.reset_dimensions()
-        try:
-            for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1):
-                yield number, [c.strip() if isinstance(c, str) else c for c in cells]
-        except Refused:
-            raise
-        except Exception as exc:
-            raise Refused(f"not a readable XLSX workbook ({type(exc).__name__})") from exc
-
-    return rows
-
-
 def find_header(sheets: Sequence[Sheet], aliases: Aliases) -> Header | None:
-    """The first row (of the first sheet that has one) naming at least two distinct fields."""
+    """The header of the first sheet that has one (see the module text for how it is chosen)."""
     for sheet in sheets:
-        for number, cells in sheet.rows():
-            if number > HEADER_SEARCH_ROWS:
-                break
-            columns: dict[str, int] = {}
-            for index, cell in enumerate(cells):
-                found = aliases.field_of(cell)
-                if found is not None and found not in columns:
-                    columns[found] = index
-            if len(columns) >= HEADER_MIN_FIELDS:
-                return Header(sheet, number, columns)
+        found = _sheet_header(sheet, aliases)
+        if found is not None:
+            return found
     return None
 
 
-def read_rows(header: Header) -> Iterator[tuple[int, FieldRow]]:
-    """(row number, {field: cell}) for each non-empty row below the header.
+def _sheet_header(sheet: Sheet, aliases: Aliases) -> Header | None:
+    top: list[tuple[int, RawRow]] = []
+    for number, cells in sheet.rows():
+        if number > HEADER_SEARCH_ROWS + HEADER_MAX_ROWS - 1:
+            break
+        top.append((number, cells))
+    best: (
+        tuple[tuple[int, int, int], int, int, dict[str, int], tuple[tuple[str, ...], ...]] | None
+    ) = None
+    """(rank, first row index, rows spanned, columns, texts); the rank prefers most fields named,
+    then fewer rows, then the earliest row."""
+    for start in range(len(top)):
+        if top[start][0] > HEADER_SEARCH_ROWS:
+            break
+        if not any(_filled(c) for c in top[start][1]):
+            continue
+        for span in range(1, HEADER_MAX_ROWS + 1):
+            block = [cells for _n, cells in top[start : start + span]]
+            if len(block) < span:
+                break
+            columns, texts = _block_columns(block, aliases)
+            rank = (len(columns), -span, -start)
+            if best is None or rank > best[0]:
+                best = (rank, start, span, columns, texts)
+    if best is None or len(best[3]) < HEADER_MIN_FIELDS:
+        return None
+    _rank, start, span, columns, texts = best
+    titles = title_texts(cells for _n, cells in top[:start])
+    return Header(
+        sheet,
+        top[start + span - 1][0],
+        columns,
+        aliases,
+        first_row=top[start][0],
+        title_rows=tuple(t for t in titles if t),
+        texts=texts,
+    )
 
-    Empty cells are ``""``; XLSX numbers and dates keep their type for the converters.
+
+def _block_columns(
+    block: Sequence[RawRow], aliases: Aliases
+) -> tuple[dict[str, int], tuple[tuple[str, ...], ...]]:
+    """Field → column of a header block of one or more rows (module text), and each column's
+    header texts."""
+    width = max(len(cells) for cells in block)
+    filled: list[list[str]] = []
+    for depth, cells in enumerate(block):
+        row_texts = [_header_text(cells[i]) if i < len(cells) else "" for i in range(width)]
+        if depth < len(block) - 1:
+            # A group label (a merged cell reads as its label then empty cells) is carried
+            # right over the columns its sub-headers name.
+            carried = ""
+            for i, text in enumerate(row_texts):
+                carried = text or carried
+                row_texts[i] = text or carried
+        filled.append(row_texts)
+    columns: dict[str, int] = {}
+    texts: list[tuple[str, ...]] = []
+    for index in range(width):
+        own = [_header_text(cells[index]) if index < len(cells) else "" for cells in block]
+        joined = " ".join(dict.fromkeys(rows[index] for rows in filled if rows[index]))
+        candidates = [joined, *reversed(own)] if len(block) > 1 else own
+        texts.append(tuple(dict.fromkeys(t for t in candidates if t)))
+        for text in candidates:
+            found = aliases.field_of(text) if text else None
+            if found is not None and found not in columns:
+                columns[found] = index
+                break
+    return columns, tuple(texts)
+
+
+def _header_text(cell: object) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def read_rows(header: Header, *, needs_cid: bool = False) -> Iterator[tuple[int, FieldRow]]:
+    """(row number, {field: cell}) for each data row below the header (see the module text).
+
+    Empty cells are ``""``; workbook numbers and dates keep their type for the converters.
+    With `needs_cid`, a row whose CID cell holds something that is no attempt at a CID is no
+    data row.
     """
     picks = tuple(header.columns.items())
+    cid_column = header.columns.get(CID_FIELD) if needs_cid else None
     for number, cells in header.sheet.rows():
-        if number <= header.row or not any(_filled(c) for c in cells):
+        if number <= header.row:
             continue
         count = len(cells)
-        yield number, {f: (_blank(cells[i]) if i < count else "") for f, i in picks}
+        row = {f: (_blank(cells[i]) if i < count else "") for f, i in picks}
+        if not any(_filled(v) for v in row.values()):
+            continue
+        if cid_column is not None and _filled(row[CID_FIELD]):
+            if not _tries_a_cid(row[CID_FIELD]):
+                continue
+            # A row with a CID is data: no total or header row holds one.
+            yield number, row
+            continue
+        if _is_total(cells) or _repeats_header(row, header):
+            continue
+        yield number, row
 
 
-def read_columns(header: Header) -> Columns:
+def read_columns(header: Header, *, needs_cid: bool = False) -> Columns:
     """The rows below the header column by column (see `read_rows`)."""
     lines: list[int] = []
     values: dict[str, list[object]] = {f: [] for f in header.columns}
-    for number, row in read_rows(header):
+    for number, row in read_rows(header, needs_cid=needs_cid):
         lines.append(number)
         for name, value in row.items():
             values[name].append(value)
@@ -231,7 +341,7 @@ def read_tabular(
             f"missing mandatory columns {', '.join(missing)} "
             f"(header names are read through {aliases.source})"
         )
-    return header, read_rows(header)
+    return header, read_rows(header, needs_cid=CID_FIELD in mandatory)
 
 
 def _filled(cell: object) -> bool:
@@ -240,3 +350,35 @@ def _filled(cell: object) -> bool:
 
 def _blank(cell: object) -> object:
     return "" if cell is None else cell
+
+
+def _tries_a_cid(cell: object) -> bool:
+    """The cell could be meant as a CID (a wrong one is data, for the converters to report);
+    sub-header cells such as "(เลข 13 หลัก)" or a column number are not."""
+    text = str(cell) if isinstance(cell, int | float) and not isinstance(cell, bool) else cell
+    return isinstance(text, str) and sum(ch.isdigit() for ch in text) >= CID_MIN_DIGITS
+
+
+@functools.cache
+def _total_labels() -> frozenset[str]:
+    return frozenset(normalise_header(r["label"]) for r in table(TOTAL_LABELS) if r["label"])
+
+
+def _is_total(cells: RawRow) -> bool:
+    """A row labelled as a total in one of its cells ("รวม", "รวม 25 ราย", "Total:")."""
+    labels = _total_labels()
+    for cell in cells:
+        if not isinstance(cell, str) or not cell:
+            continue
+        text = cell.casefold().replace(":", " ").split()
+        if text and (" ".join(text) in labels or text[0] in labels):
+            return True
+    return False
+
+
+def _repeats_header(row: FieldRow, header: Header) -> bool:
+    """A header row printed again (multi-page reports) or a sub-header naming fields: at least
+    half the header's fields (a status cell may read like one column's name, not like half)."""
+    named = {header.aliases.field_of(c) for c in row.values() if isinstance(c, str) and c}
+    named.discard(None)
+    return len(named) >= max(HEADER_MIN_FIELDS, len(header.columns) // 2)

@@ -454,10 +454,23 @@ def render_pp_money(units: Sequence[dict[str, Any]], as_of: dt.date, lang: str) 
     headers = ["unit", "qualifying", *PP_MONEY, "claim_rate_pct", "vs_target"]
     return [
         text["pp_title"].format(year=year, date=format_date(as_of, lang)),
+        *rates_notice(year, units[0]["pp"].get("rates_from_fiscal_year"), lang),
         text["pp_target"].format(target=f"{target:g}"),
         "",
         format_table([text[h] for h in headers], rows, "l" + "r" * 7 + "l"),
     ]
+
+
+def rates_notice(fiscal_year: int, rates_from: int | None, lang: str) -> list[str]:
+    """The line saying the rates are another year's, carried forward (none when they are not)."""
+    from store.i18n import render
+    from store.pp.report import carried_forward_note
+
+    note = carried_forward_note(fiscal_year, rates_from, lang)
+    if note is None:
+        return []
+    hint = render("pp_rates.carried_forward_hint", lang, year=rates_from, fiscal_year=fiscal_year)
+    return [f"{note}: {hint}"]
 
 
 def _sum_pp(blocks: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -551,6 +564,7 @@ def render_claims(
             last=format_date(min(last, as_of), lang),
         )
     ]
+    lines += rates_notice(report["fiscal_year"], report.get("rates_from_fiscal_year"), lang)
     if status:
         lines.append(text["claims_status"].format(status=ClaimStatus(status).text(lang)))
     claims = report["claims"]

@@ -201,6 +201,9 @@ class ClaimsScreen(SitthiScreen):
             parts.append(t("claims.rate", rate=f"{rate:.2f}", target=f"{pp_target():g}"))
         if view.unmatched:
             parts.append(t("claims.unmatched", n=t.number(view.unmatched)))
+        rates_from = view.rates_from_fiscal_year
+        if rates_from is not None and rates_from != view.fiscal_year:
+            parts.append(t("pp_rates.carried_forward", year=rates_from))
         self.query_one("#claims-summary", Static).update(" · ".join(parts))
 
     @on(DataTable.RowHighlighted, "#claim-items")

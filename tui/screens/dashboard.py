@@ -160,6 +160,7 @@ class DashboardScreen(SitthiScreen):
             panel.border_title = self.t(
                 "dashboard.pp_title_year", year=self.coverage.pp.fiscal_year
             )
+            panel.border_subtitle = rates_note(self.coverage.pp, self.t)
 
     def render_data(self) -> None:
         if self.coverage is not None:
@@ -384,6 +385,14 @@ def status_content(
 
 def baht(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def rates_note(pp: PpMoney, tr: Translator) -> str:
+    """ "rates of 2569 carried forward" while the fiscal year has no catalog, else ""."""
+    year = pp.rates_from_fiscal_year
+    if year is None or year == pp.fiscal_year:
+        return ""
+    return tr("pp_rates.carried_forward", year=year)
 
 
 def pp_content(pp: PpMoney | None, months: list[MonthMoney] | None, tr: Translator) -> Content:
