@@ -15,26 +15,20 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
-from store import paths
+from store.errors import SitthiError
+from store.i18n import message
+from store.paths import display_url, resolve_url
 
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006_ingest")
+__all__ = ["StoreError", "display_url", "open_store", "read_tx", "resolve_url", "write_tx"]
+
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006_followup", "0006_ingest")
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 
 BUSY_TIMEOUT_MS = 15_000
 
 
-class StoreError(RuntimeError):
+class StoreError(SitthiError, RuntimeError):
     """A store that cannot be opened or used, with a message for the user."""
-
-
-def resolve_url(db: str | os.PathLike[str] | None, *, demo: bool = False) -> str:
-    """`--db` value (URL or path), else `SITTHI_DB`, else the default (or demo) SQLite file."""
-    value = os.fspath(db) if db is not None else os.environ.get("SITTHI_DB")
-    if not value:
-        value = os.fspath(paths.demo_db_path() if demo else paths.default_db_path())
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -100,27 +94,17 @@ def open_store(db: str | os.PathLike[str] | None = None, *, demo: bool = False) 
         revision = current_revision(engine)
     except Exception as exc:
         engine.dispose()
-        raise StoreError(f"cannot open the store {display_url(url)}: {exc}") from exc
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(
+            message("store.open.cannot_open", store=display_url(url), detail=detail)
+        ) from exc
     if revision == SCHEMA_REVISIONS[-1]:
         return engine
     if revision is not None and revision not in SCHEMA_REVISIONS:
         engine.dispose()
-        raise StoreError(
-            f"the store {display_url(url)} was written by a newer Sitthi (schema {revision}); "
-            "install the newer version to open it"
-        )
+        raise StoreError(message("store.open.newer", store=display_url(url), revision=revision))
     upgrade(engine)
     return engine
-
-
-def display_url(url: str) -> str:
-    """The URL without a password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}@{host}"
-    return url.removeprefix("sqlite:///")
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, delete, func, insert, select
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from store import models
 from store.gaps import CardFact, NhsoFact, PersonFacts
@@ -81,6 +81,15 @@ def save_partner_units(conn: Connection, hospcode: str, partners: Iterable[str])
         )
     for partner in sorted(wanted - current):
         conn.execute(insert(PARTNER_UNIT).values(hospcode=hospcode, partner=partner))
+
+
+def save_unit_name(conn: Connection, hospcode: str, name: str) -> None:
+    """Give a unit its name (the one every screen and report shows), creating its row if new."""
+    known = conn.execute(select(FACILITY.c.hospcode).where(FACILITY.c.hospcode == hospcode))
+    if known.first() is None:
+        conn.execute(insert(FACILITY).values(hospcode=hospcode, name=name))
+    else:
+        conn.execute(update(FACILITY).where(FACILITY.c.hospcode == hospcode).values(name=name))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,18 @@ received), so the log's order survives clocks that drift or jump back.
 
 A person's current follow-up state is derived, never stored: the latest state-setting action
 by HLC, ties (same wall time and counter) broken by node id. Notes are history only.
+
+Mistakes are corrected by appending too, so a correction syncs like any entry and nothing is
+lost: an edit is a row whose `corrects` names the original entry and whose action, unit and
+note replace the original's; a retraction is such a row with `retracted` set. Of an original
+and its corrections the latest by HLC decides what the entry now says (`FollowupRecord`); the
+entry keeps its original place in time. A retracted entry no longer counts for the state but
+stays in the history (the app strikes it through).
+
+A unit code (the unit a person registered at) is a 5-digit HOSPCODE. Where the store knows its
+units (facility rows, partner units, units named in NHSO rights records) a code outside them is
+reported as `unknown_unit`, which the app asks staff to confirm rather than refusing: a person
+may have just registered at a unit no file has named yet.
 """
 
 from __future__ import annotations
@@ -29,7 +41,7 @@ from store.reference import table
 ACTIONS_TABLE = "followup_actions.csv"
 NODE_KEY = "node_id"
 MAX_NOTE = 1000
-MAX_UNIT = 16
+UNIT_CODE_DIGITS = 5
 _WALL_DIGITS = 13
 _COUNTER_DIGITS = 6
 
@@ -120,6 +132,9 @@ class FollowupEntry:
     hlc: str
     node_id: str
     created_at: dt.datetime
+    corrects: str = ""
+    """The id of the original entry this one edits or retracts; blank for an original."""
+    retracted: bool = False
 
     @property
     def order_key(self) -> tuple[int, int, str]:
@@ -127,12 +142,50 @@ class FollowupEntry:
         return (stamp.wall_ms, stamp.counter, self.node_id)
 
 
+@dataclass(frozen=True)
+class FollowupRecord:
+    """An original entry as it now reads: `current` is the latest of it and its corrections."""
+
+    original: FollowupEntry
+    current: FollowupEntry
+
+    @property
+    def retracted(self) -> bool:
+        return self.current.retracted
+
+    @property
+    def edited(self) -> bool:
+        return self.current.id != self.original.id and not self.current.retracted
+
+    @property
+    def id(self) -> str:
+        return self.original.id
+
+
+def resolve(entries: Iterable[FollowupEntry]) -> list[FollowupRecord]:
+    """Each original entry with its latest correction applied, in the originals' time order.
+    A correction whose original is not (yet) in `entries` waits: it has nothing to correct."""
+    originals: dict[str, FollowupEntry] = {}
+    corrections: dict[str, list[FollowupEntry]] = {}
+    for entry in entries:
+        if entry.corrects:
+            corrections.setdefault(entry.corrects, []).append(entry)
+        else:
+            originals[entry.id] = entry
+    records = [
+        FollowupRecord(o, max([o, *corrections.get(o.id, [])], key=lambda e: e.order_key))
+        for o in originals.values()
+    ]
+    return sorted(records, key=lambda r: r.original.order_key)
+
+
 def derive_state(entries: Iterable[FollowupEntry]) -> FollowupEntry | None:
-    """The entry that decides a person's follow-up state: latest state-setting action by HLC."""
-    deciding = [e for e in entries if _sets_state(e.action)]
+    """The entry that decides a person's follow-up state: of the entries not retracted, the
+    latest (by its original's HLC) whose action, as corrected, sets the state."""
+    deciding = [r for r in resolve(entries) if not r.retracted and _sets_state(r.current.action)]
     if not deciding:
         return None
-    return max(deciding, key=lambda e: e.order_key)
+    return max(deciding, key=lambda r: r.original.order_key).current
 
 
 def derive_states(entries: Iterable[FollowupEntry]) -> dict[str, FollowupEntry]:
@@ -181,13 +234,35 @@ def validate(action: str, unit: str, note: str) -> tuple[str, str]:
     unit, note = unit.strip(), note.strip()
     if spec.needs_unit and not unit:
         raise FollowupError("unit_required", f"{action} needs the unit's code")
-    if unit and (len(unit) > MAX_UNIT or not unit.isalnum()):
-        raise FollowupError("bad_unit", "a unit code is letters and digits, at most 16")
+    if unit and not (len(unit) == UNIT_CODE_DIGITS and unit.isascii() and unit.isdigit()):
+        raise FollowupError("bad_unit", "a unit code is 5 digits")
     if len(note) > MAX_NOTE:
         raise FollowupError("note_too_long", f"a note is at most {MAX_NOTE} characters")
     if not spec.sets_state and not note:
         raise FollowupError("note_required", "a note needs some text")
     return unit, note
+
+
+def known_units(conn: Connection) -> frozenset[str]:
+    """The unit codes this store knows: its facility rows, partner units, and the units NHSO
+    rights records name (main, primary and sub-contractor units)."""
+    from store.models import Facility, NhsoRight, PartnerUnit
+
+    facility, partner, nhso = _table(Facility), _table(PartnerUnit), _table(NhsoRight)
+    codes: set[str] = set(conn.execute(select(facility.c.hospcode)).scalars())
+    codes |= set(conn.execute(select(partner.c.partner)).scalars())
+    for column in (nhso.c.hmain, nhso.c.hmain_op, nhso.c.hsub):
+        codes |= set(conn.execute(select(column).distinct()).scalars())
+    return frozenset(code for code in codes if code)
+
+
+def check_unit_known(conn: Connection, unit: str) -> None:
+    """FollowupError `unknown_unit` when the store knows units and `unit` is not one of them."""
+    if not unit:
+        return
+    known = known_units(conn)
+    if known and unit not in known:
+        raise FollowupError("unknown_unit", "no unit with this code in the store")
 
 
 def append_followup(
@@ -199,9 +274,15 @@ def append_followup(
     unit: str = "",
     note: str = "",
     now: dt.datetime | None = None,
+    unknown_unit_ok: bool = False,
 ) -> FollowupEntry:
-    """Append one follow-up to the log. Call inside `store.engine.write_tx`."""
+    """Append one follow-up to the log. Call inside `store.engine.write_tx`.
+
+    A unit code the store does not know is refused (`unknown_unit`) unless `unknown_unit_ok`
+    (staff confirmed it)."""
     unit, note = validate(action, unit, note)
+    if not unknown_unit_ok:
+        check_unit_known(conn, unit)
     person = _table(Person)
     known = conn.execute(
         select(func.count())
@@ -210,6 +291,70 @@ def append_followup(
     ).scalar()
     if not known:
         raise FollowupError("unknown_person", "no such person in this unit")
+    return _append(conn, hospcode, person_id, action, unit, note, now)
+
+
+def correct_followup(
+    conn: Connection,
+    original_id: str,
+    *,
+    action: str,
+    unit: str = "",
+    note: str = "",
+    now: dt.datetime | None = None,
+    unknown_unit_ok: bool = False,
+) -> FollowupEntry:
+    """Append an edit of an entry: from now on it reads `action`, `unit`, `note`."""
+    unit, note = validate(action, unit, note)
+    if not unknown_unit_ok:
+        check_unit_known(conn, unit)
+    original = _original(conn, original_id)
+    return _append(
+        conn, original.hospcode, original.person_id, action, unit, note, now, corrects=original.id
+    )
+
+
+def retract_followup(
+    conn: Connection, original_id: str, *, now: dt.datetime | None = None
+) -> FollowupEntry:
+    """Append a retraction of an entry: it stays in the history, struck through, and no longer
+    counts for the person's state. Retracting again changes nothing new but is recorded."""
+    original = _original(conn, original_id)
+    return _append(
+        conn,
+        original.hospcode,
+        original.person_id,
+        original.action,
+        original.unit,
+        original.note,
+        now,
+        corrects=original.id,
+        retracted=True,
+    )
+
+
+def _original(conn: Connection, entry_id: str) -> FollowupEntry:
+    """The original entry `entry_id` names (a correction's id leads to its original)."""
+    log = _table(FollowupLog)
+    row = conn.execute(select(log).where(log.c.id == entry_id)).first()
+    if row is None:
+        raise FollowupError("unknown_entry", "no such follow-up entry")
+    entry = _entry(row)
+    return _original(conn, entry.corrects) if entry.corrects else entry
+
+
+def _append(
+    conn: Connection,
+    hospcode: str,
+    person_id: str,
+    action: str,
+    unit: str,
+    note: str,
+    now: dt.datetime | None,
+    *,
+    corrects: str = "",
+    retracted: bool = False,
+) -> FollowupEntry:
     created = _aware(now or dt.datetime.now(dt.UTC))
     node = store_node_id(conn)
     stamp = next_hlc(_latest_hlc(conn), int(created.timestamp() * 1000), node)
@@ -223,6 +368,8 @@ def append_followup(
         hlc=str(stamp),
         node_id=node,
         created_at=created,
+        corrects=corrects,
+        retracted=retracted,
     )
     conn.execute(insert(_table(FollowupLog)).values(**asdict(entry)))
     return entry
@@ -239,10 +386,15 @@ def _entry(row: Row[Any]) -> FollowupEntry:
 
 
 def followup_history(conn: Connection, person_id: str) -> list[FollowupEntry]:
-    """A person's whole log, oldest first."""
+    """A person's whole log as written (corrections included), oldest first."""
     log = _table(FollowupLog)
     rows = conn.execute(select(log).where(log.c.person_id == person_id)).all()
     return sorted((_entry(r) for r in rows), key=lambda e: e.order_key)
+
+
+def followup_records(conn: Connection, person_id: str) -> list[FollowupRecord]:
+    """A person's entries as they now read (corrections applied), oldest first."""
+    return resolve(followup_history(conn, person_id))
 
 
 def current_states(
@@ -250,13 +402,9 @@ def current_states(
 ) -> dict[str, FollowupEntry]:
     """Each person's deciding follow-up entry (see `derive_state`), by person id."""
     log = _table(FollowupLog)
-    query = select(log).where(log.c.action.in_(_state_setting_codes()))
+    query = select(log)
     if hospcode is not None:
         query = query.where(log.c.hospcode == hospcode)
     if person_ids is not None:
         query = query.where(log.c.person_id.in_(list(person_ids)))
     return derive_states(_entry(r) for r in conn.execute(query))
-
-
-def _state_setting_codes() -> list[str]:
-    return [a.code for a in followup_actions() if a.sets_state]

@@ -178,6 +178,9 @@ class CoverageTally:
     thai_population: int
     covered: int
     gaps: dict[str, int]
+    persons_with_gaps: int = 0
+    """Persons with at least one gap (a person with two kinds counts once, unlike `gaps`):
+    the length of the unit's work list."""
 
     @property
     def coverage_pct(self) -> float | None:
@@ -353,7 +356,7 @@ def evaluate(
 
 def tally(evaluations: Iterable[Evaluation]) -> CoverageTally:
     """Population, coverage and gap counts over one unit's evaluations (all eight codes)."""
-    population = thai_population = covered = 0
+    population = thai_population = covered = with_gaps = 0
     gaps = dict.fromkeys(in_rank_order(RULE_CODES), 0)
     for ev in evaluations:
         if not ev.responsible:
@@ -361,9 +364,10 @@ def tally(evaluations: Iterable[Evaluation]) -> CoverageTally:
         population += 1
         thai_population += int(ev.in_coverage)
         covered += int(ev.covered)
+        with_gaps += int(bool(ev.codes))
         for code in ev.codes:
             gaps[code] += 1
-    return CoverageTally(population, thai_population, covered, gaps)
+    return CoverageTally(population, thai_population, covered, gaps, with_gaps)
 
 
 def explanation(gap_codes: Iterable[str], lang: str) -> str:

@@ -12,7 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 NAMING_CONVENTION = {
@@ -373,7 +382,9 @@ class SyncPeer(SQLModel, table=True):
 class FollowupLog(SQLModel, table=True):
     """One thing staff did about a person's gaps: appended at a centre or the province, never
     edited. `hlc` orders the log on every machine (see `store.followup`); the person's current
-    follow-up state is derived from it, not stored."""
+    follow-up state is derived from it, not stored. A correction is a new row too: `corrects`
+    names the original entry it edits (its action, unit and note replace the original's) or,
+    with `retracted`, withdraws; the latest by `hlc` decides."""
 
     __tablename__ = "followup_log"
 
@@ -386,3 +397,7 @@ class FollowupLog(SQLModel, table=True):
     hlc: str = Field(index=True, max_length=64)
     node_id: str = Field(max_length=36)
     created_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+    corrects: str = Field(
+        default="", index=True, max_length=36, sa_column_kwargs={"server_default": ""}
+    )
+    retracted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})

@@ -53,3 +53,24 @@ def demo_db_path() -> Path:
 def reference_override_dir() -> Path:
     """CSV files here with the name of a shipped reference table extend or replace its rows."""
     return config_dir() / "reference"
+
+
+def resolve_url(db: str | os.PathLike[str] | None, *, demo: bool = False) -> str:
+    """`--db` value (URL or path), else `SITTHI_DB`, else the default (or demo) SQLite file.
+    (Here rather than in `store.engine` so that naming a store costs no SQLAlchemy import.)"""
+    value = os.fspath(db) if db is not None else os.environ.get("SITTHI_DB")
+    if not value:
+        value = os.fspath(demo_db_path() if demo else default_db_path())
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def display_url(url: str) -> str:
+    """The URL without a password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return url.removeprefix("sqlite:///")

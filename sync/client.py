@@ -24,7 +24,9 @@ import httpx
 from sqlalchemy import Engine
 
 from store.engine import read_tx, write_tx
+from store.errors import SitthiError
 from store.followup import store_node_id
+from store.i18n import message as says
 from store.outbox import (
     acknowledge,
     applying_remote,
@@ -69,8 +71,8 @@ MAX_ROUNDS_OVER_PENDING = 20
 """Extra batches or pages allowed in a round beyond what the outbox held at its start."""
 
 
-class SyncError(RuntimeError):
-    """A round that could not finish; the text is for the user (no row content)."""
+class SyncError(SitthiError, RuntimeError):
+    """A round that could not finish; the message is for the user (no row content)."""
 
 
 class ServerUnavailable(SyncError):
@@ -133,11 +135,9 @@ class SyncClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         if not server:
-            raise SyncRefused(
-                "no server configured: `sitthi config set server URL` or SITTHI_SERVER"
-            )
+            raise SyncRefused(says("sync.client.no_server"))
         if not token:
-            raise SyncRefused("no token configured: `sitthi config set token T` or SITTHI_TOKEN")
+            raise SyncRefused(says("sync.client.no_token"))
         self.engine = engine
         self.server = server.rstrip("/")
         self.should_stop = should_stop
@@ -193,12 +193,12 @@ class SyncClient:
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 if attempt == SEND_ATTEMPTS:
                     raise ServerUnavailable(
-                        f"cannot reach the server {self.server}: {exc.__class__.__name__}"
+                        says("sync.client.unreachable", server=self.server)
                     ) from exc
                 time.sleep(RETRY_PAUSE_S)
             except httpx.HTTPError as exc:
                 raise ServerUnavailable(
-                    f"cannot reach the server {self.server}: {exc.__class__.__name__}"
+                    says("sync.client.unreachable", server=self.server)
                 ) from exc
         self.result.bytes_sent += len(body)
         self.result.bytes_received += response.num_bytes_downloaded
@@ -207,14 +207,14 @@ class SyncClient:
         try:
             return unpack(content, compressed=False)
         except ProtocolError as exc:
-            raise ServerUnavailable(f"unreadable answer from {self.server}: {exc}") from exc
+            raise ServerUnavailable(says("sync.client.unreadable", server=self.server)) from exc
 
     def hello(self) -> Welcome:
         answer = self._post("hello", Hello(self.node, sitthi_version()).to_json())
         try:
             return Welcome.from_json(answer)
         except ProtocolError as exc:
-            raise ServerUnavailable(f"unreadable answer from {self.server}: {exc}") from exc
+            raise ServerUnavailable(says("sync.client.unreadable", server=self.server)) from exc
 
     def push_all(self, welcome: Welcome) -> None:
         writable = set(welcome.writable)
@@ -229,7 +229,7 @@ class SyncClient:
             try:
                 result = PushResult.from_json(self._post("push", request.to_json()))
             except ProtocolError as exc:
-                raise ServerUnavailable(f"unreadable answer from {self.server}: {exc}") from exc
+                raise ServerUnavailable(says("sync.client.unreadable", server=self.server)) from exc
             with write_tx(self.engine) as conn:
                 acknowledge(conn, result.acked)
             if not result.duplicate:
@@ -280,9 +280,9 @@ class SyncClient:
             try:
                 page = PullPage.from_json(answer)
             except ProtocolError as exc:
-                raise ServerUnavailable(f"unreadable answer from {self.server}: {exc}") from exc
+                raise ServerUnavailable(says("sync.client.unreadable", server=self.server)) from exc
             if page.cursor < cursor:
-                raise SyncRefused(f"the server {self.server} went back in time; ask the province")
+                raise SyncRefused(says("sync.client.went_back", server=self.server))
             self._apply_page(page, readable, key)
             cursor = page.cursor
             if not page.more:
@@ -333,19 +333,19 @@ def _page_budget() -> int:
 
 
 def _failure(server: str, status: int, content: bytes) -> SyncError:
-    message = ""
+    detail = ""
     try:
         body = unpack(content, compressed=False)
-        message = str(body.get("message", ""))
+        detail = str(body.get("message", ""))
     except ProtocolError:
-        message = ""
+        detail = ""
     if status == 426:
-        return SyncRefused(f"the server {server} refused this Sitthi version: {message}")
+        return SyncRefused(says("sync.client.version", server=server, detail=detail))
     if status == 401:
-        return SyncRefused(f"the server {server} refused the token ({message})")
+        return SyncRefused(says("sync.client.token", server=server))
     if status in (400, 403, 404, 413):
-        return SyncRefused(f"the server {server} refused the request ({status}): {message}")
-    return ServerUnavailable(f"the server {server} answered {status}; will try again")
+        return SyncRefused(says("sync.client.request", server=server, status=status, detail=detail))
+    return ServerUnavailable(says("sync.client.answered", server=server, status=status))
 
 
 def sync_once(

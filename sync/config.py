@@ -14,22 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from store import paths
+from store.errors import SitthiError
+from store.i18n import message
 
 FILE_NAME = "sync.json"
 ENVIRONMENT = {"server": "SITTHI_SERVER", "token": "SITTHI_TOKEN"}
 DEFAULT_INTERVAL_S = 300.0
-KEYS = {
-    "server": "the provincial server's URL (https://...)",
-    "token": "this unit's token, from the province's `sitthi server add-facility`",
-    "ca_bundle": "a CA certificate bundle (PEM) to verify the server with",
-    "watch": f"folders the daemon watches for export files, separated by {os.pathsep!r}",
-    "interval": "seconds between the daemon's syncs",
-}
+KEYS = ("server", "token", "ca_bundle", "watch", "interval")
+"""The settings; what each means is in the catalogue (`cli.help.config.key_<name>`)."""
 SECRET_KEYS = frozenset({"token"})
 
 
-class ConfigError(ValueError):
-    """A setting that cannot be stored or used; the text says why."""
+class ConfigError(SitthiError, ValueError):
+    """A setting that cannot be stored or used; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -52,9 +49,9 @@ def load_file() -> dict[str, str]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc.__class__.__name__}") from exc
+        raise ConfigError(message("sync.config.unreadable", path=str(path))) from exc
     if not isinstance(values, dict):
-        raise ConfigError(f"{path} is not a settings file")
+        raise ConfigError(message("sync.config.not_settings", path=str(path)))
     return {str(k): str(v) for k, v in values.items()}
 
 
@@ -72,22 +69,22 @@ def _save(values: dict[str, str]) -> None:
 def normalise(key: str, value: str) -> str:
     """The value to store for `key`, or ConfigError explaining why it cannot be."""
     if key not in KEYS:
-        raise ConfigError(f"unknown setting {key!r}; known: {', '.join(KEYS)}")
+        raise ConfigError(message("sync.config.unknown", key=key, known=", ".join(KEYS)))
     value = value.strip()
     if key == "server":
         if not value.startswith(("https://", "http://")):
-            raise ConfigError("the server URL must start with https:// (or http:// on a LAN)")
+            raise ConfigError(message("sync.config.server_url"))
         return value.rstrip("/")
     if key == "interval":
         try:
             seconds = float(value)
         except ValueError as exc:
-            raise ConfigError("the interval is a number of seconds") from exc
+            raise ConfigError(message("sync.config.interval_number")) from exc
         if not 5 <= seconds <= 86_400:
-            raise ConfigError("the interval must be between 5 seconds and one day")
+            raise ConfigError(message("sync.config.interval_range"))
         return str(seconds)
     if key == "ca_bundle" and value and not Path(value).expanduser().is_file():
-        raise ConfigError(f"no CA bundle at {value}")
+        raise ConfigError(message("sync.config.no_ca_bundle", path=value))
     return value
 
 

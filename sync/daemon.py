@@ -34,10 +34,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from store import paths
-from store.engine import display_url, read_tx
+from store.engine import read_tx
 from store.outbox import pending_count
 from sync.client import ServerUnavailable, SyncClient, SyncError, SyncResult
-from sync.status import STOPPED, DaemonStatus, now_text, write_status
+from sync.status import STOPPED, DaemonStatus, now_text, store_name, write_status
 from sync.watch import RESCAN_S, SETTLE_S, FolderWatcher, ImportMemory, content_hash
 
 log = logging.getLogger("sitthi.daemon")
@@ -137,7 +137,7 @@ class Daemon:
         self.memory = ImportMemory(options.memory_file)
         self.status = DaemonStatus(
             pid=os.getpid(),
-            store=display_url(engine.url.render_as_string(hide_password=True)),
+            store=store_name(engine),
             watching=[str(f) for f in options.folders],
         )
 

@@ -1,6 +1,9 @@
 """The daemon's status record: a small JSON file the terminal app reads to show sync health.
 
-`daemon-status.json` in the user data folder, replaced atomically on every change, format 1:
+Each store has its own: `daemon-status-<key>.json` in the user data folder, where the key is a
+digest of the store's URL without its password (`status_path`), so the app opened on one store
+never shows the daemon of another (the demo store beside the centre's real one, two centres'
+stores on a provincial machine). Replaced atomically on every change, format 1:
 
     {"format": 1, "pid": 4242, "state": "running" | "stopped",
      "started_at": ISO, "updated_at": ISO, "store": "path or URL without password",
@@ -17,16 +20,20 @@ Times are UTC. Nothing in it is personal data: file names, counts and statuses o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 from store import paths
+from store.engine import display_url
 
 FORMAT = 1
-FILE_NAME = "daemon-status.json"
+FILE_PREFIX = "daemon-status-"
 RUNNING = "running"
 STOPPED = "stopped"
 
@@ -60,13 +67,20 @@ class DaemonStatus:
         return cls(**{k: v for k, v in value.items() if k in known})
 
 
-def status_path() -> Path:
-    return paths.data_dir() / FILE_NAME
+def store_name(engine: Engine) -> str:
+    """How the status file names the store an engine serves (its URL, password left out)."""
+    return display_url(engine.url.render_as_string(hide_password=True))
+
+
+def status_path(store: str) -> Path:
+    """The status file of the daemon serving `store` (a store URL, with or without password)."""
+    key = hashlib.sha256(display_url(store).encode("utf-8")).hexdigest()[:16]
+    return paths.data_dir() / f"{FILE_PREFIX}{key}.json"
 
 
 def write_status(status: DaemonStatus, path: Path | None = None) -> None:
     """Replace the status file in one step, so a reader never sees half of it."""
-    target = path or status_path()
+    target = path or status_path(status.store)
     target.parent.mkdir(parents=True, exist_ok=True)
     status.updated_at = now_text()
     temporary = target.with_name(f".{target.name}.{os.getpid()}")
@@ -74,18 +88,23 @@ def write_status(status: DaemonStatus, path: Path | None = None) -> None:
     os.replace(temporary, target)
 
 
-def read_status(path: Path | None = None) -> DaemonStatus | None:
-    """The last status written, or None when there is none or it cannot be read."""
+def read_status(store: str | Path) -> DaemonStatus | None:
+    """The last status written for `store` (or the file at a path), None when there is none,
+    it cannot be read, or it belongs to another store."""
+    path = store if isinstance(store, Path) else status_path(store)
     try:
-        value = json.loads((path or status_path()).read_text("utf-8"))
+        value = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(value, dict) or value.get("format") != FORMAT:
         return None
     try:
-        return DaemonStatus.from_json(value)
+        status = DaemonStatus.from_json(value)
     except TypeError:
         return None
+    if isinstance(store, str) and display_url(status.store) != display_url(store):
+        return None
+    return status
 
 
 def is_running(status: DaemonStatus) -> bool:

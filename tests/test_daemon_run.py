@@ -22,7 +22,7 @@ from sqlalchemy import text
 from store import paths
 from store.engine import open_store, read_tx
 from sync.daemon import LOG_FILE, Daemon, DaemonOptions, backoff_delay, configure_logging
-from sync.status import read_status, status_path
+from sync.status import read_status, status_path, store_name
 from tests.syncserver import free_port, make_province, running_server, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,6 +76,7 @@ def test_a_dropped_export_is_imported_and_synced_and_left_in_place(
     watched = tmp_path / "exports"
     watched.mkdir()
     centre = open_store(tmp_path / "centre.db")
+    store = store_name(centre)
     configure_logging()
     with running_server(province.engine) as server:
         daemon = Daemon(
@@ -89,7 +90,10 @@ def test_a_dropped_export_is_imported_and_synced_and_left_in_place(
             ),
         )
         for _ in run_in_thread(daemon):
-            wait_until(lambda: (read_status() or _never()).last_sync is not None, "first sync")
+            wait_until(
+                lambda: (read_status(store) or _never()).last_sync is not None,
+                "first sync",
+            )
             dropped = watched / export_zip.name
             shutil.copy(export_zip, dropped)
             before = (dropped.stat().st_mtime_ns, dropped.read_bytes())
@@ -97,7 +101,7 @@ def test_a_dropped_export_is_imported_and_synced_and_left_in_place(
                 lambda: bool(snapshot(province.engine, ("person",))["person"]),
                 "the persons reached the server",
             )
-        status = read_status()
+        status = read_status(store)
         assert status is not None and status.state == "stopped"
         assert status.last_import is not None and status.last_import["file"] == export_zip.name
         assert status.last_import["status"] == "loaded"
@@ -107,7 +111,7 @@ def test_a_dropped_export_is_imported_and_synced_and_left_in_place(
         assert sorted(p.name for p in watched.iterdir()) == [export_zip.name]
         assert snapshot(province.engine, ("person",)) == snapshot(centre, ("person",))
     _assert_nothing_personal_in(paths.log_dir() / LOG_FILE, centre)
-    _assert_nothing_personal_in(status_path(), centre)
+    _assert_nothing_personal_in(status_path(store), centre)
     centre.dispose()
     province.engine.dispose()
 
@@ -140,6 +144,7 @@ def test_while_the_server_is_away_the_daemon_backs_off_and_syncs_when_it_returns
     province = make_province(f"sqlite:///{tmp_path / 'server.db'}")
     port = free_port()
     centre = open_store(tmp_path / "centre.db")
+    store = store_name(centre)
     daemon = Daemon(
         centre,
         DaemonOptions(
@@ -151,8 +156,11 @@ def test_while_the_server_is_away_the_daemon_backs_off_and_syncs_when_it_returns
         ),
     )
     for _ in run_in_thread(daemon):
-        wait_until(lambda: (read_status() or _never()).last_sync is not None, "a first try")
-        away = read_status()
+        wait_until(
+            lambda: (read_status(store) or _never()).last_sync is not None,
+            "a first try",
+        )
+        away = read_status(store)
         assert away is not None and away.last_sync is not None
         assert away.last_sync["ok"] is False
         assert (
@@ -164,7 +172,7 @@ def test_while_the_server_is_away_the_daemon_backs_off_and_syncs_when_it_returns
         server.start()
         try:
             wait_until(
-                lambda: (read_status() or _never()).last_sync_ok_at is not None,  # type: ignore[attr-defined]
+                lambda: (read_status(store) or _never()).last_sync_ok_at is not None,  # type: ignore[attr-defined]
                 "a sync after the server came back",
                 timeout=20,
             )
@@ -195,9 +203,10 @@ def test_the_daemon_process_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "stderr.txt").open("w"),
     )
+    store = f"sqlite:///{(tmp_path / 'centre.db').resolve()}"
     try:
-        wait_until(lambda: read_status() is not None, "the daemon wrote its status")
-        running = read_status()
+        wait_until(lambda: read_status(store) is not None, "the daemon wrote its status")
+        running = read_status(store)
         assert running is not None and running.pid == process.pid and running.state == "running"
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=WAIT_S) == 0
@@ -205,9 +214,9 @@ def test_the_daemon_process_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
-    stopped = read_status()
+    stopped = read_status(store)
     assert stopped is not None and stopped.state == "stopped"
-    assert json.loads(status_path().read_text())["format"] == 1
+    assert json.loads(status_path(store).read_text())["format"] == 1
 
 
 def test_an_idle_daemon_loads_no_heavy_libraries(tmp_path: Path) -> None:

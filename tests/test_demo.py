@@ -79,14 +79,48 @@ def test_the_demo_store_shows_a_realistic_centre_and_the_real_store_is_untouched
     assert {u.reason for u in claims.unmatched} == {"NO_SERVICE", "UNKNOWN_ITEM"}
 
 
-def test_running_the_demo_twice_imports_nothing_new(capsys: pytest.CaptureFixture[str]) -> None:
-    assert demo(capsys, "--persons", "400")[0] == 0
-    url = f"sqlite:///{demo_db_path()}"
+def test_running_the_demo_twice_imports_nothing_new(
+    sqlite_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--fresh` writes the files again; the same bytes are then nothing new for the store."""
+    url = f"sqlite:///{sqlite_path}"
+    assert demo(capsys, "--persons", "400", "--db", url)[0] == 0
     before = person_rows(url)
-    code, out, _ = demo(capsys, "--persons", "400")
+    code, out, _ = demo(capsys, "--persons", "400", "--db", url, "--fresh")
     assert code == 0
     assert out.count("nothing new") == 5
     assert person_rows(url) == before == 400
+
+
+def test_a_second_demo_reuses_its_files_and_store(capsys: pytest.CaptureFixture[str]) -> None:
+    assert demo(capsys, "--persons", "300")[0] == 0
+    url = f"sqlite:///{demo_db_path()}"
+    files = sorted((data_dir() / "demo-files").iterdir())
+    written = {p: p.stat().st_mtime_ns for p in files}
+    code, out, _ = demo(capsys, "--persons", "300")
+    assert code == 0 and out.startswith("Reusing the demo files")
+    assert {p: p.stat().st_mtime_ns for p in files} == written
+    assert person_rows(url) == 300
+    # another size is another demo: its own store is rebuilt from empty, not reused or mixed
+    code, out, _ = demo(capsys, "--persons", "250")
+    assert code == 0 and "Reusing" not in out
+    assert person_rows(url) == 250
+
+
+def test_a_changed_demo_file_is_rebuilt(capsys: pytest.CaptureFixture[str]) -> None:
+    assert demo(capsys, "--persons", "300")[0] == 0
+    victim = sorted((data_dir() / "demo-files").glob("*.zip"))[0]
+    victim.write_bytes(b"not the file the demo wrote")
+    code, out, _ = demo(capsys, "--persons", "300")
+    assert code == 0 and "Reusing" not in out
+    assert victim.read_bytes().startswith(b"PK")
+
+
+def test_fresh_rebuilds_the_demo_store(capsys: pytest.CaptureFixture[str]) -> None:
+    assert demo(capsys, "--persons", "300")[0] == 0
+    code, out, _ = demo(capsys, "--persons", "300", "--fresh")
+    assert code == 0 and "Reusing" not in out and "nothing new" not in out
+    assert person_rows(f"sqlite:///{demo_db_path()}") == 300
 
 
 def test_the_demo_goes_into_the_store_named_by_db(
@@ -136,7 +170,7 @@ def test_bad_demo_options_are_usage_errors(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as stop:
-        main(["demo", "--no-app", *argv])
+        main(["demo", "--no-app", "--lang", "en", *argv])
     assert stop.value.code == 2
     assert "usage:" in capsys.readouterr().err
     assert not demo_db_path().exists()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from store.engine import open_store, read_tx, write_tx
 from store.facts import FACILITY, PARTNER_UNIT
-from tests.gaps_data import OTHER_UNIT, UNIT, StoreRows, hand_counted_unit
+from tests.gaps_data import HAND_COUNTED, OTHER_UNIT, UNIT, StoreRows, hand_counted_unit
 from tui.cli import main
 
 
@@ -110,8 +110,9 @@ def test_the_facility_list_shows_units_persons_and_partners(
     assert code == 0
     lines = out.splitlines()
     assert "หน่วยบริการเครือข่าย" in lines[0]
-    assert lines[1].split() == [UNIT, "12", "10002,", "10004"]
-    assert lines[2].split() == ["10003", "รพ.สต.ว่าง", "0"]
+    # responsible population (the KPI's), then every PERSON row: the two counts side by side
+    assert lines[1].split() == [UNIT, "-", str(HAND_COUNTED["population"]), "12", "10002,", "10004"]
+    assert lines[2].split() == ["10003", "รพ.สต.ว่าง", "0", "0"]
 
 
 def test_a_partner_set_on_the_command_line_clears_outside_unit(

@@ -46,7 +46,7 @@ def test_the_summary_is_thai_by_default(
     tui.cli.main(["--db", store_url, "import", str(path)])
     assert tui.cli.main(["--db", store_url, "import", str(path)]) == 0
     second_run = capsys.readouterr().out.splitlines()[-2:]
-    assert second_run[0].startswith(f"{path}: ไม่มีข้อมูลใหม่ (the same file was imported before")
+    assert second_run[0].startswith(f"{path}: ไม่มีข้อมูลใหม่ (ไฟล์นี้นำเข้าไปแล้ว")
     assert second_run[1] == "รวม 1 ไฟล์: นำเข้า 0 ไม่มีข้อมูลใหม่ 1 ไม่รับ 0"
 
 
@@ -133,7 +133,7 @@ def test_json_output_is_stable_and_complete(
     }
     assert (refused["status"], refused["message"], refused["parts"]) == (
         "refused",
-        "no such file or folder",
+        "no such file or folder: check the name and the folder",
         [],
     )
 

@@ -121,6 +121,7 @@ def people_and_rights(engine: Engine, tmp_path: Path) -> None:
         ("STM_09901_OPUCS256801_01.xls", xls_bytes(stm_shaped())),
         ("report.csv", csv_bytes(rep_shaped())),
     ],
+    ids=lambda value: value if isinstance(value, str) else "",
 )
 def test_a_statement_shaped_table_is_never_recognised_as_a_rights_list(
     name: str, data: bytes
@@ -140,6 +141,7 @@ def test_a_statement_shaped_table_is_never_recognised_as_a_rights_list(
         ("eclaim_09901_OP_25680910_01.xlsx", xlsx_bytes(rep_shaped())),
         ("STM_09901_OPUCS256801_01.xls", xls_bytes(stm_shaped())),
     ],
+    ids=lambda value: value if isinstance(value, str) else "",
 )
 def test_importing_a_statement_shaped_file_leaves_the_rights_figures_unchanged(
     engine: Engine, tmp_path: Path, name: str, data: bytes

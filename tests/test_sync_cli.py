@@ -66,7 +66,7 @@ def test_the_environment_overrides_the_file(
 def test_a_bad_setting_is_refused_with_a_reason(
     key: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["config", "set", key, value]) == 1
+    assert main(["--lang", "en", "config", "set", key, value]) == 1
     assert message in capsys.readouterr().err
     assert not config_path().exists()
 
@@ -101,7 +101,7 @@ def test_sitthi_sync_fails_clearly_when_the_server_is_unreachable(
 ) -> None:
     monkeypatch.setenv("SITTHI_SERVER", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("SITTHI_TOKEN", "sitthi_x")
-    assert main(["--db", str(tmp_path / "a.db"), "sync", "--timeout", "2"]) == 1
+    assert main(["--db", str(tmp_path / "a.db"), "--lang", "en", "sync", "--timeout", "2"]) == 1
     assert "cannot reach the server" in capsys.readouterr().err
 
 
@@ -120,7 +120,7 @@ def test_sitthi_sync_fails_clearly_when_refused(
 ) -> None:
     monkeypatch.setenv("SITTHI_SERVER", server.url)
     monkeypatch.setenv("SITTHI_TOKEN", "sitthi_not-issued")
-    assert main(["--db", str(tmp_path / "a.db"), "sync"]) == 1
+    assert main(["--db", str(tmp_path / "a.db"), "--lang", "en", "sync"]) == 1
     assert "refused the token" in capsys.readouterr().err
 
 
@@ -136,7 +136,7 @@ def test_admin_commands_print_a_new_token_once(
     assert main(["server", "add-user", "Khun Dao", "--role", "province", "--json", "--db", db]) == 0
     user = json.loads(capsys.readouterr().out)
     assert user["name"] == "Khun Dao" and user["token"] != facility["token"]
-    assert main(["server", "add-facility", "../etc", "--db", db]) == 1
+    assert main(["server", "add-facility", "../etc", "--db", db, "--lang", "en"]) == 1
     assert "not a hospcode" in capsys.readouterr().err
 
 

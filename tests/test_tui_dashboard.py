@@ -74,6 +74,8 @@ async def test_an_empty_store_says_so_instead_of_showing_zeros(tmp_path: Path) -
     app = make_app(url)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await pilot.press("escape")  # past the first-run screen, to the overview
+        await settle(pilot)
         assert "ยังไม่มีประชากร" in text(app.screen.query_one("#coverage"))
         assert "ยังไม่เคยนำเข้าข้อมูล" in text(app.screen.query_one("#status"))
 
@@ -90,6 +92,7 @@ async def test_the_sync_daemons_status_is_shown_and_followed(url: str) -> None:
             pid=os.getpid(),
             last_sync={"at": synced, "ok": True, "pushed": 3, "pulled": 0, "server": "x"},
             pending=2,
+            store=url,
         )
         write_status(status)
         for _ in range(150):
@@ -97,3 +100,32 @@ async def test_the_sync_daemons_status_is_shown_and_followed(url: str) -> None:
             if "Sync" in text(app.screen.query_one("#status")):
                 break
         assert "Sync done · 12 min ago · 2 to send" in text(app.screen.query_one("#status"))
+
+
+async def test_another_stores_daemon_is_not_shown(url: str, tmp_path: Path) -> None:
+    from sync.status import DaemonStatus, write_status
+
+    other = f"sqlite:///{tmp_path / 'another-centre.db'}"
+    write_status(DaemonStatus(pid=os.getpid(), pending=64115, store=other))
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = text(app.screen.query_one("#status"))
+    assert "64,115" not in status and "64115" not in status and "Sync" not in status
+
+
+async def test_a_refused_file_does_not_hide_the_last_good_data(url: str, tmp_path: Path) -> None:
+    from sync.ingest.importer import import_paths
+
+    garbage = tmp_path / "F43_09999_20250114000000.zip"
+    garbage.write_bytes(b"not a zip at all")
+    engine = open_store(url)
+    [result] = import_paths(engine, [garbage], now=NOW - dt.timedelta(hours=2))
+    engine.dispose()
+    assert result.refused
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = text(app.screen.query_one("#status"))
+    assert "Last good import loaded · 5 days ago" in status
+    assert "A later file was refused 2 h ago" in status

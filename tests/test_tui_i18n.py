@@ -19,8 +19,11 @@ from tui.i18n import LANGUAGES, Translator, catalog
 from tui.prefs import Prefs, load_prefs, save_prefs, use_ansi_colours
 from tui.screens.claim import ClaimScreen
 from tui.screens.claims import ClaimsScreen
+from tui.screens.confirm import ConfirmDialog
 from tui.screens.dashboard import DashboardScreen
+from tui.screens.first_run import FirstRunScreen
 from tui.screens.followup import FollowupForm
+from tui.screens.help import HelpScreen
 from tui.screens.import_file import ImportFileForm
 from tui.screens.imports import ImportsScreen
 from tui.screens.person import PersonScreen
@@ -38,6 +41,9 @@ SCREENS = (
     ImportsScreen,
     ImportFileForm,
     SettingsScreen,
+    HelpScreen,
+    FirstRunScreen,
+    ConfirmDialog,
 )
 
 
@@ -61,7 +67,7 @@ def test_every_code_the_screens_show_has_a_label(lang: str) -> None:
     keys += [f"import_status.{s}" for s in (LOADED, UNCHANGED, REFUSED, "loading")]
     keys += [f"claim.todo_{s.value}" for s in ClaimStatus if s is not ClaimStatus.NOT_ELIGIBLE]
     problems = ("unknown_action", "unit_required", "bad_unit", "note_too_long", "note_required")
-    keys += [f"followup.problem_{p}" for p in (*problems, "unknown_person")]
+    keys += [f"followup.problem_{p}" for p in (*problems, "unknown_person", "unknown_unit")]
     assert [k for k in keys if not t.has(k)] == []
 
 

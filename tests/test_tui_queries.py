@@ -118,7 +118,11 @@ def test_followups_move_people_between_states(centre: Engine) -> None:
     with write_tx(centre) as conn:
         append_followup(conn, hospcode=HOSPCODE, person_id=PEOPLE[2].person_id, action="PHONED")
         append_followup(
-            conn, hospcode=HOSPCODE, person_id=PEOPLE[3].person_id, action="REGISTERED", unit="1"
+            conn,
+            hospcode=HOSPCODE,
+            person_id=PEOPLE[3].person_id,
+            action="REGISTERED",
+            unit=HOSPCODE,
         )
     with read_tx(centre) as conn:
         summary = followup_summary(conn, AS_OF)

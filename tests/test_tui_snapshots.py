@@ -130,3 +130,71 @@ def test_units(snap_compare: Any, folder: Path, lang: str) -> None:
     province.mkdir()
     build_three_units(f"sqlite:///{province / 'centre.db'}")
     assert snap_compare(app_for(province, lang), terminal_size=SIZE, run_before=keys("u"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_help(snap_compare: Any, folder: Path, lang: str) -> None:
+    """`?`: every screen's keys, from the screens' own bindings."""
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys("f1"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_first_run(snap_compare: Any, lang: str) -> None:
+    """An empty store says exactly what to do first."""
+    path = Path(tempfile.gettempdir()) / "sitthi-snapshots" / f"first-run-{lang}"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    try:
+        assert snap_compare(app_for(path, lang), terminal_size=SIZE, run_before=keys())
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def corrected_history(folder: Path) -> None:
+    """Person 3's log: a call, a home visit withdrawn, and a note edited."""
+    import datetime as dt
+
+    from store.engine import open_store, write_tx
+    from store.followup import append_followup, correct_followup, retract_followup
+    from tests.tui_store import HOSPCODE
+
+    moment = dt.datetime(2025, 1, 14, 2, 0, tzinfo=dt.UTC)
+    person = PEOPLE[2].person_id
+    engine = open_store(f"sqlite:///{folder / 'centre.db'}")
+    with write_tx(engine) as conn:
+
+        def add(action: str, minutes: int, note: str = "") -> str:
+            when = moment + dt.timedelta(minutes=minutes)
+            entry = append_followup(
+                conn, hospcode=HOSPCODE, person_id=person, action=action, note=note, now=when
+            )
+            return entry.id
+
+        add("PHONED", 0)
+        visit = add("HOME_VISIT", 10)
+        note = add("NOTE", 20, note="นัดวันจันทร์")
+        retract_followup(conn, visit, now=moment + dt.timedelta(minutes=30))
+        correct_followup(
+            conn, note, action="NOTE", note="นัดวันอังคาร", now=moment + dt.timedelta(minutes=40)
+        )
+    engine.dispose()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_person_with_corrections(snap_compare: Any, folder: Path, lang: str) -> None:
+    """A withdrawn entry struck through, an edited one marked."""
+    corrected_history(folder)
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=to_person(2))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_discard_question(snap_compare: Any, folder: Path, lang: str) -> None:
+    """`esc` on a follow-up with typed text asks before throwing it away."""
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await to_person(2, "a")(pilot)
+        await pilot.click("#note")
+        await pilot.press(*"abc")
+        await keys("escape")(pilot)
+
+    assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=run_before)

@@ -22,8 +22,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
-from textual.widgets import Input
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Input
 
 from tui.gateway import StoreGateway
 from tui.i18n import DEFAULT_LANGUAGE, Translator
@@ -90,7 +90,9 @@ class SitthiApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(e.key, f"go('{e.mode}')", e.label, show=False) for e in NAV),
         Binding(UNITS_KEY, "go('units')", "nav.units", show=False),
+        Binding("question_mark,f1", "help", "key.help", show=False),
         Binding("q", "quit", "key.quit"),
+        Binding("escape", "leave_input", "help.leave_input", show=False, priority=True),
     ]
 
     lang: reactive[str] = reactive(DEFAULT_LANGUAGE, init=False)
@@ -145,8 +147,22 @@ class SitthiApp(App[None]):
         self.gateway.bind_ui_thread()
         self.switch_mode("dashboard")
         self.call_after_refresh(self.poll_store)
+        self.call_after_refresh(self._offer_first_steps)
         if self.poll_seconds > 0:
             self.set_interval(self.poll_seconds, self.poll_store)
+
+    @work(thread=True, group="first-run", exit_on_error=False)
+    def _offer_first_steps(self) -> None:
+        """On an empty store, say what to do first (once, after the first frame)."""
+        from store.queries.first_run import store_is_empty
+
+        if self.gateway.read(store_is_empty):
+            self.call_from_thread(self._show_first_steps)
+
+    def _show_first_steps(self) -> None:
+        from tui.screens.first_run import FirstRunScreen
+
+        self.push_screen(FirstRunScreen())
 
     def on_unmount(self) -> None:
         self.gateway.close()
@@ -154,6 +170,24 @@ class SitthiApp(App[None]):
     def action_go(self, mode: str) -> None:
         if mode in self.MODES:
             self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`esc` leaves a text box on a main screen; elsewhere it does what the screen says."""
+        if action == "leave_input":
+            return isinstance(self.focused, Input) and not isinstance(self.screen, ModalScreen)
+        return True
+
+    def action_leave_input(self) -> None:
+        """Out of a text box and back to the screen's list (or nothing), so that the keys of
+        the screen and the app work again."""
+        lists = [t for t in self.screen.query(DataTable) if t.display and t.can_focus]
+        self.screen.set_focus(lists[0] if lists else None)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A steady cursor: blinking repaints the line twice a second, costly over SSH."""
@@ -250,7 +284,7 @@ class SitthiApp(App[None]):
 
         marker = self.gateway.read(change_marker)
         try:
-            daemon_mtime: int | None = status_path().stat().st_mtime_ns
+            daemon_mtime: int | None = status_path(self.gateway.url).stat().st_mtime_ns
         except OSError:
             daemon_mtime = None
         self.post_message(Polled(marker, daemon_mtime))

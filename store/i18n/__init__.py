@@ -68,3 +68,23 @@ class Message:
 def message(key: str, /, **params: object) -> Message:
     """`Message(key, params)` with the parameters as keywords."""
     return Message(key, params)
+
+
+def shown(value: str | Message, lang: str) -> str:
+    """A message in `lang`; plain text (not yet in the catalogue) as it is."""
+    return value.render(lang) if isinstance(value, Message) else value
+
+
+class Section:
+    """The templates under one key prefix, by language: `Section("cli.sync")["th"]["summary"]`.
+
+    For modules that format their own lines (`text["summary"].format(...)`): the words still
+    come from the catalogue, looked up when the language is known.
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix.rstrip(".") + "."
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        start = len(self.prefix)
+        return {k[start:]: v for k, v in catalog(lang).items() if k.startswith(self.prefix)}

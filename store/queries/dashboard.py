@@ -42,6 +42,15 @@ class PpMoney:
     """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
 
     @property
+    def underpaid_baht(self) -> float:
+        """What partially paid claims fell short of their rate: the part of the claimable money
+        that is neither paid, pending, denied nor unclaimed (so the five add up to it)."""
+        rest = self.eligible_baht - (
+            self.paid_baht + self.pending_baht + self.denied_baht + self.unclaimed_baht
+        )
+        return max(round(rest, 2), 0.0)
+
+    @property
     def meets_target(self) -> bool | None:
         if self.claim_rate_pct is None:
             return None

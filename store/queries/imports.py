@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
@@ -81,9 +82,43 @@ def recent_batches(conn: Connection, limit: int = 200) -> list[BatchRow]:
 
 
 def last_batch(conn: Connection) -> BatchRow | None:
-    """The newest batch (what the dashboard reports as the last import)."""
+    """The newest batch, whatever became of it."""
     found = recent_batches(conn, limit=1)
     return found[0] if found else None
+
+
+REFUSED = "refused"
+"""The status of a refused batch (`import_batch.status`, written by `sync.ingest`)."""
+
+
+def imported_digests(conn: Connection, sha256s: Collection[str]) -> set[str]:
+    """Which of these file digests have their data in the store (an import not refused)."""
+    query = select(BATCH.c.sha256).where(
+        BATCH.c.sha256.in_(list(sha256s)), BATCH.c.status != REFUSED
+    )
+    return set(conn.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class LastImports:
+    """What the overview says about imports: the newest file whose data is in the store, and a
+    refused file offered after it (the data shown is still the good one's)."""
+
+    good: BatchRow | None
+    refused_since: BatchRow | None
+
+
+def last_imports(conn: Connection) -> LastImports:
+    newest = last_batch(conn)
+    query = (
+        select(BATCH)
+        .where(BATCH.c.status != REFUSED)
+        .order_by(BATCH.c.started_at.desc(), BATCH.c.id)
+        .limit(1)
+    )
+    good = next((_batch(row) for row in conn.execute(query)), None)
+    refused = newest if newest is not None and newest.status == REFUSED else None
+    return LastImports(good, refused)
 
 
 def batch_issues(conn: Connection, batch_id: str, limit: int = ISSUE_LIMIT) -> BatchIssues:

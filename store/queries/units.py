@@ -1,5 +1,6 @@
-"""The province's league table: one line per unit, its figures taken from `kpi_report` as they
-are, so a unit's line and its own dashboard never disagree."""
+"""The province's league table: one line per unit, its figures counted by the same functions as
+`kpi_report` (`evaluate_units`, `tally`, `pp_blocks`), so a unit's line and its own dashboard
+never disagree. The gap figure is persons with a gap, the length of the unit's work list."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from store.kpi import coverage_target_pct, kpi_report, pp_claim_target_pct
+from store.gaps import tally
+from store.kpi import coverage_target_pct, evaluate_units, pp_claim_target_pct
 from store.models import SQLModel
+from store.pp.report import pp_blocks
+from store.thaidate import fiscal_year
 
 SORT_KEYS = ("coverage", "claim_rate")
 """What the league table can be ordered by, worst first."""
@@ -22,7 +26,7 @@ class UnitRow:
     population: int
     coverage_pct: float | None
     gaps: int
-    """Persons counted under any gap kind (a person with two kinds counts twice)."""
+    """Persons with at least one gap (as many as the unit's work list shows)."""
     claim_rate_pct: float | None
 
 
@@ -39,16 +43,18 @@ def unit_league(conn: Connection, as_of: dt.date) -> League:
     names = {
         row.hospcode: row.name for row in conn.execute(select(facility.c.hospcode, facility.c.name))
     }
+    tallies = {unit.hospcode: tally(unit.evaluations) for unit in evaluate_units(conn, as_of)}
+    money = pp_blocks(conn, fiscal_year(as_of), list(tallies), as_of=as_of)
     rows = tuple(
         UnitRow(
-            hospcode=unit["hospcode"],
-            name=names.get(unit["hospcode"], ""),
-            population=unit["population"],
-            coverage_pct=unit["coverage_pct"],
-            gaps=sum(unit["gaps"].values()),
-            claim_rate_pct=unit["pp"]["claim_rate_pct"],
+            hospcode=hospcode,
+            name=names.get(hospcode, ""),
+            population=counts.population,
+            coverage_pct=counts.coverage_pct,
+            gaps=counts.persons_with_gaps,
+            claim_rate_pct=money[hospcode]["claim_rate_pct"],
         )
-        for unit in kpi_report(conn, as_of)["units"]
+        for hospcode, counts in tallies.items()
     )
     return League(rows, coverage_target_pct(), pp_claim_target_pct())
 

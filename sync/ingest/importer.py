@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
 from store.engine import read_tx, write_tx
+from store.i18n import message
 from sync.ingest.kinds import Offered, Prepared, hospcode_hint, recognise
 from sync.ingest.ledger import (
     earlier_import,
@@ -29,7 +30,7 @@ from sync.ingest.ledger import (
     start_batch,
 )
 from sync.ingest.limits import DEFAULT_LIMITS, Limits
-from sync.ingest.refused import Refused
+from sync.ingest.refused import Refused, carried_reason
 from sync.ingest.results import LOADED, REFUSED, UNCHANGED, FileResult, every_row_failed
 from sync.ingest.spec import LoadContext
 
@@ -84,7 +85,8 @@ def import_file(
     """Import one file; see the module text for what each outcome writes."""
     started = clock()
     if not path.exists():
-        return FileResult(str(path), UNKNOWN_KIND, REFUSED, "no such file or folder")
+        missing = message("ingest.offer.missing")
+        return FileResult(str(path), UNKNOWN_KIND, REFUSED, str(missing), reason=missing)
     try:
         data = _read(path, limits)
     except Refused as refusal:
@@ -102,7 +104,7 @@ def import_file(
         return _refuse(engine, path, sha256, refusal, started, clock)
     except (DataError, IntegrityError) as exc:
         reason = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
-        rejected = Refused(f"the store did not accept the data ({reason})")
+        rejected = Refused(message("ingest.offer.store_refused", reason=reason))
         return _refuse(engine, path, sha256, rejected, started, clock)
 
 
@@ -110,15 +112,19 @@ def _read(path: Path, limits: Limits) -> bytes:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise Refused("not a regular file")
+            raise Refused(message("ingest.offer.not_a_file"))
         if size > limits.max_input_bytes:
             raise Refused(
-                f"{size // (1024 * 1024)} MiB is more than the "
-                f"{limits.max_input_bytes // (1024 * 1024)} MiB an import may be"
+                message(
+                    "ingest.offer.too_large",
+                    size=size // (1024 * 1024),
+                    limit=limits.max_input_bytes // (1024 * 1024),
+                )
             )
         return path.read_bytes()
     except OSError as exc:
-        raise Refused(f"cannot be read ({exc.strerror or exc})") from exc
+        reason = exc.strerror or str(exc)
+        raise Refused(message("ingest.offer.unreadable", reason=reason)) from exc
 
 
 def _load(
@@ -143,6 +149,7 @@ def _load(
             kind=prepared.kind,
             status=LOADED if changed else UNCHANGED,
             message="" if changed else "nothing new in it",
+            reason=None if changed else message("ingest.offer.nothing_new"),
             batch_id=batch_id,
             hospcode=_main_hospcode(hospcodes) or hospcode_hint(offered.path.name),
             parts=parts,
@@ -159,12 +166,8 @@ def _main_hospcode(hospcodes: Counter[str]) -> str | None:
 
 def _unchanged(path: Path, kind: str, earlier_name: str, earlier_at: dt.datetime) -> FileResult:
     when = earlier_at.date().isoformat() if earlier_at else ""
-    return FileResult(
-        str(path),
-        kind,
-        UNCHANGED,
-        f"the same file was imported before ({Path(earlier_name).name}, {when})",
-    )
+    reason = message("ingest.offer.imported_before", file=Path(earlier_name).name, date=when)
+    return FileResult(str(path), kind, UNCHANGED, str(reason), reason=reason)
 
 
 def _refuse(
@@ -187,4 +190,12 @@ def _refuse(
             started_at=started,
             finished_at=clock(),
         )
-    return FileResult(str(path), refusal.kind, REFUSED, refusal.message, batch_id, hint)
+    return FileResult(
+        str(path),
+        refusal.kind,
+        REFUSED,
+        refusal.message,
+        batch_id,
+        hint,
+        reason=carried_reason(refusal),
+    )

@@ -18,3 +18,14 @@ class Refused(Exception):
         super().__init__(text)
         self.message = text
         self.kind = kind
+
+
+def carried_reason(refusal: Refused) -> Message | None:
+    """The refusal's catalogue message, or that of the refusal it re-raised with the same text
+    (a reader that passes a refusal on as plain text keeps its words for the reader)."""
+    current: BaseException | None = refusal
+    while isinstance(current, Refused):
+        if current.reason is not None:
+            return current.reason if str(current.reason) == refusal.message else None
+        current = current.__cause__
+    return None

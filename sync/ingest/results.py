@@ -57,6 +57,12 @@ class FileResult:
     batch_id: str | None = None
     hospcode: str | None = None
     parts: list[PartResult] = field(default_factory=list)
+    reason: Message | None = None
+    """The catalogue message behind `message` (which is its English text), when it has one."""
+
+    def message_in(self, lang: str) -> str:
+        """`message` in `lang` (plain-text messages as they are)."""
+        return self.reason.render(lang) if self.reason else self.message
 
     @property
     def refused(self) -> bool:
@@ -104,7 +110,9 @@ JSON_VERSION = 1
 
 
 def results_document(results: list[FileResult], lang: str = "en") -> dict[str, object]:
-    """The stable, versioned `sitthi import --json` document; issue reasons in `lang`.
+    """The stable, versioned `sitthi import --json` document.
+
+    `message` and the issues' `reason` are in `lang`.
 
     {"version": 1,
      "files": [{"file", "kind", "status", "message", "batch_id", "hospcode", "rows_read",
@@ -135,7 +143,7 @@ def _file_document(result: FileResult, lang: str) -> dict[str, object]:
         "file": result.file,
         "kind": result.kind,
         "status": result.status,
-        "message": result.message,
+        "message": result.message_in(lang),
         "batch_id": result.batch_id,
         "hospcode": result.hospcode,
         "rows_read": result.rows_read,

@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from store.i18n import message
 from sync.ingest.limits import MIB, Limits
 from sync.ingest.refused import Refused
 
@@ -46,13 +47,11 @@ class SafeZip:
                 data = handle.read(bound + 1)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
             # A wrong CRC, a truncated member or compressed bytes that do not inflate.
-            raise Refused(f"member {info.filename!r} is damaged ({exc})") from exc
+            raise Refused(message("ingest.zip.damaged", member=repr(info.filename))) from exc
         except NotImplementedError as exc:
-            raise Refused(
-                f"member {info.filename!r} uses a compression Sitthi cannot read"
-            ) from exc
+            raise Refused(message("ingest.zip.compression", member=repr(info.filename))) from exc
         if len(data) > bound:
-            raise Refused(f"member {info.filename!r} is larger than it declares")
+            raise Refused(message("ingest.zip.larger", member=repr(info.filename)))
         return data
 
 
@@ -61,17 +60,17 @@ def open_zip(data: bytes, limits: Limits) -> SafeZip:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise Refused(f"not a readable zip file ({exc})") from exc
+        raise Refused(message("ingest.zip.unreadable")) from exc
     infos = archive.infolist()
     if len(infos) > limits.max_members:
-        raise Refused(f"{len(infos)} members in the zip (limit {limits.max_members})")
+        raise Refused(message("ingest.zip.members", count=len(infos), limit=limits.max_members))
     total = 0
     for info in infos:
         check_member(info, limits)
         total += info.file_size
     if total > limits.max_total_bytes:
         raise Refused(
-            f"would expand to {_size(total)} (limit {_size(limits.max_total_bytes)}): a zip bomb"
+            message("ingest.zip.bomb", size=_size(total), limit=_size(limits.max_total_bytes))
         )
     return SafeZip(archive, limits)
 
@@ -79,22 +78,30 @@ def open_zip(data: bytes, limits: Limits) -> SafeZip:
 def check_member(info: zipfile.ZipInfo, limits: Limits) -> None:
     member = info.filename
     if not is_safe_member_name(member):
-        raise Refused(f"member {member!r} has an unsafe path")
+        raise Refused(message("ingest.zip.unsafe_path", member=repr(member)))
     if _is_symlink(info):
-        raise Refused(f"member {member!r} is a symbolic link")
+        raise Refused(message("ingest.zip.link", member=repr(member)))
     if info.flag_bits & _ENCRYPTED_FLAG:
-        raise Refused(f"member {member!r} is encrypted (password-protected zip)")
+        raise Refused(message("ingest.zip.encrypted", member=repr(member)))
     if info.file_size > limits.max_member_bytes:
         raise Refused(
-            f"member {member!r} would expand to {_size(info.file_size)} "
-            f"(limit {_size(limits.max_member_bytes)})"
+            message(
+                "ingest.zip.member_size",
+                member=repr(member),
+                size=_size(info.file_size),
+                limit=_size(limits.max_member_bytes),
+            )
         )
     if info.file_size >= limits.ratio_floor_bytes:
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > limits.max_ratio:
             raise Refused(
-                f"member {member!r} expands {ratio:.0f} times "
-                f"(limit {limits.max_ratio:.0f}): a zip bomb"
+                message(
+                    "ingest.zip.ratio",
+                    member=repr(member),
+                    ratio=f"{ratio:.0f}",
+                    limit=f"{limits.max_ratio:.0f}",
+                )
             )
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from store.errors import SitthiError
+from store.i18n import message
 from sync.protocol import Role
 
 TOKEN_PREFIX = "sitthi_"
@@ -24,7 +26,7 @@ HOSPCODE_PATTERN = re.compile(r"[0-9A-Za-z]{1,16}")
 ORIGIN_LENGTH = 80
 
 
-class CredentialError(ValueError):
+class CredentialError(SitthiError, ValueError):
     """A hospcode, name or role that cannot be given a token; the text says why."""
 
 
@@ -56,9 +58,9 @@ def digest(token: str) -> str:
 def add_credential(conn: Connection, role: Role, *, hospcode: str = "", name: str = "") -> str:
     """Store a new credential and return its token (the only time it exists in clear)."""
     if role is Role.FACILITY and not HOSPCODE_PATTERN.fullmatch(hospcode):
-        raise CredentialError(f"{hospcode!r} is not a hospcode (1 to 16 letters or digits)")
+        raise CredentialError(message("sync.server.bad_hospcode", hospcode=repr(hospcode)))
     if role is Role.PROVINCE and not name.strip():
-        raise CredentialError("a provincial user needs a name")
+        raise CredentialError(message("sync.server.no_name"))
     token = new_token()
     conn.execute(
         text(

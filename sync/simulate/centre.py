@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sync.simulate.claims import Statements, build_statements
-from sync.simulate.params import Params, load_params
+from sync.simulate.params import Params, default_size, load_params
 from sync.simulate.population import Person, Population, Streams, build_population, export_moment
 from sync.simulate.rights import assign_problems, assign_rights, write_records
 from sync.simulate.services import ServiceYear, build_services
@@ -35,11 +35,6 @@ class Centre:
     @property
     def persons(self) -> list[Person]:
         return self.population.persons
-
-
-def default_size(large: bool = False) -> int:
-    """PERSON rows of the default (or the large benchmark) centre."""
-    return load_params().size.integer("large_persons" if large else "persons")
 
 
 def default_seed() -> int:

@@ -202,3 +202,9 @@ def sample_weighted(
     keyed = [(rng.random() ** (1.0 / w), i) for i, w in enumerate(weights) if w > 0]
     keyed.sort(reverse=True)
     return [items[i] for _, i in keyed[:count]]
+
+
+def default_size(large: bool = False) -> int:
+    """PERSON rows of the default (or the large benchmark) centre (here, not in `centre`, so
+    that asking costs no import of the simulator)."""
+    return load_params().size.integer("large_persons" if large else "persons")

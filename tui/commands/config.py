@@ -2,41 +2,49 @@
 
 Stored in `sync.json` in the user config folder, readable by its owner only (mode 0600);
 `SITTHI_SERVER` and `SITTHI_TOKEN` override the file. The token is never printed in full.
+Errors (`sync.config.ConfigError`) are reported by the command line's one handler.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
+import os
 
-from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
+from tui.cli import EXIT_OK, Subparsers, add_command, say
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     from sync.config import KEYS
 
-    parser = subparsers.add_parser("config", help="sync settings", description=__doc__)
-    add_global_options(parser)
-    actions = parser.add_subparsers(dest="config_action", metavar="ACTION", required=True)
-    keys = ", ".join(f"{k} ({v})" for k, v in KEYS.items())
+    parser = add_command(subparsers, "config", "cli.help.config.cmd", "cli.help.config.description")
+    actions = parser.add_subparsers(
+        dest="config_action", metavar=say("cli.action_metavar"), required=True
+    )
+    keys = ", ".join(f"{key} ({_key_help(key)})" for key in KEYS)
+    key_name = say("cli.help.config.key")
 
-    setting = actions.add_parser("set", help="store a setting", description=f"Settings: {keys}")
-    setting.add_argument("key", choices=sorted(KEYS), metavar="KEY")
-    setting.add_argument("value", metavar="VALUE")
+    setting = add_command(actions, "set", "cli.help.config.set")
+    setting.description = say("cli.help.config.set_description", keys=keys)
+    setting.add_argument("key", choices=sorted(KEYS), metavar=key_name)
+    setting.add_argument("value", metavar=say("cli.help.config.value"))
     setting.set_defaults(func=set_setting)
 
-    getting = actions.add_parser("get", help="print one setting's effective value")
-    getting.add_argument("key", choices=sorted(KEYS), metavar="KEY")
+    getting = add_command(actions, "get", "cli.help.config.get")
+    getting.add_argument("key", choices=sorted(KEYS), metavar=key_name)
     getting.set_defaults(func=get_setting)
 
-    removing = actions.add_parser("unset", help="remove a setting from the file")
-    removing.add_argument("key", choices=sorted(KEYS), metavar="KEY")
+    removing = add_command(actions, "unset", "cli.help.config.unset")
+    removing.add_argument("key", choices=sorted(KEYS), metavar=key_name)
     removing.set_defaults(func=unset_setting)
 
-    showing = actions.add_parser("show", help="every effective setting (token masked)")
-    showing.add_argument("--json", action="store_true", help="as a JSON object")
+    showing = add_command(actions, "show", "cli.help.config.show")
+    showing.add_argument("--json", action="store_true", help=say("cli.help.config.json"))
     showing.set_defaults(func=show_settings)
+
+
+def _key_help(key: str) -> str:
+    return say(f"cli.help.config.key_{key}", sep=repr(os.pathsep))
 
 
 def mask(key: str, value: str) -> str:
@@ -48,49 +56,32 @@ def mask(key: str, value: str) -> str:
 
 
 def set_setting(args: argparse.Namespace) -> int:
-    from sync.config import ConfigError, config_path, set_value
+    from sync.config import config_path, set_value
 
-    try:
-        set_value(args.key, args.value)
-    except ConfigError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"{args.key} saved in {config_path()}")
+    set_value(args.key, args.value)
+    print(say("cli.help.config.saved", key=args.key, path=config_path()))
     return EXIT_OK
 
 
 def get_setting(args: argparse.Namespace) -> int:
-    from sync.config import ConfigError, current
+    from sync.config import current
 
-    try:
-        value = current().get(args.key, "")
-    except ConfigError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(mask(args.key, value))
+    print(mask(args.key, current().get(args.key, "")))
     return EXIT_OK
 
 
 def unset_setting(args: argparse.Namespace) -> int:
-    from sync.config import ConfigError, unset
+    from sync.config import unset
 
-    try:
-        removed = unset(args.key)
-    except ConfigError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"{args.key} removed" if removed else f"{args.key} was not set")
+    removed = unset(args.key)
+    print(say("cli.help.config.removed" if removed else "cli.help.config.not_set", key=args.key))
     return EXIT_OK
 
 
 def show_settings(args: argparse.Namespace) -> int:
-    from sync.config import ConfigError, current
+    from sync.config import current
 
-    try:
-        values = {key: mask(key, value) for key, value in sorted(current().items())}
-    except ConfigError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    values = {key: mask(key, value) for key, value in sorted(current().items())}
     if args.json:
         print(json.dumps(values, ensure_ascii=False))
     else:

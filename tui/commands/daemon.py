@@ -13,47 +13,38 @@ import signal
 import sys
 from pathlib import Path
 
-from tui.cli import EXIT_FAILED, add_global_options
+from store.i18n import message
+from tui.cli import Subparsers, add_command, fail, say
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "daemon", help="watch, import and sync in the foreground", description=__doc__
-    )
-    add_global_options(parser)
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "daemon", "cli.help.daemon.cmd", "cli.help.daemon.description")
     parser.add_argument(
-        "--watch", action="append", type=Path, default=[], metavar="DIR", help="a folder to watch"
+        "--watch",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help=say("cli.help.daemon.watch"),
     )
-    parser.add_argument(
-        "--poll", action="store_true", help="poll the folders (network shares miss file events)"
-    )
-    parser.add_argument("--interval", type=float, metavar="S", help="seconds between syncs")
-    parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to verify the server")
+    parser.add_argument("--poll", action="store_true", help=say("cli.help.daemon.poll"))
+    parser.add_argument("--interval", type=float, metavar="S", help=say("cli.help.daemon.interval"))
+    parser.add_argument("--ca-bundle", metavar="PATH", help=say("cli.help.daemon.ca_bundle"))
     parser.set_defaults(func=run_daemon)
 
 
 def run_daemon(args: argparse.Namespace) -> int:
     from store.engine import open_store
-    from sync.config import ConfigError, settings
+    from sync.config import settings
     from sync.daemon import Daemon, DaemonOptions, configure_logging
 
-    try:
-        config = settings()
-    except ConfigError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    config = settings()
     folders = args.watch or list(config.watch)
     interval = args.interval or config.interval
     if interval <= 0:
-        print("sitthi: the interval must be a positive number of seconds", file=sys.stderr)
-        return EXIT_FAILED
+        return fail(message("cli.help.daemon.bad_interval"))
     if not folders and not config.server:
-        print(
-            "sitthi: nothing to do: give --watch DIR or `sitthi config set watch DIR`, "
-            "and/or `sitthi config set server URL`",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        return fail(message("cli.help.daemon.nothing_to_do"))
     log_file = configure_logging()
     engine = open_store(args.db)
     daemon = Daemon(
@@ -73,7 +64,7 @@ def run_daemon(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    print(f"sitthi daemon: logging to {log_file}", file=sys.stderr)
+    print(say("cli.help.daemon.logging", file=log_file), file=sys.stderr)
     try:
         return daemon.run()
     finally:

@@ -2,74 +2,67 @@
 
 Writes the centre's export files (a 43-file zip with a year of services, two NHSO rights lists,
 two NHSO statements of its PP claims, and the province's PP catalog when the shipped one lacks
-the current fiscal year) to a folder, imports them exactly as `sitthi import` would, configures
-the centre's partner unit, then opens the app (or, when not on a terminal or with `--no-app`,
-prints the KPI report). The store is `--db` /
-`SITTHI_DB` if given, else a demo store of its own: never the user's real store. The same seed
-and day always give the same files, so running the demo twice changes nothing.
+the current fiscal year) to a folder, imports them exactly as `sitthi import` would, names the
+unit and configures its partner unit, then opens the app (or, when not on a terminal or with
+`--no-app`, prints the KPI report). The store is `--db` / `SITTHI_DB` if given, else a demo
+store of its own: never the user's real store. The same seed and day always give the same
+files, so running the demo twice changes nothing.
+
+A second run is fast: a record in the data folder (`demo-builds/`) notes what was built (seed,
+day, size, the simulator's own fingerprint, the store and each file's digest); when it matches
+and the store holds those imports, nothing is rebuilt and the app opens at once. `--fresh`
+rebuilds anyway.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import hashlib
+import json
+import sqlite3
 import sys
+from dataclasses import asdict, dataclass
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
+from store.i18n import Section, message
+from tui.cli import EXIT_OK, Subparsers, add_command, fail, opened_store, say
+from tui.dates import date_argument as parse_day
 
 if TYPE_CHECKING:
     from sync.simulate.centre import Centre
 
-TEXTS: dict[str, dict[str, str]] = {
-    "th": {
-        "writing": "สร้างข้อมูลสมมุติ {persons:,} คน ของ {unit} {name} ไว้ที่ {dir}",
-        "store": "นำเข้าสู่ฐานข้อมูล {store}",
-        "partner": "หน่วยบริการเครือข่ายของ {unit}: {partner}",
-        "failed": "นำเข้าข้อมูลสมมุติไม่สำเร็จ",
-        "unwritable": "เขียนไฟล์ข้อมูลสมมุติลงใน {dir} ไม่ได้: {reason}",
-    },
-    "en": {
-        "writing": "Writing a synthetic centre of {persons:,} persons, {unit} {name}, to {dir}",
-        "store": "Importing into the store {store}",
-        "partner": "Partner units of {unit}: {partner}",
-        "failed": "the demo files could not be imported",
-        "unwritable": "cannot write the demo files to {dir}: {reason}",
-    },
-}
+TEXTS = Section("cli.demo")
+REFUSED = "refused"
+"""`import_batch.status` of a refused file (`store.queries.imports.REFUSED`, not imported here:
+that module loads SQLAlchemy)."""
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "demo", help="build and open a synthetic health centre", description=__doc__
-    )
-    add_global_options(parser)
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "demo", "cli.help.demo.cmd", "cli.help.demo.description")
     parser.add_argument(
-        "--dir",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="where to write the files (default: demo-files in the Sitthi data folder)",
+        "--dir", type=Path, default=None, metavar="DIR", help=say("cli.help.demo.dir")
     )
-    parser.add_argument("--seed", type=int, default=None, metavar="N", help="random seed")
+    parser.add_argument(
+        "--seed", type=int, default=None, metavar="N", help=say("cli.help.demo.seed")
+    )
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--persons", type=_positive, default=None, metavar="N", help="PERSON rows")
     size.add_argument(
-        "--large",
-        action="store_true",
-        help="the large centre of the benchmarks (10,000 persons, about 100,000 service rows)",
+        "--persons", type=_positive, default=None, metavar="N", help=say("cli.help.demo.persons")
     )
+    size.add_argument("--large", action="store_true", help=say("cli.help.demo.large"))
     parser.add_argument(
         "--today",
-        type=_day,
+        type=parse_day,
         default=None,
-        metavar="YYYY-MM-DD",
-        help="the day the files are made on and the report is as of (default: today)",
+        metavar=say("cli.help.report.date_metavar"),
+        help=say("cli.help.demo.today"),
     )
-    parser.add_argument(
-        "--no-app", action="store_true", help="print the KPI report instead of opening the app"
-    )
+    parser.add_argument("--no-app", action="store_true", help=say("cli.help.demo.no_app"))
+    parser.add_argument("--fresh", action="store_true", help=say("cli.help.demo.fresh"))
     parser.set_defaults(func=run_demo)
 
 
@@ -77,17 +70,10 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(say("cli.arg.whole_number", text=repr(text))) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+        raise argparse.ArgumentTypeError(say("cli.arg.at_least_one", value=value))
     return value
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date {text!r}: use YYYY-MM-DD") from None
 
 
 def _import_time(centre: Centre, today: dt.date | None, order: int) -> dt.datetime | None:
@@ -98,20 +84,146 @@ def _import_time(centre: Centre, today: dt.date | None, order: int) -> dt.dateti
     return centre.exported_at + dt.timedelta(minutes=30, seconds=order)
 
 
-def run_demo(args: argparse.Namespace) -> int:
-    from store.engine import display_url, open_store, resolve_url, write_tx
-    from store.facts import save_partner_units
-    from store.paths import data_dir
-    from sync.ingest.importer import import_paths
-    from sync.simulate.centre import build_centre, default_size
-    from sync.simulate.files import write_centre_files
-    from tui.commands.importing import TEXTS as IMPORT_TEXTS
-    from tui.commands.importing import summary_lines
+@dataclass(frozen=True)
+class DemoBuild:
+    """What one demo run built: enough to open it again without rebuilding."""
 
-    lang = args.lang or "th"
-    text = TEXTS[lang]
+    key: dict[str, object]
+    store: str
+    hospcode: str
+    today: str
+    files: dict[str, str]
+    """File name -> SHA-256 of its bytes."""
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _build_key(args: argparse.Namespace, persons: int) -> dict[str, object]:
+    """Everything the files depend on: seed, day, size, and the simulator's own code and rates."""
+    from sync.protocol import sitthi_version
+
+    package = resources.files("sync.simulate")
+    digest = hashlib.sha256()
+    for entry in sorted(package.iterdir(), key=lambda e: e.name):
+        if entry.is_file() and entry.name.endswith((".py", ".toml", ".csv")):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return {
+        "seed": args.seed,
+        "today": (args.today or dt.date.today()).isoformat(),
+        "persons": persons,
+        "version": sitthi_version(),
+        "simulator": digest.hexdigest(),
+    }
+
+
+def _marker(directory: Path) -> Path:
+    """Where the build of `directory` is recorded: the data folder, not the files' folder
+    (which stays exactly the centre's files, ready for `sitthi import`)."""
+    from store.paths import data_dir
+
+    name = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:16]
+    return data_dir() / "demo-builds" / f"{name}.json"
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _current_build(directory: Path, key: dict[str, object], url: str) -> DemoBuild | None:
+    """The build recorded in `directory` if it matches `key` and `url` and is all still there."""
+    try:
+        recorded = json.loads(_marker(directory).read_text("utf-8"))
+        build = DemoBuild(**recorded)
+    except (OSError, ValueError, TypeError):
+        return None
+    if build.key != key or build.store != url:
+        return None
+    try:
+        if any(_file_digest(directory / n) != sha for n, sha in build.files.items()):
+            return None
+    except OSError:
+        return None
+    return build if _store_holds(url, set(build.files.values())) else None
+
+
+def _store_holds(url: str, digests: set[str]) -> bool:
+    """Whether the store holds the data of every file with these digests. A SQLite store is
+    asked with the standard library: the app's first frame is drawn before SQLAlchemy loads,
+    and this check sits on the way to it."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.is_file():
+            return False
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+                marks = ",".join("?" * len(digests))
+                rows = db.execute(
+                    f"SELECT sha256 FROM import_batch WHERE status != ? AND sha256 IN ({marks})",
+                    [REFUSED, *sorted(digests)],
+                ).fetchall()
+        except sqlite3.Error:
+            return False
+        return {row[0] for row in rows} == digests
+    from store.engine import read_tx
+    from store.queries.imports import imported_digests
+
+    with opened_store(url) as engine, read_tx(engine) as conn:
+        return imported_digests(conn, digests) == digests
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from store.paths import data_dir, display_url, resolve_url
+    from sync.simulate.params import default_size
+
+    text = TEXTS[args.lang]
     directory: Path = args.dir or data_dir() / "demo-files"
     persons = args.persons or default_size(large=args.large)
+    url = resolve_url(args.db, demo=True)
+    key = _build_key(args, persons)
+    build = None if args.fresh else _current_build(directory, key, url)
+    if build is not None:
+        print(text["reused"].format(dir=directory, store=display_url(url)))
+    else:
+        build_or_failure = _build(args, directory, persons, url, key)
+        if isinstance(build_or_failure, int):
+            return build_or_failure
+        build = build_or_failure
+    as_of = dt.date.fromisoformat(build.today)
+    if args.no_app or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _print_kpi(url, args.lang, as_of)
+    from tui.app import SitthiApp
+
+    SitthiApp(url, lang=args.lang, as_of=as_of).run()
+    return EXIT_OK
+
+
+def _print_kpi(url: str, lang: str, as_of: dt.date) -> int:
+    from store.engine import read_tx
+    from store.kpi import kpi_report
+    from tui.commands.report import render_kpi
+
+    with opened_store(url) as engine, read_tx(engine) as conn:
+        report = kpi_report(conn, as_of)
+    print(render_kpi(report, lang))
+    return EXIT_OK
+
+
+def _build(
+    args: argparse.Namespace, directory: Path, persons: int, url: str, key: dict[str, object]
+) -> DemoBuild | int:
+    """Write the files, import them, name the unit and its partner; the exit status on failure."""
+    from store.engine import write_tx
+    from store.facts import save_partner_units, save_unit_name
+    from store.paths import demo_db_path, display_url, resolve_url
+    from sync.ingest.importer import import_paths
+    from sync.simulate.centre import build_centre
+    from sync.simulate.files import write_centre_files
+    from tui.commands.importing import summary_lines
+
+    text = TEXTS[args.lang]
+    if url == resolve_url(None, demo=True) and url == f"sqlite:///{demo_db_path()}":
+        demo_db_path().unlink(missing_ok=True)  # the demo's own store starts empty
     centre = build_centre(seed=args.seed, today=args.today, persons=persons)
     print(
         text["writing"].format(
@@ -119,34 +231,34 @@ def run_demo(args: argparse.Namespace) -> int:
         )
     )
     try:
+        _marker(directory).unlink(missing_ok=True)
         paths = write_centre_files(centre, directory)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        print(f"sitthi: {text['unwritable'].format(dir=directory, reason=reason)}", file=sys.stderr)
-        return EXIT_FAILED
-    url = resolve_url(args.db, demo=True)
+        return fail(message("cli.demo.unwritable", dir=directory, reason=reason))
     print(text["store"].format(store=display_url(url)))
-    engine = open_store(url)
-    try:
+    with opened_store(url) as engine:
         results = []
         for order, path in enumerate(paths):
             results += import_paths(engine, [path], now=_import_time(centre, args.today, order))
         with write_tx(engine) as conn:
+            save_unit_name(conn, centre.hospcode, centre.name)
             save_partner_units(conn, centre.hospcode, [centre.partner])
-    finally:
-        engine.dispose()
     for result in results:
-        print("\n".join(summary_lines(result, IMPORT_TEXTS[lang], lang)))
+        print("\n".join(summary_lines(result, args.lang)))
     print(text["partner"].format(unit=centre.hospcode, partner=centre.partner))
     if any(r.refused for r in results):
-        print(f"sitthi: {text['failed']}", file=sys.stderr)
-        return EXIT_FAILED
-    view = argparse.Namespace(db=url, lang=args.lang, as_of=centre.today, hospcode=None)
-    if args.no_app or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        from tui.commands.report import print_kpi
-
-        return print_kpi(view)
-    from tui.commands.app import run_app
-
-    run_app(view)
-    return EXIT_OK
+        return fail(message("cli.demo.failed"))
+    build = DemoBuild(
+        key=key,
+        store=url,
+        hospcode=centre.hospcode,
+        today=centre.today.isoformat(),
+        files={path.name: _file_digest(path) for path in paths},
+    )
+    marker = _marker(directory)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    temporary = marker.with_suffix(".tmp")
+    temporary.write_text(json.dumps(build.to_json(), indent=1), "utf-8")
+    temporary.replace(marker)
+    return build

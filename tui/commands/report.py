@@ -14,134 +14,18 @@ import contextlib
 import datetime as dt
 import itertools
 import json
-import re
-import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
+from store.i18n import Section, message
+from tui.cli import EXIT_FAILED, EXIT_OK, Subparsers, add_command, fail, opened_store, say
 
-TEXTS: dict[str, dict[str, str]] = {
-    "th": {
-        "kpi_title": "ความครอบคลุมสิทธิหลักประกันสุขภาพ ณ วันที่ {date}",
-        "kpi_target": "เป้าหมาย: คนไทยในเขตรับผิดชอบมีสิทธิไม่น้อยกว่าร้อยละ {target}",
-        "kpi_note": "ประชากร = TYPEAREA 1, 3 ที่ยังไม่จำหน่าย\n"
-        "คนไทย = ผู้ถือสัญชาติไทยในกลุ่มนี้ ไม่นับผู้ที่ สปสช. บันทึกว่าเสียชีวิต",
-        "unit": "หน่วยบริการ",
-        "population": "ประชากร",
-        "thai_population": "คนไทย",
-        "covered": "มีสิทธิ",
-        "coverage_pct": "ร้อยละ",
-        "vs_target": "เทียบเป้า",
-        "met": "ผ่าน",
-        "below": "ต่ำกว่าเป้า",
-        "total": "รวม",
-        "gap_counts": "จำนวนคนตามปัญหาสิทธิ",
-        "no_units": "ยังไม่มีข้อมูลหน่วยบริการในฐานข้อมูล",
-        "gaps_title": "ผู้มีปัญหาสิทธิ หน่วยบริการ {unit} ณ วันที่ {date}: {count} คน",
-        "no_gaps": "ไม่พบผู้มีปัญหาสิทธิ ณ วันที่ {date}",
-        "village": "หมู่บ้าน",
-        "cid": "เลขประจำตัวประชาชน",
-        "name": "ชื่อ-สกุล",
-        "codes": "ปัญหา",
-        "action": "ควรทำก่อน",
-        "unknown_unit": "ไม่พบหน่วยบริการ {unit} ในฐานข้อมูล",
-        "audit_failed": "บันทึกการส่งออกข้อมูลรายบุคคลไม่ได้ จึงไม่แสดงเลขประจำตัวประชาชน: {error}",
-        "pp_title": "ค่าบริการ PP fee schedule ปีงบประมาณ {year} (ถึงวันที่ {date})",
-        "pp_target": "เป้าหมาย: ได้รับชดเชยไม่น้อยกว่าร้อยละ {target} ของยอดที่เบิกได้",
-        "qualifying": "บริการที่เบิกได้",
-        "eligible_baht": "ยอดที่เบิกได้ (บาท)",
-        "paid_baht": "ได้รับแล้ว (บาท)",
-        "denied_baht": "ถูกปฏิเสธ (บาท)",
-        "pending_baht": "รอผล (บาท)",
-        "unclaimed_baht": "ยังไม่ได้เบิก (บาท)",
-        "claim_rate_pct": "ร้อยละที่ได้รับ",
-        "claims_title": "การเบิกค่าบริการ PP ปีงบประมาณ {year} ({first} - {last})",
-        "claims_unit": "หน่วยบริการ {unit}: {count} บริการ",
-        "claims_status": "เฉพาะสถานะ: {status}",
-        "no_claims": "ไม่พบบริการ PP ในปีงบประมาณนี้",
-        "item": "รายการ",
-        "services": "บริการ",
-        "unmatched_title": "รายการใน statement ที่ไม่ตรงกับบริการใด: {count} รายการ",
-        "date": "วันที่รับบริการ",
-        "paid": "ยอดชดเชย",
-        "error_code": "รหัสข้อผิดพลาด",
-        "statement_id": "เลขที่ statement",
-        "reason": "เหตุผล",
-        "json_hint": "รายการรายบริการทั้งหมด: sitthi report claims --json",
-        "all_items": "รวม",
-        "NOT_ELIGIBLE": "ไม่เข้าเกณฑ์",
-        "UNCLAIMED": "ยังไม่เบิก",
-        "PENDING": "รอผล",
-        "PAID": "ได้รับ",
-        "PARTIAL": "บางส่วน",
-        "DENIED": "ปฏิเสธ",
-        "status_note": "จำนวนบริการตามสถานะ; ยอดที่เบิกได้ = อัตรา × บริการที่เข้าเงื่อนไข",
-    },
-    "en": {
-        "kpi_title": "Health-insurance rights coverage as of {date}",
-        "kpi_target": "Target: at least {target}% of Thai nationals in the area hold a right",
-        "kpi_note": "Population = TYPEAREA 1 or 3, not discharged\n"
-        "Thai = its Thai nationals, less those NHSO records as dead",
-        "unit": "Unit",
-        "population": "Population",
-        "thai_population": "Thai",
-        "covered": "Covered",
-        "coverage_pct": "Coverage %",
-        "vs_target": "Target",
-        "met": "met",
-        "below": "below",
-        "total": "All units",
-        "gap_counts": "Persons by rights gap",
-        "no_units": "No units in the store yet",
-        "gaps_title": "Rights gaps of unit {unit} as of {date}: {count} persons",
-        "no_gaps": "No rights gaps as of {date}",
-        "village": "Village",
-        "cid": "CID",
-        "name": "Name",
-        "codes": "Gaps",
-        "action": "Do first",
-        "unknown_unit": "no unit {unit} in the store",
-        "audit_failed": "cannot write the export audit log, so CIDs are not shown: {error}",
-        "pp_title": "PP fee-schedule money, fiscal year {year} (up to {date})",
-        "pp_target": "Target: at least {target}% of what is claimable paid",
-        "qualifying": "Qualifying",
-        "eligible_baht": "Claimable ฿",
-        "paid_baht": "Paid ฿",
-        "denied_baht": "Denied ฿",
-        "pending_baht": "Pending ฿",
-        "unclaimed_baht": "Not claimed ฿",
-        "claim_rate_pct": "Paid %",
-        "claims_title": "PP claims, fiscal year {year} ({first} - {last})",
-        "claims_unit": "Unit {unit}: {count} services",
-        "claims_status": "Only status: {status}",
-        "no_claims": "No PP services in this fiscal year",
-        "item": "Item",
-        "services": "Services",
-        "unmatched_title": "Statement lines matching no service: {count}",
-        "date": "Date",
-        "paid": "Paid",
-        "error_code": "Error",
-        "statement_id": "Statement",
-        "reason": "Reason",
-        "json_hint": "Every service: sitthi report claims --json",
-        "all_items": "All items",
-        "NOT_ELIGIBLE": "Not elig.",
-        "UNCLAIMED": "Unclaimed",
-        "PENDING": "Pending",
-        "PAID": "Paid",
-        "PARTIAL": "Partial",
-        "DENIED": "Denied",
-        "status_note": "Services by status; claimable = rate × services that qualify",
-    },
-}
+TEXTS = Section("cli.report")
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -149,34 +33,29 @@ class ReportKind:
     """One `sitthi report` subcommand; `options` adds the options only it takes."""
 
     help: str
+    """Catalogue key of the one-line help."""
     run: Callable[[argparse.Namespace], int]
     person_level: bool
     options: Callable[[argparse.ArgumentParser], None] | None = None
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "report", help="print a report", description="Rights reports of the store."
-    )
-    add_global_options(parser)
-    kinds = parser.add_subparsers(dest="report", metavar="REPORT", required=True)
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "report", "cli.help.report.cmd", "cli.help.report.description")
+    kinds = parser.add_subparsers(dest="report", metavar=say("cli.report_metavar"), required=True)
     for name, kind in REPORTS.items():
-        sub = kinds.add_parser(name, help=kind.help, description=kind.help)
-        add_global_options(sub)
-        sub.add_argument("--json", action="store_true", help="stable, versioned JSON output")
+        sub = add_command(kinds, name, kind.help)
+        sub.add_argument("--json", action="store_true", help=say("cli.help.report.json"))
         sub.add_argument(
             "--as-of",
             type=parse_as_of,
             default=None,
-            metavar="YYYY-MM-DD",
-            help="evaluate on this date (default: today)",
+            metavar=say("cli.help.report.date_metavar"),
+            help=say("cli.help.report.as_of"),
         )
-        sub.add_argument("--hospcode", default=None, help="only this unit")
+        sub.add_argument("--hospcode", default=None, help=say("cli.help.report.hospcode"))
         if kind.person_level:
             sub.add_argument(
-                "--show-cid",
-                action="store_true",
-                help="print whole citizen IDs (recorded in the export audit log)",
+                "--show-cid", action="store_true", help=say("cli.help.report.show_cid")
             )
         if kind.options is not None:
             kind.options(sub)
@@ -189,8 +68,7 @@ def _fiscal_year_option(parser: argparse.ArgumentParser) -> None:
         type=parse_fiscal_year,
         default=None,
         metavar="N",
-        help="Thai fiscal year (Buddhist era, e.g. 2568) of the PP figures "
-        "(default: the fiscal year of the as-of date)",
+        help=say("cli.help.report.fiscal_year"),
     )
 
 
@@ -201,8 +79,7 @@ def _claims_options(parser: argparse.ArgumentParser) -> None:
         type=parse_status,
         default=None,
         metavar="S",
-        help="only claims in this status: NOT_ELIGIBLE, UNCLAIMED, PENDING, PAID, PARTIAL "
-        "or DENIED",
+        help=say("cli.help.report.status"),
     )
 
 
@@ -214,7 +91,7 @@ def parse_fiscal_year(text: str) -> int:
     if not (value.isascii() and value.isdigit() and BE_THRESHOLD < int(value) < 3000):
         example = int(value) + BE_OFFSET if value.isdecimal() and len(value) == 4 else 2568
         raise argparse.ArgumentTypeError(
-            f"not a fiscal year {text!r}: use the Buddhist-era year, e.g. {example}"
+            say("cli.arg.fiscal_year", text=repr(text), example=example)
         )
     return int(value)
 
@@ -226,21 +103,17 @@ def parse_status(text: str) -> str:
     names = [s.value for s in ClaimStatus]
     value = text.strip().upper()
     if value not in names:
-        raise argparse.ArgumentTypeError(f"no claim status {text!r}: use one of {', '.join(names)}")
+        raise argparse.ArgumentTypeError(
+            say("cli.arg.status", text=repr(text), names=", ".join(names))
+        )
     return value
 
 
 def parse_as_of(text: str) -> dt.date:
-    """`YYYY-MM-DD`; a Buddhist-era year (e.g. 2568-01-15) is read as BE."""
-    from store.thaidate import DateError, parse_any_date
+    """`YYYY-MM-DD` or Thai `dd/mm/BBBB`; a Buddhist-era year (2568-01-15) is read as BE."""
+    from tui.dates import date_argument
 
-    if not _ISO_DATE.fullmatch(text.strip()):
-        raise argparse.ArgumentTypeError(f"not a date {text!r}: use YYYY-MM-DD, e.g. 2025-01-15")
-    try:
-        day, _ = parse_any_date(text.strip())
-    except DateError as exc:
-        raise argparse.ArgumentTypeError(f"no such date {text!r}") from exc
-    return day
+    return date_argument(text)
 
 
 def print_kpi(args: argparse.Namespace) -> int:
@@ -305,14 +178,14 @@ def print_gaps(args: argparse.Namespace) -> int:
 
 REPORTS: dict[str, ReportKind] = {
     "kpi": ReportKind(
-        "rights coverage, gap counts and PP money per unit",
+        "cli.help.report.kpi",
         print_kpi,
         person_level=False,
         options=_fiscal_year_option,
     ),
-    "gaps": ReportKind("persons with rights gaps and what to do", print_gaps, person_level=True),
+    "gaps": ReportKind("cli.help.report.gaps", print_gaps, person_level=True),
     "claims": ReportKind(
-        "PP services of a fiscal year with their claim status",
+        "cli.help.report.claims",
         print_claims,
         person_level=False,
         options=_claims_options,
@@ -344,14 +217,10 @@ class _Options:
 
 @contextlib.contextmanager
 def _reading(args: argparse.Namespace) -> Iterator[Connection]:
-    from store.engine import open_store, read_tx
+    from store.engine import read_tx
 
-    engine = open_store(getattr(args, "db", None))
-    try:
-        with read_tx(engine) as conn:
-            yield conn
-    finally:
-        engine.dispose()
+    with opened_store(getattr(args, "db", None)) as engine, read_tx(engine) as conn:
+        yield conn
 
 
 def _unit_known(conn: Connection, options: _Options) -> bool:
@@ -359,10 +228,7 @@ def _unit_known(conn: Connection, options: _Options) -> bool:
 
     if options.hospcode is None or unit_hospcodes(conn, options.hospcode):
         return True
-    from store.controls import terminal_safe
-
-    message = TEXTS[options.lang]["unknown_unit"].format(unit=options.hospcode)
-    print(f"sitthi: {terminal_safe(message)}", file=sys.stderr)
+    fail(message("cli.report.unknown_unit", unit=options.hospcode))
     return False
 
 
@@ -373,8 +239,7 @@ def _audit(options: _Options, persons: int) -> bool:
     try:
         record_export(command, options.hospcode, persons)
     except OSError as exc:
-        message = TEXTS[options.lang]["audit_failed"].format(error=exc.strerror or exc)
-        print(f"sitthi: {message}", file=sys.stderr)
+        fail(message("cli.report.audit_failed", error=exc.strerror or exc))
         return False
     return True
 

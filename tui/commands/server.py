@@ -9,34 +9,33 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from tui.cli import EXIT_FAILED, EXIT_OK, add_global_options
+from tui.cli import EXIT_OK, Subparsers, add_command, say
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("server", help="the provincial sync server", description=__doc__)
-    add_global_options(parser)
-    actions = parser.add_subparsers(dest="server_action", metavar="ACTION", required=True)
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "server", "cli.help.server.cmd", "cli.help.server.description")
+    actions = parser.add_subparsers(
+        dest="server_action", metavar=say("cli.action_metavar"), required=True
+    )
 
-    run = actions.add_parser("run", help="serve the sync API (foreground)")
-    add_global_options(run)
-    run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    run.add_argument("--port", type=int, default=8750, help="port (default 8750)")
+    run = add_command(actions, "run", "cli.help.server.run")
+    run.add_argument("--host", default="127.0.0.1", help=say("cli.help.server.host"))
+    run.add_argument("--port", type=int, default=8750, help=say("cli.help.server.port"))
     run.set_defaults(func=run_server)
 
-    facility = actions.add_parser("add-facility", help="register a unit and print its new token")
-    add_global_options(facility)
+    facility = add_command(actions, "add-facility", "cli.help.server.add_facility")
     facility.add_argument("hospcode", metavar="HOSPCODE")
-    facility.add_argument("--name", default="", help="the unit's name")
-    facility.add_argument("--json", action="store_true", help='print {"hospcode", "token"}')
+    facility.add_argument("--name", default="", help=say("cli.help.server.name"))
+    facility.add_argument("--json", action="store_true", help=say("cli.help.server.json_facility"))
     facility.set_defaults(func=add_facility)
 
-    user = actions.add_parser("add-user", help="register a provincial user and print a token")
-    add_global_options(user)
+    user = add_command(actions, "add-user", "cli.help.server.add_user")
     user.add_argument("name", metavar="NAME")
-    user.add_argument("--role", choices=("province",), required=True, help="the user's role")
-    user.add_argument("--json", action="store_true", help='print {"name", "token"}')
+    user.add_argument(
+        "--role", choices=("province",), required=True, help=say("cli.help.server.role")
+    )
+    user.add_argument("--json", action="store_true", help=say("cli.help.server.json_user"))
     user.set_defaults(func=add_user)
 
 
@@ -55,21 +54,17 @@ def _print_token(args: argparse.Namespace, key: str, value: str, token: str) -> 
     if args.json:
         print(json.dumps({key: value, "token": token}))
         return
-    print(f"token for {value} (shown once; store it safely):")
+    print(say("cli.help.server.token_for", value=value))
     print(token)
 
 
 def add_facility(args: argparse.Namespace) -> int:
     from sync.server.admin import add_facility as register_facility
-    from sync.server.auth import CredentialError
     from sync.server.run import open_server_store
 
     engine = open_server_store(args.db)
     try:
         token = register_facility(engine, args.hospcode, args.name)
-    except CredentialError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
     finally:
         engine.dispose()
     _print_token(args, "hospcode", args.hospcode, token)
@@ -79,15 +74,11 @@ def add_facility(args: argparse.Namespace) -> int:
 def add_user(args: argparse.Namespace) -> int:
     from sync.protocol import Role
     from sync.server.admin import add_user as register_user
-    from sync.server.auth import CredentialError
     from sync.server.run import open_server_store
 
     engine = open_server_store(args.db)
     try:
         token = register_user(engine, args.name, Role(args.role))
-    except CredentialError as exc:
-        print(f"sitthi: {exc}", file=sys.stderr)
-        return EXIT_FAILED
     finally:
         engine.dispose()
     _print_token(args, "name", args.name, token)

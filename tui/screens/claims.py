@@ -1,5 +1,11 @@
 """Which services to claim: PP money by item and status for a fiscal year (or one month of it),
-and the services behind each figure, each with why it is not paid and what to do."""
+and the services behind each figure, each with why it is not paid and what to do.
+
+Items are shown by their Thai (or English) name from the PP catalog; `c` shows the codes
+instead. The highlighted service's reason is shown whole under the list. `y`, `m` and `f` open
+the year, month and status choices at once. The chosen filters are the screen's own state, so a
+language switch (which redraws the screen) keeps them and the data they selected in step.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from textual.widgets import DataTable, Select, Static
 from tui.screens.base import SitthiScreen
 from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_table
 from tui.widgets.footer import SitthiFooter
+from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -34,6 +41,7 @@ class ClaimsScreen(SitthiScreen):
         Binding("y", "focus_year", "key.fiscal_year"),
         Binding("m", "focus_month", "key.month"),
         Binding("f", "focus_status", "key.status"),
+        Binding("c", "toggle_codes", "key.item_codes"),
     ]
 
     def __init__(self) -> None:
@@ -41,6 +49,10 @@ class ClaimsScreen(SitthiScreen):
         self.view: ClaimsView | None = None
         self.years: list[int] | None = None
         self.shown: list[ServiceClaim] = []
+        self.year: int | None = None
+        self.month: int | None = None
+        self.status = ""
+        self.show_codes = False
 
     def compose(self) -> ComposeResult:
         from store.pp.claims import ClaimStatus
@@ -53,26 +65,29 @@ class ClaimsScreen(SitthiScreen):
                 [(t.month_name(m), m) for m in FISCAL_MONTHS],
                 prompt=t("claims.all_months"),
                 compact=True,
+                value=self.month if self.month is not None else Select.NULL,
                 id="claim-month",
             )
             yield Select(
                 [(status.text(t.lang), status.value) for status in ClaimStatus],
                 prompt=t("claims.all_statuses"),
                 compact=True,
+                value=self.status or Select.NULL,
                 id="claim-status",
             )
-        items: DataTable[object] = DataTable(cursor_type="row", id="claim-items")
+        items: DataTable[object] = ListTable(cursor_type="row", id="claim-items")
         add_columns(items, self.item_columns())
         yield items
         yield Static(t("common.loading"), id="claims-summary", markup=False)
-        services: DataTable[object] = DataTable(cursor_type="row", id="claim-services")
+        services: DataTable[object] = ListTable(cursor_type="row", id="claim-services")
         add_columns(services, self.service_columns())
         yield services
+        yield Static("", id="claim-reason", markup=False)
         yield SitthiFooter()
 
     def item_columns(self) -> Columns:
         widths = {
-            "item": 10,
+            "item": 22,
             "not_eligible": 7,
             "eligible": 9,
             "paid": 9,
@@ -84,7 +99,7 @@ class ClaimsScreen(SitthiScreen):
         return [Column(k, self.t(f"claims.col_{k}"), w) for k, w in widths.items()]
 
     def service_columns(self) -> Columns:
-        widths = {"date": 10, "name": 16, "item": 10, "status": 12, "reason": 26}
+        widths = {"date": 10, "name": 16, "item": 14, "status": 12, "reason": 22}
         return [Column(k, self.t(f"claims.col_{k}"), w) for k, w in widths.items()]
 
     def on_mount(self) -> None:
@@ -94,16 +109,23 @@ class ClaimsScreen(SitthiScreen):
     def chosen_year(self) -> int:
         from store.thaidate import fiscal_year
 
-        value = self.query_one("#claim-year", Select).value
-        return value if isinstance(value, int) else fiscal_year(self.sitthi.as_of)
+        return self.year if self.year is not None else fiscal_year(self.sitthi.as_of)
 
     def chosen_month(self) -> int | None:
-        value = self.query_one("#claim-month", Select).value
-        return value if isinstance(value, int) else None
+        return self.month
 
     def chosen_status(self) -> str:
-        value = self.query_one("#claim-status", Select).value
-        return value if isinstance(value, str) else ""
+        return self.status
+
+    def item_name(self, code: str) -> str:
+        """The item's name in the app's language (its code when codes are asked for)."""
+        if self.show_codes or self.view is None:
+            return code
+        for claim in self.view.claims:
+            item = claim.evaluation.item
+            if item.item == code:
+                return item.name_en if self.t.lang == "en" else item.name_th
+        return code
 
     def reload(self) -> None:
         as_of, hospcode = self.sitthi.as_of, self.sitthi.hospcode
@@ -133,13 +155,19 @@ class ClaimsScreen(SitthiScreen):
         self.years = years
         select: Select[int] = self.query_one("#claim-year", Select)
         chosen = self.chosen_year()
+        shown = chosen if chosen in years or not years else years[0]
         with self.prevent(Select.Changed):
             select.set_options([(self.t("claims.fiscal_year", year=y), y) for y in years])
-            select.value = chosen if chosen in years else years[0]
+            if years:
+                select.value = shown
+        if shown != chosen:
+            # the year on display is the one whose data is shown, never another
+            self.year = shown
+            self.reload()
 
     def show_view(self, view: ClaimsView) -> None:
         self.view = view
-        rows = [(m.item, self.money_cells(m.item, m)) for m in view.items]
+        rows = [(m.item, self.money_cells(self.item_name(m.item), m)) for m in view.items]
         rows.append((TOTAL_KEY, self.money_cells(self.t("claims.total"), view.total)))
         table = self.query_one("#claim-items", DataTable)
         first_time = table.row_count == 0
@@ -182,7 +210,7 @@ class ClaimsScreen(SitthiScreen):
                     (
                         self.t.short_date(service.date),
                         view.names.get((service.hospcode, service.pid), service.pid),
-                        claim.evaluation.item.item,
+                        self.item_name(claim.evaluation.item.item),
                         claim.status.text(self.t.lang),
                         claim_reason(claim, self.t.lang) or "",
                     ),
@@ -190,6 +218,24 @@ class ClaimsScreen(SitthiScreen):
             )
         fill_table(self.query_one("#claim-services", DataTable), self.service_columns(), rows)
         self.show_summary(view)
+        self.show_reason()
+
+    def show_reason(self) -> None:
+        """The highlighted service's status and reason, whole (the list cuts them)."""
+        from store.pp.report import claim_reason
+
+        key = cursor_key(self.query_one("#claim-services", DataTable))
+        if key is None or not self.shown:
+            self.query_one("#claim-reason", Static).update("")
+            return
+        claim = self.shown[int(key)]
+        reason = claim_reason(claim, self.t.lang)
+        status = claim.status.text(self.t.lang)
+        self.query_one("#claim-reason", Static).update(f"{status}: {reason}" if reason else status)
+
+    @on(DataTable.RowHighlighted, "#claim-services")
+    def service_highlighted(self) -> None:
+        self.show_reason()
 
     def show_summary(self, view: ClaimsView) -> None:
         t = self.t
@@ -211,12 +257,18 @@ class ClaimsScreen(SitthiScreen):
         self.show_services()
 
     @on(Select.Changed, "#claim-status")
-    def status_changed(self) -> None:
+    def status_changed(self, event: Select.Changed) -> None:
+        self.status = event.value if isinstance(event.value, str) else ""
         self.show_services()
 
     @on(Select.Changed, "#claim-year")
+    def year_changed(self, event: Select.Changed) -> None:
+        self.year = event.value if isinstance(event.value, int) else None
+        self.reload()
+
     @on(Select.Changed, "#claim-month")
-    def period_changed(self) -> None:
+    def month_changed(self, event: Select.Changed) -> None:
+        self.month = event.value if isinstance(event.value, int) else None
         self.reload()
 
     @on(DataTable.RowSelected, "#claim-items")
@@ -242,14 +294,25 @@ class ClaimsScreen(SitthiScreen):
         name = self.view.names.get((service.hospcode, service.pid), "")
         self.app.push_screen(ClaimScreen(claim, name))
 
+    def open_choices(self, selector: str) -> None:
+        """Focus a filter and open its list of choices: one key, then the arrows and Enter."""
+        choices = self.query_one(selector, Select)
+        choices.focus()
+        choices.expanded = True
+
     def action_focus_year(self) -> None:
-        self.query_one("#claim-year", Select).focus()
+        self.open_choices("#claim-year")
 
     def action_focus_month(self) -> None:
-        self.query_one("#claim-month", Select).focus()
+        self.open_choices("#claim-month")
 
     def action_focus_status(self) -> None:
-        self.query_one("#claim-status", Select).focus()
+        self.open_choices("#claim-status")
+
+    def action_toggle_codes(self) -> None:
+        self.show_codes = not self.show_codes
+        if self.view is not None:
+            self.show_view(self.view)
 
 
 def baht(amount: Decimal) -> str:

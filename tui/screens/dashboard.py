@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from store.queries.claims import MonthMoney
     from store.queries.dashboard import Coverage, FollowupSummary, PpMoney, Trend
-    from store.queries.imports import BatchRow
+    from store.queries.imports import LastImports
     from tui.i18n import Translator
 
 TREND_HEIGHT = 4
@@ -47,7 +47,7 @@ class DashboardScreen(SitthiScreen):
         super().__init__()
         self.coverage: Coverage | None = None
         self.trend: Trend | None = None
-        self.last_batch: BatchRow | None = None
+        self.last_batch: LastImports | None = None
         self.batch_loaded = False
         self.followups: FollowupSummary | None = None
         self.daemon: DaemonView | None = None
@@ -92,10 +92,10 @@ class DashboardScreen(SitthiScreen):
 
             return coverage(conn, as_of, hospcode)
 
-        def last_batch(conn: Connection) -> BatchRow | None:
-            from store.queries.imports import last_batch
+        def last_batch(conn: Connection) -> LastImports:
+            from store.queries.imports import last_imports
 
-            return last_batch(conn)
+            return last_imports(conn)
 
         def followups(conn: Connection) -> FollowupSummary:
             from store.queries.dashboard import followup_summary
@@ -132,10 +132,12 @@ class DashboardScreen(SitthiScreen):
     def reload_daemon(self) -> None:
         """The sync daemon's status file (not in the store), read in a worker too."""
 
+        store = self.sitthi.gateway.url
+
         def daemon() -> DaemonView | None:
             from sync.status import is_running, read_status
 
-            status = read_status()
+            status = read_status(store)
             if status is None:
                 return None
             return DaemonView.of(status.last_sync, status.pending, is_running(status))
@@ -185,7 +187,7 @@ class DashboardScreen(SitthiScreen):
         self.trend = trend
         self.query_one("#trend", Static).update(trend_content(trend, self.t))
 
-    def show_last_batch(self, batch: BatchRow | None) -> None:
+    def show_last_batch(self, batch: LastImports) -> None:
         self.last_batch = batch
         self.batch_loaded = True
         self.render_status()
@@ -333,7 +335,7 @@ def daemon_content(view: DaemonView, now: dt.datetime, tr: Translator) -> Conten
 
 
 def status_content(
-    batch: BatchRow | None,
+    imports: LastImports | None,
     batch_loaded: bool,
     followups: FollowupSummary | None,
     daemon: DaemonView | None,
@@ -343,21 +345,10 @@ def status_content(
     lines: list[Content] = []
     if not batch_loaded:
         lines.append(Content(tr("common.loading")))
-    elif batch is None:
+    elif imports is None or (imports.good is None and imports.refused_since is None):
         lines.append(Content.styled(tr("dashboard.never_imported"), "$warning"))
     else:
-        colour = "$success" if batch.status in ("loaded", "unchanged") else "$error"
-        lines.append(
-            Content.assemble(
-                tr("dashboard.last_import"),
-                " ",
-                (tr(f"import_status.{batch.status}"), f"bold {colour}"),
-                " · ",
-                age_text(batch.age(now), tr),
-            )
-        )
-        name = terminal_safe(batch.file_name.rsplit("/", 1)[-1])
-        lines.append(Content.styled(name, "$text-muted"))
+        lines.extend(import_lines(imports, now, tr))
     if daemon is not None:
         lines.append(daemon_content(daemon, now, tr))
     if followups is not None:
@@ -381,6 +372,31 @@ def status_content(
             )
         )
     return Content("\n").join(lines)
+
+
+def import_lines(imports: LastImports, now: dt.datetime, tr: Translator) -> list[Content]:
+    """The data's last good import (what the figures are made of), then either its file or,
+    when a later file was refused, that refusal: a bad file never looks like bad data."""
+    good, refused = imports.good, imports.refused_since
+    if good is None:
+        first = Content.styled(tr("dashboard.no_good_import"), "$warning")
+    else:
+        first = Content.assemble(
+            tr("dashboard.last_good_import"),
+            " ",
+            (tr(f"import_status.{good.status}"), "bold $success"),
+            " · ",
+            age_text(good.age(now), tr),
+        )
+    if refused is not None:
+        second = Content.styled(
+            tr("dashboard.refused_since", age=age_text(refused.age(now), tr)), "$error"
+        )
+    else:
+        second = Content.styled(
+            terminal_safe(good.file_name.rsplit("/", 1)[-1]) if good else "", "$text-muted"
+        )
+    return [first, second]
 
 
 def baht(value: float) -> str:
@@ -417,17 +433,16 @@ def pp_content(pp: PpMoney | None, months: list[MonthMoney] | None, tr: Translat
                 (tr(f"dashboard.{verdict}", target=f"{pp.target_pct:g}"), colour),
             )
         )
-    lines.append(
-        Content(
-            tr(
-                "dashboard.pp_amounts",
-                paid=baht(pp.paid_baht),
-                pending=baht(pp.pending_baht),
-                denied=baht(pp.denied_baht),
-                unclaimed=baht(pp.unclaimed_baht),
-            )
-        )
+    amounts = tr(
+        "dashboard.pp_amounts",
+        paid=baht(pp.paid_baht),
+        pending=baht(pp.pending_baht),
+        denied=baht(pp.denied_baht),
+        unclaimed=baht(pp.unclaimed_baht),
     )
+    if pp.underpaid_baht:
+        amounts += tr("dashboard.pp_underpaid", underpaid=baht(pp.underpaid_baht))
+    lines.append(Content(amounts))
     if months:
         paid = [float(m.paid_baht) for m in months]
         unclaimed = [float(m.unclaimed_baht) for m in months]

@@ -1,4 +1,11 @@
-"""The follow-up entry: what was done about a person, saved to the append-only log."""
+"""The follow-up entry: what was done about a person, saved to the append-only log.
+
+The same form corrects an entry (`editing`): it opens filled with what the entry now says and
+saves an edit (`store.followup.correct_followup`), a new row that syncs like any other. A unit
+code is checked as typed rules say (5 digits); a code the store does not know is shown as such
+and saved only when staff press save again. `esc` on a form with typed text asks before
+throwing the text away.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from store.followup import UNIT_CODE_DIGITS
 from tui.screens.base import SitthiModal
 from tui.widgets.footer import SitthiFooter
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from store.followup import FollowupEntry
+    from store.followup import FollowupEntry, FollowupRecord
     from store.queries.worklist import WorkRow
 
 
@@ -29,31 +37,49 @@ class FollowupForm(SitthiModal["FollowupEntry | None"]):
         Binding("ctrl+s", "save", "key.save"),
     ]
 
-    def __init__(self, row: WorkRow) -> None:
+    def __init__(self, row: WorkRow, editing: FollowupRecord | None = None) -> None:
         super().__init__()
         self.row = row
+        self.editing = editing
         self.saving = False
+        self.confirmed_unit = ""
+        """A unit code the store does not know that staff confirmed by saving again."""
 
     def compose(self) -> ComposeResult:
         from store.followup import followup_actions
 
         t = self.t
+        current = self.editing.current if self.editing else None
+        chosen = current.action if current else followup_actions()[0].code
         with Vertical(id="followup-dialog", classes="dialog") as dialog:
-            dialog.border_title = t("followup.title", name=self.row.name)
+            title = "followup.edit_title" if self.editing else "followup.title"
+            dialog.border_title = t(title, name=self.row.name)
             with RadioSet(id="action"):
-                for index, action in enumerate(followup_actions()):
+                for action in followup_actions():
                     yield RadioButton(
-                        action.label(t.lang), value=index == 0, name=action.code, id=action.code
+                        action.label(t.lang),
+                        value=action.code == chosen,
+                        name=action.code,
+                        id=action.code,
                     )
             with Horizontal(classes="form-row"):
                 yield Label(t("followup.unit"), classes="form-label")
                 yield Input(
-                    placeholder=t("followup.unit_hint"), max_length=16, compact=True, id="unit"
+                    current.unit if current else "",
+                    placeholder=t("followup.unit_hint"),
+                    max_length=UNIT_CODE_DIGITS,
+                    restrict=r"[0-9]*",
+                    compact=True,
+                    id="unit",
                 )
             with Horizontal(classes="form-row"):
                 yield Label(t("followup.note"), classes="form-label")
                 yield Input(
-                    placeholder=t("followup.note_hint"), max_length=1000, compact=True, id="note"
+                    current.note if current else "",
+                    placeholder=t("followup.note_hint"),
+                    max_length=1000,
+                    compact=True,
+                    id="note",
                 )
             yield Static("", id="followup-error", markup=False)
             with Horizontal(classes="buttons"):
@@ -63,6 +89,14 @@ class FollowupForm(SitthiModal["FollowupEntry | None"]):
 
     def on_mount(self) -> None:
         self.query_one("#action", RadioSet).focus()
+        self.opened_with = self.typed()
+
+    def typed(self) -> tuple[str, str, str]:
+        return (
+            self.chosen_action(),
+            self.query_one("#unit", Input).value,
+            self.query_one("#note", Input).value,
+        )
 
     def chosen_action(self) -> str:
         pressed = self.query_one("#action", RadioSet).pressed_button
@@ -74,13 +108,11 @@ class FollowupForm(SitthiModal["FollowupEntry | None"]):
             return
         from store.followup import FollowupError, validate
 
-        action = self.chosen_action()
-        unit = self.query_one("#unit", Input).value
-        note = self.query_one("#note", Input).value
+        action, unit, note = self.typed()
         try:
             validate(action, unit, note)
         except FollowupError as exc:
-            self.show_problem(exc.code)
+            self.show_problem(exc.code, unit)
             return
         self.saving = True
         self.fetch(self.writer(action, unit, note), self.saved, group="save", write=True)
@@ -88,12 +120,22 @@ class FollowupForm(SitthiModal["FollowupEntry | None"]):
     def writer(
         self, action: str, unit: str, note: str
     ) -> Callable[[Connection], FollowupEntry | str]:
-        from store.followup import FollowupError, append_followup
+        from store.followup import FollowupError, append_followup, correct_followup
 
-        row = self.row
+        row, editing = self.row, self.editing
+        unknown_ok = bool(unit.strip()) and unit.strip() == self.confirmed_unit
 
         def write(conn: Connection) -> FollowupEntry | str:
             try:
+                if editing is not None:
+                    return correct_followup(
+                        conn,
+                        editing.id,
+                        action=action,
+                        unit=unit,
+                        note=note,
+                        unknown_unit_ok=unknown_ok,
+                    )
                 return append_followup(
                     conn,
                     hospcode=row.evaluation.person.hospcode,
@@ -101,6 +143,7 @@ class FollowupForm(SitthiModal["FollowupEntry | None"]):
                     action=action,
                     unit=unit,
                     note=note,
+                    unknown_unit_ok=unknown_ok,
                 )
             except FollowupError as exc:
                 return exc.code
@@ -111,7 +154,10 @@ class FollowupForm(SitthiModal["FollowupEntry | None"]):
         """The saved entry closes the form; a problem code (e.g. unknown person) is shown."""
         self.saving = False
         if isinstance(result, str):
-            self.show_problem(result)
+            unit = self.query_one("#unit", Input).value.strip()
+            if result == "unknown_unit":
+                self.confirmed_unit = unit
+            self.show_problem(result, unit)
             return
         self.dismiss(result)
 
@@ -119,9 +165,25 @@ class FollowupForm(SitthiModal["FollowupEntry | None"]):
         self.saving = False
         self.query_one("#followup-error", Static).update(error)
 
-    def show_problem(self, code: str) -> None:
-        self.query_one("#followup-error", Static).update(self.t(f"followup.problem_{code}"))
+    def show_problem(self, code: str, unit: str = "") -> None:
+        self.query_one("#followup-error", Static).update(
+            self.t(f"followup.problem_{code}", unit=unit)
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; when something was typed, only after asking."""
+        if self.typed() == self.opened_with:
+            self.dismiss(None)
+            return
+        from tui.screens.confirm import ConfirmDialog
+
+        t = self.t
+        question = ConfirmDialog(
+            t("followup.discard_question"), t("followup.discard_yes"), t("followup.discard_no")
+        )
+        self.app.push_screen(question, self.discard_answered)
+
+    def discard_answered(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(None)

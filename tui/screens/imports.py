@@ -21,6 +21,7 @@ from tui.widgets.fields import (
     fit_middle,
 )
 from tui.widgets.footer import SitthiFooter
+from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -45,11 +46,11 @@ class ImportsScreen(SitthiScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.NAV)
-        batches: DataTable[object] = DataTable(cursor_type="row", id="batches")
+        batches: DataTable[object] = ListTable(cursor_type="row", id="batches")
         add_columns(batches, self.batch_columns())
         yield batches
         yield Static("", id="batch-message", markup=False)
-        issues: DataTable[object] = DataTable(cursor_type="row", id="issues")
+        issues: DataTable[object] = ListTable(cursor_type="row", id="issues")
         add_columns(issues, self.issue_columns())
         yield issues
         yield SitthiFooter()

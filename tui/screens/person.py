@@ -18,12 +18,13 @@ from store.controls import terminal_safe
 from tui.screens.base import SitthiScreen
 from tui.widgets.fields import Column, Columns, add_columns, fill_table, fit
 from tui.widgets.footer import SitthiFooter
+from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from store.followup import FollowupEntry
+    from store.followup import FollowupEntry, FollowupRecord
     from store.gaps import CardFact, NhsoFact
     from store.queries.person import Contact
     from store.queries.worklist import WorkRow
@@ -35,13 +36,15 @@ class PersonScreen(SitthiScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "key.back"),
         Binding("a", "followup", "key.followup"),
+        Binding("e", "edit_entry", "key.edit"),
+        Binding("x", "retract_entry", "key.retract"),
         Binding("v", "reveal", "key.reveal"),
     ]
 
     def __init__(self, row: WorkRow) -> None:
         super().__init__()
         self.row = row
-        self.history: list[FollowupEntry] | None = None
+        self.history: list[FollowupRecord] | None = None
         self.contact: Contact | None = None
         self.revealed = False
 
@@ -62,7 +65,7 @@ class PersonScreen(SitthiScreen):
                 yield Static(gaps_content(self.row, t), markup=False)
             with Vertical(classes="panel", id="history-panel") as panel:
                 panel.border_title = t("person.history_title")
-                table: DataTable[object] = DataTable(cursor_type="row", id="history")
+                table: DataTable[object] = ListTable(cursor_type="row", id="history")
                 add_columns(table, self.history_columns())
                 yield table
         yield SitthiFooter()
@@ -98,16 +101,16 @@ class PersonScreen(SitthiScreen):
         return Content("\n").join(lines)
 
     def history_columns(self) -> Columns:
-        widths = {"when": 16, "action": 16, "unit": 11, "note": 30}
+        widths = {"when": 16, "action": 22, "unit": 11, "note": 30}
         return [Column(k, self.t(f"person.col_{k}"), w) for k, w in widths.items()]
 
     def reload(self) -> None:
         person_id = self.row.person_id
 
-        def history(conn: Connection) -> list[FollowupEntry]:
-            from store.followup import followup_history
+        def history(conn: Connection) -> list[FollowupRecord]:
+            from store.followup import followup_records
 
-            return followup_history(conn, person_id)
+            return followup_records(conn, person_id)
 
         def contact(conn: Connection) -> Contact | None:
             from store.queries.person import contact
@@ -126,18 +129,75 @@ class PersonScreen(SitthiScreen):
             self.show_history(self.history)
         self.query_one("#person-header", Static).update(self.header())
 
-    def show_history(self, history: list[FollowupEntry]) -> None:
+    def when(self, record: FollowupRecord) -> str:
+        local = record.original.created_at.astimezone()
+        return f"{self.t.short_date(local.date())} {local:%H:%M}"
+
+    def show_history(self, history: list[FollowupRecord]) -> None:
+        """Newest first, each entry as it now reads; edited ones marked, withdrawn ones struck."""
         self.history = history
         rows: list[tuple[str, tuple[str, ...]]] = []
-        for entry in reversed(history):
-            local = entry.created_at.astimezone()
-            when = f"{self.t.short_date(local.date())} {local:%H:%M}"
-            rows.append(
-                (entry.id, (when, self.t(f"action.{entry.action}"), entry.unit, entry.note))
-            )
+        for record in reversed(history):
+            entry = record.current
+            action = self.t(f"action.{entry.action}")
+            if record.edited:
+                action += " " + self.t("person.edited_mark")
+            rows.append((record.id, (self.when(record), action, entry.unit, entry.note)))
         if not history:
             rows.append(("none", (self.t("person.no_history"), "", "", "")))
-        fill_table(self.query_one("#history", DataTable), self.history_columns(), rows)
+        struck = {r.id for r in history if r.retracted}
+        table = self.query_one("#history", DataTable)
+        fill_table(table, self.history_columns(), rows, struck=struck)
+
+    def selected_record(self) -> FollowupRecord | None:
+        from tui.widgets.fields import cursor_key
+
+        key = cursor_key(self.query_one("#history", DataTable))
+        return next((r for r in self.history or [] if r.id == key), None)
+
+    def action_edit_entry(self) -> None:
+        from tui.screens.followup import FollowupForm
+
+        record = self.selected_record()
+        if record is None:
+            self.notify(self.t("followup.nothing_selected"))
+            return
+        self.app.push_screen(FollowupForm(self.row, editing=record), self.entry_edited)
+
+    def entry_edited(self, entry: FollowupEntry | None) -> None:
+        if entry is not None:
+            self.notify(self.t("followup.edited"))
+            self.sitthi.poll_store()
+            self.reload()
+
+    def action_retract_entry(self) -> None:
+        from tui.screens.confirm import ConfirmDialog
+
+        record = self.selected_record()
+        if record is None or record.retracted:
+            self.notify(self.t("followup.nothing_selected"))
+            return
+        t = self.t
+        question = t(
+            "followup.retract_question",
+            action=t(f"action.{record.current.action}"),
+            when=self.when(record),
+        )
+        dialog = ConfirmDialog(question, t("followup.retract_yes"), t("followup.retract_no"))
+        self.app.push_screen(dialog, lambda yes: self.retract(record) if yes else None)
+
+    def retract(self, record: FollowupRecord) -> None:
+        def write(conn: Connection) -> FollowupEntry:
+            from store.followup import retract_followup
+
+            return retract_followup(conn, record.id)
+
+        self.fetch(write, self.retracted, group="retract", write=True)
+
+    def retracted(self, _entry: FollowupEntry) -> None:
+        self.notify(self.t("followup.retracted"))
+        self.sitthi.poll_store()
+        self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -21,13 +21,10 @@ from tui.widgets.navbar import NavBar
 
 def parse_as_of(text: str) -> dt.date | None:
     """`YYYY-MM-DD` (CE) or `d/m/yyyy` with a Buddhist-era year, as staff write it."""
-    from store.thaidate import DateError, parse_any_date
+    from tui.dates import read_typed_date
 
-    try:
-        day, _was_be = parse_any_date(text.strip())
-    except DateError:
-        return None
-    return day
+    day = read_typed_date(text)
+    return day if isinstance(day, dt.date) else None
 
 
 def typed_date(day: dt.date, lang: str) -> str:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from tui.screens.base import SitthiScreen
 from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_table
 from tui.widgets.footer import SitthiFooter
+from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class UnitsScreen(SitthiScreen):
     def compose(self) -> ComposeResult:
         yield NavBar(self.NAV)
         yield Static(self.t("common.loading"), id="units-summary", markup=False)
-        table: DataTable[object] = DataTable(cursor_type="row", zebra_stripes=True, id="units")
+        table: DataTable[object] = ListTable(cursor_type="row", zebra_stripes=True, id="units")
         add_columns(table, self.columns())
         yield table
         yield SitthiFooter()

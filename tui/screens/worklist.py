@@ -15,6 +15,7 @@ from store.cid import format_cid, mask_cid
 from tui.screens.base import SitthiScreen
 from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_table
 from tui.widgets.footer import SitthiFooter
+from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class WorklistScreen(SitthiScreen):
             )
             yield Input(placeholder=t("worklist.search"), compact=True, id="search")
         yield Static(t("common.loading"), id="worklist-summary", markup=False)
-        table: DataTable[object] = DataTable(cursor_type="row", zebra_stripes=True, id="worklist")
+        table: DataTable[object] = ListTable(cursor_type="row", zebra_stripes=True, id="worklist")
         add_columns(table, self.columns())
         yield table
         yield SitthiFooter()

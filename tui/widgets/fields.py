@@ -13,11 +13,12 @@ through `terminal_safe` too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.markup import escape
+from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
@@ -82,8 +83,11 @@ def fill_table(
     table: DataTable[object],
     columns: Columns,
     rows: Sequence[tuple[str, Sequence[str]]],
+    *,
+    struck: Collection[str] = (),
 ) -> None:
-    """Replace a table's columns and rows (key, cells), keeping the cursor on the same key."""
+    """Replace a table's columns and rows (key, cells), keeping the cursor on the same key.
+    Rows whose key is in `struck` are drawn struck through (withdrawn entries)."""
     current = cursor_key(table)
     table.clear(columns=True)
     fitted = [
@@ -101,7 +105,10 @@ def fill_table(
         width = min(max(widest, cell_len(column.label)), column.max_width)
         table.add_column(column.label, key=column.key, width=width)
     for key, cells in fitted:
-        table.add_row(*map(escape, cells), key=key)
+        if key in struck:
+            table.add_row(*(Text(cell, style="strike dim") for cell in cells), key=key)
+        else:
+            table.add_row(*map(escape, cells), key=key)
     if current is None:
         return
     try:

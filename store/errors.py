@@ -1,0 +1,28 @@
+"""The one base of Sitthi's own errors: each carries a catalogue message (`store.i18n`).
+
+A layer below the command line or the app raises `SitthiError(message("sync.no_token"))` (or a
+subclass); the edge that shows it renders it in the reader's language with `render(lang)`.
+Errors still written as plain text keep working (their text is shown as it is) until their
+module moves its words into the catalogue.
+"""
+
+from __future__ import annotations
+
+from store.i18n import Message
+
+
+class SitthiError(Exception):
+    """An error with a message for a person: `reason` (catalogue) or plain `text`."""
+
+    def __init__(self, message: str | Message) -> None:
+        self.reason = message if isinstance(message, Message) else None
+        self.text = str(message)
+        super().__init__(self.text)
+
+    @property
+    def code(self) -> str:
+        """The catalogue key naming this error (`sync.no_token`), or "" for plain text."""
+        return self.reason.key if self.reason else ""
+
+    def render(self, lang: str) -> str:
+        return self.reason.render(lang) if self.reason else self.text
