@@ -5,7 +5,8 @@
     python3 dev.py test    install the test tools and run every check and the whole test suite
 
 The virtual environment lives in `.venv/` beside this file and is refreshed when pyproject.toml
-changes. Extra arguments after `test` go to pytest.
+or constraints.txt changes; every package is installed at the version constraints.txt pins.
+Extra arguments after `test` go to pytest.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+CONSTRAINTS = "constraints.txt"
+"""The tested version of every package; installs take exactly these (see its header)."""
 
 
 def _run(*cmd: str | Path) -> None:
@@ -31,13 +34,14 @@ def ensure_venv(extras: str) -> None:
     """Create `.venv` and install the project (with extras) unless already current."""
     if not (BIN / "python").exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    pins = (ROOT / "pyproject.toml").read_bytes() + (ROOT / CONSTRAINTS).read_bytes()
+    digest = hashlib.sha256(pins).hexdigest()[:16]
     stamp = VENV / f".installed-{extras or 'base'}-{digest}"
     if stamp.exists():
         return
     _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     target = f".[{extras}]" if extras else "."
-    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", target)
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-c", CONSTRAINTS, "-e", target)
     stamp.touch()
 
 

@@ -1,40 +1,38 @@
-"""Rights reports built on the gap rules: KPI per unit, and the person-level gaps work list.
+"""The rights KPI per unit, and the judgement every rights report and screen stands on.
 
-Both reports, and the terminal app's screens, go through `evaluate_units`, so a count on the
-dashboard and a row in the work list always come from the same judgement. The dictionaries the
-report functions return are the stable, versioned `--json` output of `sitthi report`:
+The KPI report, the gaps work list (`store.gaps_report`) and the terminal app's screens all go
+through `evaluate_units`, so a count on the dashboard and a row in the work list always come
+from the same judgement. `kpi_report` returns a typed `KpiReport`; its `to_json` is the stable,
+versioned `--json` output of `sitthi report kpi`:
 
-    kpi:  {"version": 1, "as_of": "YYYY-MM-DD", "units": [{"hospcode", "population",
-           "thai_population", "covered", "coverage_pct", "gaps": {code: count, ...},
-           "pp": {"fiscal_year", "qualifying", "eligible_baht", "paid_baht", "denied_baht",
-                  "pending_baht", "unclaimed_baht", "claim_rate_pct"}}]}
-    gaps: {"version": 1, "as_of": "YYYY-MM-DD", "gaps": [{"hospcode", "pid", "cid", "name",
-           "village", "codes", "explanation_th", "explanation_en", "action"}]}
+    {"version": 1, "as_of": "YYYY-MM-DD", "units": [{"hospcode", "population",
+     "thai_population", "covered", "coverage_pct", "gaps": {code: count, ...},
+     "pp": {"fiscal_year", "qualifying", "eligible_baht", "paid_baht", "denied_baht",
+            "pending_baht", "unclaimed_baht", "claim_rate_pct"}}]}
 
 `population` is the responsible population, `thai_population` the coverage denominator and
-`covered` its numerator; `coverage_pct` is null when the denominator is 0. `gaps` in the KPI
-report holds all eight codes in rank order, zeros included; `pp` is the unit's PP money for the
-services dated in the fiscal year up to the as-of date (`store.pp.report` says what each figure
-is; the fiscal year is the as-of date's unless another is asked for). In the gaps report the CID
-is masked
-unless asked for, and `action` is the first code's action in the report's language (`th` unless
-`lang="en"`): one thing to do first, while both explanations are given in full.
+`covered` its numerator; `coverage_pct` is null when the denominator is 0. `gaps` holds all eight
+codes in rank order, zeros included; `pp` is the unit's PP money for the services dated in the
+fiscal year up to the as-of date (`store.pp.report` says what each figure is; the fiscal year is
+the as-of date's unless another is asked for).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from store import codes
-from store.cid import mask_cid
-from store.facts import iter_unit_facts
-from store.gaps import Evaluation, GapRules, action, evaluate, explanation, tally
+from store.facts import UnitFacts, iter_unit_facts
+from store.gaps import CoverageTally, Evaluation, GapRules, evaluate, tally
+
+if TYPE_CHECKING:
+    from store.pp.report import PpMoney
 
 REPORT_VERSION = 1
 
@@ -52,10 +50,17 @@ def evaluate_units(
     as_of: dt.date,
     hospcode: str | None = None,
     rules: GapRules | None = None,
+    *,
+    facts: Iterable[UnitFacts] | None = None,
 ) -> Iterator[UnitEvaluation]:
-    """Judge every person of each known unit (or of `hospcode`), one unit at a time."""
+    """Judge every person of each known unit (or of `hospcode`), one unit at a time.
+
+    This is the one place that applies the gap rules to a store's persons. `facts` gives the
+    units' rule inputs already loaded, for a caller judging the same inputs on several dates
+    (the dashboard's monthly trend); by default they are read from `conn`.
+    """
     rules = rules or GapRules.from_reference()
-    for unit in iter_unit_facts(conn, hospcode):
+    for unit in iter_unit_facts(conn, hospcode) if facts is None else facts:
         evaluations = tuple(
             evaluate(person, as_of, partners=unit.partners, rules=rules) for person in unit.persons
         )
@@ -97,61 +102,86 @@ def pp_claim_target_pct() -> float:
     return codes.setting_float("pp_claim_target_pct")
 
 
+@dataclass(frozen=True)
+class UnitKpi:
+    """One unit's line of the KPI report."""
+
+    hospcode: str
+    population: int
+    thai_population: int
+    covered: int
+    coverage_pct: float | None
+    gaps: Mapping[str, int]
+    """Persons per gap code, every code in rank order, zeros included."""
+    pp: PpMoney
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "hospcode": self.hospcode,
+            "population": self.population,
+            "thai_population": self.thai_population,
+            "covered": self.covered,
+            "coverage_pct": self.coverage_pct,
+            "gaps": dict(self.gaps),
+            "pp": self.pp.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    """Population, coverage, gap counts and PP money of each unit on one date."""
+
+    as_of: dt.date
+    units: tuple[UnitKpi, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": REPORT_VERSION,
+            "as_of": self.as_of.isoformat(),
+            "units": [unit.to_json() for unit in self.units],
+        }
+
+
+def combined_tally(units: Sequence[UnitKpi]) -> CoverageTally:
+    """Several units' counts as one, coverage computed from the sums (gap codes in order)."""
+    gaps: dict[str, int] = {}
+    for unit in units:
+        for code, count in unit.gaps.items():
+            gaps[code] = gaps.get(code, 0) + count
+    return CoverageTally(
+        population=sum(u.population for u in units),
+        thai_population=sum(u.thai_population for u in units),
+        covered=sum(u.covered for u in units),
+        gaps=gaps,
+    )
+
+
 def kpi_report(
     conn: Connection,
     as_of: dt.date,
     hospcode: str | None = None,
     fiscal_year: int | None = None,
-) -> dict[str, Any]:
+) -> KpiReport:
     """Population, coverage, gap counts and PP money of each unit (schema in the module
     docstring); PP money of `fiscal_year`, by default the as-of date's."""
     from store.pp.report import pp_blocks
     from store.thaidate import fiscal_year as fiscal_year_of
 
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
-    units: list[dict[str, Any]] = []
-    for unit in evaluate_units(conn, as_of, hospcode):
-        counts = tally(unit.evaluations)
-        units.append(
-            {
-                "hospcode": unit.hospcode,
-                "population": counts.population,
-                "thai_population": counts.thai_population,
-                "covered": counts.covered,
-                "coverage_pct": counts.coverage_pct,
-                "gaps": counts.gaps,
-            }
+    tallies = [
+        (unit.hospcode, tally(unit.evaluations)) for unit in evaluate_units(conn, as_of, hospcode)
+    ]
+    money = pp_blocks(conn, year, [code for code, _ in tallies], as_of=as_of, hospcode=hospcode)
+    units = tuple(
+        UnitKpi(
+            hospcode=code,
+            population=counts.population,
+            thai_population=counts.thai_population,
+            covered=counts.covered,
+            coverage_pct=counts.coverage_pct,
+            gaps=counts.gaps,
+            pp=money[code],
         )
-    money = pp_blocks(conn, year, [u["hospcode"] for u in units], as_of=as_of, hospcode=hospcode)
-    for unit_row in units:
-        unit_row["pp"] = money[unit_row["hospcode"]]
-    return {"version": REPORT_VERSION, "as_of": as_of.isoformat(), "units": units}
-
-
-def gaps_report(
-    conn: Connection,
-    as_of: dt.date,
-    hospcode: str | None = None,
-    show_cid: bool = False,
-    *,
-    lang: str = "th",
-) -> dict[str, Any]:
-    """Every person with a gap (schema in the module docstring)."""
-    rows = [gap_row(ev, show_cid=show_cid, lang=lang) for ev in work_list(conn, as_of, hospcode)]
-    return {"version": REPORT_VERSION, "as_of": as_of.isoformat(), "gaps": rows}
-
-
-def gap_row(ev: Evaluation, *, show_cid: bool = False, lang: str = "th") -> dict[str, Any]:
-    """One person's line of the gaps report."""
-    person = ev.person
-    return {
-        "hospcode": person.hospcode,
-        "pid": person.pid,
-        "cid": person.cid if show_cid else mask_cid(person.cid),
-        "name": person.full_name,
-        "village": person.village,
-        "codes": list(ev.codes),
-        "explanation_th": explanation(ev.codes, "th"),
-        "explanation_en": explanation(ev.codes, "en"),
-        "action": action(ev.codes, lang),
-    }
+        for code, counts in tallies
+    )
+    return KpiReport(as_of, units)

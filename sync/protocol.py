@@ -10,6 +10,12 @@ compressed both ways. A batch of rows is sent per table as column names and valu
 Values are JSON scalars; dates and datetimes are ISO 8601 text (datetimes made in Sitthi are UTC
 with `+00:00`), decimals are text. `sync.rows` converts between these and database values.
 
+Each message is a pydantic dataclass: its fields are the one definition of the body, from which
+pydantic derives the check of what arrives (`from_json`), the body sent (`to_json`, keys in field
+order, byte for byte what protocol 1 always sent) and the JSON Schema `/openapi.json` serves
+(`sync.server.openapi`). Checks are strict (no text for a number, no number for a flag); a body
+with extra keys is read, so a newer peer may add optional fields without a version change.
+
 Ownership (the registry below) keeps sync free of conflicts: a facility-owned row is written only
 by the unit named in its `hospcode`, a province-owned row only by the province, and the follow-up
 log is append-only, so two writers never change the same row.
@@ -17,12 +23,17 @@ log is append-only, so two writers never change the same row.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal, Self
+
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+from pydantic.dataclasses import dataclass
+from pydantic_core import SchemaSerializer, SchemaValidator, ValidationError
 
 PROTOCOL_VERSION = 1
 """The version this code speaks. Raise it when a message or table changes incompatibly."""
@@ -51,7 +62,7 @@ class Role(StrEnum):
     PROVINCE = "province"
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Route:
     """How the server picks the units that receive a province-owned row or a shared event.
 
@@ -65,7 +76,7 @@ class Route:
     all_units: bool = False
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class SyncTable:
     name: str
     owner: Owner
@@ -176,220 +187,155 @@ def _inflate(body: bytes, limit: int) -> bytes:
     return raw
 
 
-def _get(message: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
-    value = message.get(key)
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise ProtocolError(f"field {key!r} missing or of the wrong type")
-    return value
+class _Message:
+    """The codec every message shares, generated from its fields by pydantic.
 
+    `from_json` validates a decoded body against the message's own schema (the one served at
+    `/openapi.json`) and refuses what does not fit with a `ProtocolError` naming the field, never
+    the value; `to_json` gives the body to send, its keys in field order.
+    """
 
-@dataclass
-class TableRows:
-    """Rows of one table in a push or a pull: values in `columns` order, and deleted ids."""
-
-    columns: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"columns": self.columns, "rows": self.rows, "deleted": self.deleted}
+    __pydantic_validator__: ClassVar[SchemaValidator]
+    __pydantic_serializer__: ClassVar[SchemaSerializer]
 
     @classmethod
-    def from_json(cls, value: Any) -> TableRows:
-        if not isinstance(value, dict):
-            raise ProtocolError("table entry is not an object")
-        columns = _get(value, "columns", list)
-        rows = _get(value, "rows", list)
-        deleted = _get(value, "deleted", list)
-        if not all(isinstance(c, str) for c in columns) or ("id" not in columns and rows):
-            raise ProtocolError("table columns must be names and include 'id'")
-        if not all(isinstance(r, list) and len(r) == len(columns) for r in rows):
-            raise ProtocolError("every row must have one value per column")
-        if not all(isinstance(d, str) for d in deleted):
-            raise ProtocolError("deleted ids must be text")
-        return cls(columns, rows, deleted)
+    def from_json(cls, message: Any) -> Self:
+        try:
+            value = cls.__pydantic_validator__.validate_python(message)
+        except ValidationError as exc:
+            raise ProtocolError(_first_problem(exc)) from None
+        assert isinstance(value, cls)
+        return value
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = self.__pydantic_serializer__.to_python(self)
+        return body
+
+
+def _first_problem(exc: ValidationError) -> str:
+    """What is wrong and where, without the offending value (a row may hold personal data)."""
+    error = exc.errors(include_url=False, include_input=False, include_context=False)[0]
+    where = ".".join(str(part) for part in error["loc"]) or "message"
+    return f"{where}: {error['msg']}"
+
+
+_CONFIG = ConfigDict(json_schema_serialization_defaults_required=True)
+"""A field with a default is still always sent, so the schema of an answer requires it."""
+
+
+@dataclass(config=_CONFIG)
+class TableRows(_Message):
+    """Rows of one table in a push or a pull: values in `columns` order, and deleted ids."""
+
+    columns: list[StrictStr]
+    rows: list[list[Any]]
+    deleted: list[StrictStr] = field(default_factory=list)
+    """Always sent; a message without it deletes nothing."""
+
+    @model_validator(mode="after")
+    def _one_value_per_column(self) -> TableRows:
+        if "id" not in self.columns and self.rows:
+            raise ValueError("table columns must include 'id'")
+        if not all(len(row) == len(self.columns) for row in self.rows):
+            raise ValueError("every row must have one value per column")
+        return self
 
     def __len__(self) -> int:
         return len(self.rows) + len(self.deleted)
 
 
-def tables_to_json(tables: dict[str, TableRows]) -> dict[str, Any]:
-    return {name: rows.to_json() for name, rows in tables.items()}
+@dataclass(config=_CONFIG)
+class Hello(_Message):
+    """The client's handshake: the store's node id and the Sitthi version it runs."""
+
+    node_id: StrictStr
+    client_version: StrictStr
 
 
-def tables_from_json(value: Any) -> dict[str, TableRows]:
-    if not isinstance(value, dict):
-        raise ProtocolError("'tables' is not an object")
-    return {str(name): TableRows.from_json(rows) for name, rows in value.items()}
-
-
-@dataclass
-class Hello:
-    node_id: str
-    client_version: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"node_id": self.node_id, "client_version": self.client_version}
-
-    @classmethod
-    def from_json(cls, message: dict[str, Any]) -> Hello:
-        return cls(_get(message, "node_id", str), _get(message, "client_version", str))
-
-
-@dataclass
-class Welcome:
+@dataclass(config=_CONFIG)
+class Welcome(_Message):
     """The server's answer to Hello: who the token belongs to and what the server speaks."""
 
-    role: str
-    hospcode: str
-    name: str
-    server_version: str
-    protocol: int = PROTOCOL_VERSION
-    writable: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "role": self.role,
-            "hospcode": self.hospcode,
-            "name": self.name,
-            "server_version": self.server_version,
-            "protocol": self.protocol,
-            "writable": self.writable,
-        }
-
-    @classmethod
-    def from_json(cls, message: dict[str, Any]) -> Welcome:
-        return cls(
-            role=_get(message, "role", str),
-            hospcode=_get(message, "hospcode", str),
-            name=_get(message, "name", str),
-            server_version=_get(message, "server_version", str),
-            protocol=_get(message, "protocol", int),
-            writable=[str(t) for t in _get(message, "writable", list)],
-        )
+    role: Literal["facility", "province"]
+    hospcode: StrictStr
+    name: StrictStr
+    server_version: StrictStr
+    protocol: StrictInt = PROTOCOL_VERSION
+    writable: list[StrictStr] = field(default_factory=list)
 
 
-@dataclass
-class PushRequest:
+@dataclass(config=_CONFIG)
+class PushRequest(_Message):
     """Outbox entries up to client sequence `upto`, the rows read when the batch was made."""
 
-    node_id: str
-    batch_id: str
-    upto: int
+    node_id: StrictStr
+    batch_id: StrictStr
+    upto: Annotated[StrictInt, Field(ge=1)]
     tables: dict[str, TableRows]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "node_id": self.node_id,
-            "batch_id": self.batch_id,
-            "upto": self.upto,
-            "tables": tables_to_json(self.tables),
-        }
 
-    @classmethod
-    def from_json(cls, message: dict[str, Any]) -> PushRequest:
-        upto = _get(message, "upto", int)
-        if upto < 1:
-            raise ProtocolError("'upto' must be a positive sequence number")
-        return cls(
-            node_id=_get(message, "node_id", str),
-            batch_id=_get(message, "batch_id", str),
-            upto=upto,
-            tables=tables_from_json(message.get("tables")),
-        )
-
-
-@dataclass
-class Rejection:
+@dataclass(config=_CONFIG)
+class Rejection(_Message):
     """A row the server refused, with the reason (never personal data)."""
 
-    table: str
-    id: str
-    reason: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"table": self.table, "id": self.id, "reason": self.reason}
-
-    @classmethod
-    def from_json(cls, value: Any) -> Rejection:
-        if not isinstance(value, dict):
-            raise ProtocolError("rejection is not an object")
-        return cls(_get(value, "table", str), _get(value, "id", str), _get(value, "reason", str))
+    table: StrictStr
+    id: StrictStr
+    reason: StrictStr
 
 
-@dataclass
-class PushResult:
+@dataclass(config=_CONFIG)
+class PushResult(_Message):
     """Everything up to client sequence `acked` is applied (or refused, see `rejected`)."""
 
-    acked: int
-    applied: int
+    acked: StrictInt
+    applied: StrictInt
     rejected: list[Rejection] = field(default_factory=list)
-    duplicate: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "acked": self.acked,
-            "applied": self.applied,
-            "rejected": [r.to_json() for r in self.rejected],
-            "duplicate": self.duplicate,
-        }
-
-    @classmethod
-    def from_json(cls, message: dict[str, Any]) -> PushResult:
-        return cls(
-            acked=_get(message, "acked", int),
-            applied=_get(message, "applied", int),
-            rejected=[Rejection.from_json(r) for r in _get(message, "rejected", list)],
-            duplicate=bool(message.get("duplicate", False)),
-        )
+    duplicate: StrictBool = False
 
 
-@dataclass
-class PullRequest:
+@dataclass(config=_CONFIG)
+class PullRequest(_Message):
     """Rows after `cursor`; `unit` lets a provincial reader read one unit's deliveries."""
 
-    node_id: str
-    cursor: int
-    limit: int = PULL_PAGE_ROWS
-    unit: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        message: dict[str, Any] = {"node_id": self.node_id, "cursor": self.cursor}
-        message["limit"] = self.limit
-        if self.unit:
-            message["unit"] = self.unit
-        return message
-
-    @classmethod
-    def from_json(cls, message: dict[str, Any]) -> PullRequest:
-        cursor = _get(message, "cursor", int)
-        limit = _get(message, "limit", int)
-        if cursor < 0 or not 1 <= limit <= PULL_PAGE_ROWS:
-            raise ProtocolError(f"'cursor' must be >= 0 and 'limit' 1..{PULL_PAGE_ROWS}")
-        unit = message.get("unit", "")
-        if not isinstance(unit, str):
-            raise ProtocolError("'unit' must be a hospcode")
-        return cls(_get(message, "node_id", str), cursor, limit, unit)
+    node_id: StrictStr
+    cursor: Annotated[StrictInt, Field(ge=0)]
+    limit: Annotated[StrictInt, Field(ge=1, le=PULL_PAGE_ROWS)]
+    unit: StrictStr = Field(default="", exclude_if=lambda unit: not unit)
+    """Sent only when a provincial reader names a unit."""
 
 
-@dataclass
-class PullPage:
+@dataclass(config=_CONFIG)
+class PullPage(_Message):
     """Rows changed after the request's cursor, up to `cursor`; `more` when a page follows."""
 
-    cursor: int
+    cursor: StrictInt
     tables: dict[str, TableRows]
-    more: bool
-
-    def to_json(self) -> dict[str, Any]:
-        return {"cursor": self.cursor, "tables": tables_to_json(self.tables), "more": self.more}
-
-    @classmethod
-    def from_json(cls, message: dict[str, Any]) -> PullPage:
-        return cls(
-            cursor=_get(message, "cursor", int),
-            tables=tables_from_json(message.get("tables")),
-            more=bool(_get(message, "more", bool)),
-        )
+    more: StrictBool
 
     def __len__(self) -> int:
         return sum(len(rows) for rows in self.tables.values())
+
+
+@dataclass(config=_CONFIG)
+class ErrorBody(_Message):
+    """Every refusal's body: a short code (`bad_request`, `protocol`, ...) and a message."""
+
+    error: StrictStr
+    message: StrictStr
+
+
+@dataclass(config=_CONFIG)
+class ProtocolRange:
+    """The protocol versions a server serves, oldest and newest."""
+
+    min: StrictInt
+    max: StrictInt
+
+
+@dataclass(config=_CONFIG)
+class Health(_Message):
+    """`GET /healthz`: the server is up, its Sitthi version and the protocols it serves."""
+
+    status: StrictStr
+    version: StrictStr
+    protocol: ProtocolRange

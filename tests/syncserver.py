@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -54,12 +54,62 @@ class _QuietServer(uvicorn.Server):
         """The test process keeps its own signal handling."""
 
 
-class RunningServer:
-    """The sync app served by uvicorn on 127.0.0.1 in a background thread."""
+@dataclass
+class Exchange:
+    """One request the server answered, as it crossed the wire (bodies still gzip-compressed)."""
 
-    def __init__(self, engine: Engine, port: int | None = None) -> None:
+    method: str
+    path: str
+    request_headers: dict[str, str]
+    request_body: bytes = b""
+    status: int = 0
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: bytes = b""
+
+
+class Recorder:
+    """ASGI middleware that keeps every HTTP exchange with the app, for checks on the wire."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.exchanges: list[Exchange] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        exchange = Exchange(scope["method"], scope["path"], _headers(scope["headers"]))
+        self.exchanges.append(exchange)
+
+        async def receive_and_keep() -> Any:
+            message = await receive()
+            if message["type"] == "http.request":
+                exchange.request_body += message.get("body", b"")
+            return message
+
+        async def send_and_keep(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                exchange.status = message["status"]
+                exchange.response_headers = _headers(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                exchange.response_body += message.get("body", b"")
+            await send(message)
+
+        await self.app(scope, receive_and_keep, send_and_keep)
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    return {bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in raw}
+
+
+class RunningServer:
+    """The sync app served by uvicorn on 127.0.0.1 in a background thread; with `record`, every
+    exchange is kept in `recorder.exchanges`."""
+
+    def __init__(self, engine: Engine, port: int | None = None, *, record: bool = False) -> None:
         self.engine = engine
         self.port = port or free_port()
+        self.recorder = Recorder(create_app(engine, sequence_every=0.2)) if record else None
         self._server: _QuietServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -68,8 +118,9 @@ class RunningServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        app = self.recorder or create_app(self.engine, sequence_every=0.2)
         config = uvicorn.Config(
-            create_app(self.engine, sequence_every=0.2),
+            app,
             host="127.0.0.1",
             port=self.port,
             log_level="warning",

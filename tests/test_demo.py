@@ -32,7 +32,7 @@ def unit_kpis(url: str) -> dict[str, object]:
     engine = open_store(url)
     try:
         with read_tx(engine) as conn:
-            units = kpi_report(conn, AS_OF)["units"]
+            units = kpi_report(conn, AS_OF).to_json()["units"]
             assert partner_units(conn, UNIT) == {PARTNER}
     finally:
         engine.dispose()

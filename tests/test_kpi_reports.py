@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 from sqlalchemy import Engine
 
 from store import codes
 from store.cid import mask_cid
 from store.engine import read_tx, write_tx
-from store.kpi import evaluate_units, gaps_report, kpi_report, work_list
+from store.gaps_report import gaps_report
+from store.kpi import evaluate_units, kpi_report, work_list
+from store.pp.claims import ZERO, claim_rate_pct
+from store.pp.report import PpMoney
 from tests.gaps_data import (
     AS_OF,
     EMPTY_UNIT,
@@ -65,7 +69,7 @@ def _filled(engine: Engine) -> None:
 def test_the_kpi_report_gives_the_hand_counted_figures(engine: Engine) -> None:
     _filled(engine)
     with read_tx(engine) as conn:
-        report = kpi_report(conn, AS_OF)
+        report = kpi_report(conn, AS_OF).to_json()
     assert report["version"] == 1
     assert report["as_of"] == "2025-01-15"
     assert [u["hospcode"] for u in report["units"]] == [UNIT, EMPTY_UNIT]
@@ -76,7 +80,7 @@ def test_the_kpi_report_gives_the_hand_counted_figures(engine: Engine) -> None:
 def test_a_unit_without_population_has_null_coverage_and_zero_gaps(engine: Engine) -> None:
     _filled(engine)
     with read_tx(engine) as conn:
-        report = kpi_report(conn, AS_OF, EMPTY_UNIT)
+        report = kpi_report(conn, AS_OF, EMPTY_UNIT).to_json()
     assert report["units"] == [
         {
             "hospcode": EMPTY_UNIT,
@@ -93,7 +97,7 @@ def test_a_unit_without_population_has_null_coverage_and_zero_gaps(engine: Engin
 def test_the_kpi_json_has_exactly_the_documented_keys_and_types(engine: Engine) -> None:
     _filled(engine)
     with read_tx(engine) as conn:
-        report = json.loads(json.dumps(kpi_report(conn, AS_OF)))
+        report = json.loads(json.dumps(kpi_report(conn, AS_OF).to_json()))
     assert list(report) == ["version", "as_of", "units"]
     assert isinstance(report["version"], int) and isinstance(report["as_of"], str)
     for unit in report["units"]:
@@ -110,7 +114,7 @@ def test_the_kpi_json_has_exactly_the_documented_keys_and_types(engine: Engine) 
 def test_the_kpi_report_follows_the_as_of_date(engine: Engine) -> None:
     _filled(engine)
     with read_tx(engine) as conn:
-        earlier = kpi_report(conn, AS_OF - dt.timedelta(days=2), UNIT)["units"][0]
+        earlier = kpi_report(conn, AS_OF - dt.timedelta(days=2), UNIT).to_json()["units"][0]
     assert earlier["gaps"]["EXPIRED"] == 0
     assert earlier["covered"] == HAND_COUNTED["covered"] + 1
 
@@ -120,7 +124,7 @@ def test_the_gaps_report_lists_persons_with_gaps_in_village_and_pid_order(
 ) -> None:
     _filled(engine)
     with read_tx(engine) as conn:
-        report = gaps_report(conn, AS_OF)
+        report = gaps_report(conn, AS_OF).to_json()
     assert list(report) == ["version", "as_of", "gaps"]
     assert (report["version"], report["as_of"]) == (1, "2025-01-15")
     assert [(r["pid"], r["village"], r["codes"]) for r in report["gaps"]] == (
@@ -131,7 +135,7 @@ def test_the_gaps_report_lists_persons_with_gaps_in_village_and_pid_order(
 def test_the_gaps_json_has_exactly_the_documented_keys_and_types(engine: Engine) -> None:
     _filled(engine)
     with read_tx(engine) as conn:
-        report = json.loads(json.dumps(gaps_report(conn, AS_OF)))
+        report = json.loads(json.dumps(gaps_report(conn, AS_OF).to_json()))
     for row in report["gaps"]:
         assert list(row) == ROW_KEYS
         assert all(isinstance(row[k], str) for k in ROW_KEYS if k != "codes")
@@ -141,8 +145,8 @@ def test_the_gaps_json_has_exactly_the_documented_keys_and_types(engine: Engine)
 def test_gaps_rows_mask_the_cid_and_explain_in_both_languages(engine: Engine) -> None:
     _filled(engine)
     with read_tx(engine) as conn:
-        masked = gaps_report(conn, AS_OF, UNIT)
-        shown = gaps_report(conn, AS_OF, UNIT, show_cid=True, lang="en")
+        masked = gaps_report(conn, AS_OF, UNIT).to_json()
+        shown = gaps_report(conn, AS_OF, UNIT, show_cid=True, lang="en").to_json()
     row = next(r for r in masked["gaps"] if r["pid"] == "6")
     outside, mismatch = codes.gap_code("OUTSIDE_UNIT"), codes.gap_code("MISMATCH")
     unchecked = codes.gap_code("UNCHECKED")
@@ -165,10 +169,10 @@ def test_reports_of_one_unit_leave_out_the_others(engine: Engine) -> None:
         rows = StoreRows(conn)
         rows.person("10500", "1", cid=make_cid(501))
     with read_tx(engine) as conn:
-        assert [u["hospcode"] for u in kpi_report(conn, AS_OF, UNIT)["units"]] == [UNIT]
-        assert {r["hospcode"] for r in gaps_report(conn, AS_OF, "10500")["gaps"]} == {"10500"}
-        assert kpi_report(conn, AS_OF, "99999")["units"] == []
-        everything = gaps_report(conn, AS_OF)["gaps"]
+        assert [u.hospcode for u in kpi_report(conn, AS_OF, UNIT).units] == [UNIT]
+        assert {r.hospcode for r in gaps_report(conn, AS_OF, "10500").gaps} == {"10500"}
+        assert kpi_report(conn, AS_OF, "99999").units == ()
+        everything = gaps_report(conn, AS_OF).to_json()["gaps"]
     assert [r["hospcode"] for r in everything] == [UNIT] * 7 + ["10500"]
 
 
@@ -177,8 +181,27 @@ def test_the_work_list_and_the_kpi_share_one_evaluation(engine: Engine) -> None:
     with read_tx(engine) as conn:
         listed = work_list(conn, AS_OF, UNIT)
         (unit,) = evaluate_units(conn, AS_OF, UNIT)
-        report = kpi_report(conn, AS_OF, UNIT)
+        report = kpi_report(conn, AS_OF, UNIT).to_json()
     assert [ev.person.pid for ev in listed] == [pid for pid, _, _ in HAND_COUNTED_WORK_LIST]
     assert len(unit.evaluations) == 12
     for code, count in report["units"][0]["gaps"].items():
         assert sum(code in ev.codes for ev in listed) == count
+
+
+def test_the_report_keeps_money_exact_until_its_json(engine: Engine) -> None:
+    _filled(engine)
+    with read_tx(engine) as conn:
+        report = kpi_report(conn, AS_OF)
+    pp = report.units[0].pp
+    assert isinstance(pp.eligible_baht, Decimal) and pp.claim_rate_pct is None
+    assert report.to_json()["units"][0]["pp"] == NO_PP_2568
+
+
+def test_several_units_money_is_summed_exactly_and_rated_like_one_unit() -> None:
+    """Two units each paid 0.50 of 80.00: together 1.00 of 160.00, 0.625 % rounded half up
+    as a single unit's rate is (float arithmetic would make it 0.62)."""
+    unit = PpMoney(2568, 2568, 1, Decimal("80.00"), Decimal("0.50"), ZERO, ZERO, ZERO, None)
+    total = PpMoney.combined([unit, unit])
+    assert (total.eligible_baht, total.paid_baht) == (Decimal("160.00"), Decimal("1.00"))
+    assert total.claim_rate_pct == Decimal("0.63") == claim_rate_pct(Decimal(1), Decimal(160))
+    assert total.to_json()["claim_rate_pct"] == 0.63

@@ -16,7 +16,8 @@ from store.cid import mask_cid
 from store.engine import open_store, write_tx
 from tests.gaps_data import HAND_COUNTED, UNIT, StoreRows, hand_counted_unit, make_cid
 from tui.cli import main
-from tui.commands.report import display_width, parse_as_of, print_kpi
+from tui.commands.report import parse_as_of, print_kpi
+from tui.commands.tables import display_width
 
 CIDS = [make_cid(n) for n in range(1, 13)] + [make_cid(8, first="6")]
 

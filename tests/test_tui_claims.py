@@ -22,8 +22,8 @@ pytestmark = pytest.mark.anyio
 def reports(url: str) -> tuple[dict[str, object], dict[str, object]]:
     engine = open_store(url)
     with read_tx(engine) as conn:
-        claims = claims_report(conn, 2568, as_of=AS_OF, lang="en")
-        pp = kpi_report(conn, AS_OF)["units"][0]["pp"]
+        claims = claims_report(conn, 2568, as_of=AS_OF, lang="en").to_json()
+        pp = kpi_report(conn, AS_OF).to_json()["units"][0]["pp"]
     engine.dispose()
     return claims, pp
 

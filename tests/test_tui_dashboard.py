@@ -21,7 +21,7 @@ pytestmark = pytest.mark.anyio
 def report(url: str) -> dict[str, object]:
     engine = open_store(url)
     with read_tx(engine) as conn:
-        unit = kpi_report(conn, AS_OF)["units"][0]
+        unit = kpi_report(conn, AS_OF).to_json()["units"][0]
     engine.dispose()
     return unit
 

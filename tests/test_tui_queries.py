@@ -3,6 +3,7 @@ are the KPI report's, the work list is the gaps report's, and the change marker 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 
@@ -11,8 +12,10 @@ from sqlalchemy import Engine, insert
 
 from store.engine import read_tx, write_tx
 from store.followup import append_followup
-from store.kpi import gaps_report, kpi_report
+from store.gaps_report import gaps_report
+from store.kpi import KpiReport, UnitKpi, kpi_report
 from store.models import SQLModel
+from store.pp.report import PpMoney
 from store.queries.changes import change_marker
 from store.queries.claims import claims_in, claims_view, money_by_month, service_years
 from store.queries.dashboard import (
@@ -44,7 +47,7 @@ def centre(store_url: str) -> Iterator[Engine]:
 
 def test_dashboard_coverage_is_the_kpi_report(centre: Engine) -> None:
     with read_tx(centre) as conn:
-        report = kpi_report(conn, AS_OF)["units"][0]
+        report = kpi_report(conn, AS_OF).to_json()["units"][0]
         shown = coverage(conn, AS_OF)
     assert (shown.population, shown.thai_population, shown.covered) == (
         report["population"],
@@ -58,13 +61,10 @@ def test_dashboard_coverage_is_the_kpi_report(centre: Engine) -> None:
 
 
 def test_several_units_are_summed_with_the_reports_own_rounding() -> None:
-    unit = {"population": 3, "thai_population": 3, "covered": 2, "coverage_pct": 66.67}
-    report = {
-        "units": [
-            {**unit, "hospcode": "1", "gaps": {"NO_RIGHT": 1}},
-            {**unit, "hospcode": "2", "covered": 3, "coverage_pct": 100.0, "gaps": {"NO_RIGHT": 0}},
-        ]
-    }
+    pp = PpMoney.of(None, 2568, 2568)
+    unit = UnitKpi("1", 3, 3, 2, 66.67, {"NO_RIGHT": 1}, pp)
+    other = dataclasses.replace(unit, hospcode="2", covered=3, coverage_pct=100.0)
+    report = KpiReport(AS_OF, (unit, dataclasses.replace(other, gaps={"NO_RIGHT": 0})))
     shown = coverage_from_report(report)
     assert (shown.units, shown.thai_population, shown.covered) == (2, 6, 5)
     assert shown.coverage_pct == 83.33
@@ -105,7 +105,7 @@ def test_month_ends_cross_the_year_boundary() -> None:
 def test_the_work_list_is_the_gaps_report_with_person_ids(centre: Engine) -> None:
     with read_tx(centre) as conn:
         rows = work_rows(conn, AS_OF)
-        report = gaps_report(conn, AS_OF)["gaps"]
+        report = gaps_report(conn, AS_OF).to_json()["gaps"]
     assert [(r.evaluation.person.pid, list(r.codes)) for r in rows] == [
         (g["pid"], g["codes"]) for g in report
     ]
@@ -205,7 +205,7 @@ def test_contact_numbers_for_the_detail_screen(centre: Engine) -> None:
 def test_claims_money_by_item_adds_up_to_the_kpi_reports_pp_block(centre: Engine) -> None:
     with read_tx(centre) as conn:
         view = claims_view(conn, 2568, None, AS_OF)
-        pp = kpi_report(conn, AS_OF)["units"][0]["pp"]
+        pp = kpi_report(conn, AS_OF).to_json()["units"][0]["pp"]
     total = view.total
     assert float(total.eligible_baht) == pp["eligible_baht"]
     assert float(total.paid_baht) == pp["paid_baht"]

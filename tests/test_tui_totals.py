@@ -9,7 +9,8 @@ import pytest
 from textual.widgets import DataTable
 
 from store.engine import open_store, read_tx
-from store.kpi import gaps_report, kpi_report
+from store.gaps_report import gaps_report
+from store.kpi import kpi_report
 from store.pp.report import claims_report
 from store.queries.dashboard import PpMoney
 from store.thaidate import fiscal_year
@@ -23,20 +24,22 @@ pytestmark = pytest.mark.anyio
 def reports(url: str) -> tuple[dict[str, object], list[dict[str, object]], int]:
     engine = open_store(url)
     with read_tx(engine) as conn:
-        unit = kpi_report(conn, AS_OF)["units"][0]
-        claims = claims_report(conn, fiscal_year(AS_OF), as_of=AS_OF)["claims"]
-        persons = len(gaps_report(conn, AS_OF, HOSPCODE, False)["gaps"])
+        unit = kpi_report(conn, AS_OF).to_json()["units"][0]
+        claims = claims_report(conn, fiscal_year(AS_OF), as_of=AS_OF).to_json()["claims"]
+        persons = len(gaps_report(conn, AS_OF, HOSPCODE, False).gaps)
     engine.dispose()
     return unit, claims, persons
 
 
 def pp_money(block: dict[str, object]) -> PpMoney:
-    names = ("qualifying", "eligible_baht", "paid_baht", "pending_baht", "denied_baht")
+    """The dashboard's money from the report's JSON block, amounts back in Decimal."""
+    names = ("eligible_baht", "paid_baht", "pending_baht", "denied_baht", "unclaimed_baht")
+    rate = block["claim_rate_pct"]
     return PpMoney(
         fiscal_year=int(block["fiscal_year"]),  # type: ignore[call-overload]
-        **{k: block[k] for k in names},  # type: ignore[arg-type]
-        unclaimed_baht=float(block["unclaimed_baht"]),  # type: ignore[arg-type]
-        claim_rate_pct=block["claim_rate_pct"],  # type: ignore[arg-type]
+        qualifying=int(block["qualifying"]),  # type: ignore[call-overload]
+        **{k: Decimal(str(block[k])) for k in names},
+        claim_rate_pct=None if rate is None else Decimal(str(rate)),
         target_pct=60.0,
     )
 

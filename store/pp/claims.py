@@ -211,9 +211,6 @@ class _Tally:
         self.by_status[claim.status] = self.by_status.get(claim.status, ZERO) + rate
 
     def summary(self, hospcode: str, fiscal_year: int) -> MoneySummary:
-        rate = None
-        if self.eligible > ZERO:
-            rate = (self.paid * 100 / self.eligible).quantize(CENT, ROUND_HALF_UP)
         return MoneySummary(
             hospcode=hospcode,
             fiscal_year=fiscal_year,
@@ -224,8 +221,15 @@ class _Tally:
             denied_baht=self.by_status.get(ClaimStatus.DENIED, ZERO),
             pending_baht=self.by_status.get(ClaimStatus.PENDING, ZERO),
             unclaimed_baht=self.by_status.get(ClaimStatus.UNCLAIMED, ZERO),
-            claim_rate_pct=rate,
+            claim_rate_pct=claim_rate_pct(self.paid, self.eligible),
         )
+
+
+def claim_rate_pct(paid: Decimal, eligible: Decimal) -> Decimal | None:
+    """Paid ÷ eligible in per cent, 2 decimals rounded half up; None when nothing qualified."""
+    if eligible <= ZERO:
+        return None
+    return (paid * 100 / eligible).quantize(CENT, ROUND_HALF_UP)
 
 
 def money_summary(claims: Iterable[ServiceClaim], fiscal_year: int) -> list[MoneySummary]:

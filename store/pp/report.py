@@ -1,4 +1,4 @@
-"""The PP claims report and each unit's PP money, as the stable `--json` of `sitthi report`.
+"""The PP claims report and each unit's PP money: typed results, and their stable `--json`.
 
     claims: {"version": 1, "fiscal_year": N, "rates_from_fiscal_year": N,
              "claims": [{"hospcode", "pid", "date_serv", "item", "rate", "status", "paid",
@@ -24,13 +24,17 @@ In `pp`, `qualifying` counts the services that are not NOT_ELIGIBLE, `eligible_b
 rates' sum, `paid_baht` the money actually paid for them, `denied_baht`, `pending_baht` and
 `unclaimed_baht` the rates of the services in that status, and `claim_rate_pct` paid ÷ eligible
 in per cent (2 decimals), null when nothing qualifies.
+
+The results keep money in `Decimal` as the rules work it out; only `to_json` turns amounts into
+JSON numbers, so whoever adds them up (the dashboard, the text tables) adds exact amounts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -46,48 +50,171 @@ from store.pp.claims import (
     MoneySummary,
     ServiceClaim,
     UnmatchedLine,
+    claim_rate_pct,
 )
 from store.pp.nhso_errors import normalise
 from store.pp.queries import Period, period_claims, period_money
 
 REPORT_VERSION = 1
-CLAIM_KEYS = (
-    "hospcode",
-    "pid",
-    "date_serv",
-    "item",
-    "rate",
-    "status",
-    "paid",
-    "reason",
-    "error_code",
-)
-UNMATCHED_KEYS = (
-    "hospcode",
-    "cid",
-    "date_serv",
-    "item",
-    "paid",
-    "error_code",
-    "statement_id",
-    "reason",
-)
-PP_KEYS = (
-    "fiscal_year",
-    "rates_from_fiscal_year",
-    "qualifying",
-    "eligible_baht",
-    "paid_baht",
-    "denied_baht",
-    "pending_baht",
-    "unclaimed_baht",
-    "claim_rate_pct",
-)
 
 
 def baht(amount: Decimal) -> float:
     """An amount as a JSON number with 2 decimals."""
     return float(amount.quantize(CENT))
+
+
+def _baht_or_null(amount: Decimal | None) -> float | None:
+    return None if amount is None else baht(amount)
+
+
+@dataclass(frozen=True)
+class PpMoney:
+    """One unit's PP money in a fiscal year (the KPI report's `pp` block), amounts in baht."""
+
+    fiscal_year: int
+    rates_from_fiscal_year: int | None
+    """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
+    qualifying: int
+    eligible_baht: Decimal
+    paid_baht: Decimal
+    denied_baht: Decimal
+    pending_baht: Decimal
+    unclaimed_baht: Decimal
+    claim_rate_pct: Decimal | None
+
+    @classmethod
+    def of(cls, summary: MoneySummary | None, fiscal_year: int, rates_from: int | None) -> PpMoney:
+        """A unit's money from its summary; zeros for a unit without PP services. `rates_from`
+        is the catalog year the rates come from (`Catalog.rates_year`)."""
+        if summary is None:
+            return cls(fiscal_year, rates_from, 0, ZERO, ZERO, ZERO, ZERO, ZERO, None)
+        return cls(
+            fiscal_year=fiscal_year,
+            rates_from_fiscal_year=rates_from,
+            qualifying=summary.qualifying,
+            eligible_baht=summary.eligible_baht,
+            paid_baht=summary.paid_baht,
+            denied_baht=summary.denied_baht,
+            pending_baht=summary.pending_baht,
+            unclaimed_baht=summary.unclaimed_baht,
+            claim_rate_pct=summary.claim_rate_pct,
+        )
+
+    @classmethod
+    def combined(cls, blocks: Sequence[PpMoney]) -> PpMoney:
+        """Several units' money as one (same fiscal year); the rate recomputed from the sums."""
+        if len(blocks) == 1:
+            return blocks[0]
+        eligible = sum((b.eligible_baht for b in blocks), ZERO)
+        paid = sum((b.paid_baht for b in blocks), ZERO)
+        return cls(
+            fiscal_year=blocks[0].fiscal_year,
+            rates_from_fiscal_year=blocks[0].rates_from_fiscal_year,
+            qualifying=sum(b.qualifying for b in blocks),
+            eligible_baht=eligible,
+            paid_baht=paid,
+            denied_baht=sum((b.denied_baht for b in blocks), ZERO),
+            pending_baht=sum((b.pending_baht for b in blocks), ZERO),
+            unclaimed_baht=sum((b.unclaimed_baht for b in blocks), ZERO),
+            claim_rate_pct=claim_rate_pct(paid, eligible),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fiscal_year": self.fiscal_year,
+            "rates_from_fiscal_year": self.rates_from_fiscal_year,
+            "qualifying": self.qualifying,
+            "eligible_baht": baht(self.eligible_baht),
+            "paid_baht": baht(self.paid_baht),
+            "denied_baht": baht(self.denied_baht),
+            "pending_baht": baht(self.pending_baht),
+            "unclaimed_baht": baht(self.unclaimed_baht),
+            "claim_rate_pct": _baht_or_null(self.claim_rate_pct),
+        }
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One service's line of the claims report."""
+
+    hospcode: str
+    pid: str
+    date_serv: dt.date
+    item: str
+    rate: Decimal
+    status: ClaimStatus
+    paid: Decimal | None
+    """The deciding statement line's amount as written (None: no line, or no amount yet)."""
+    reason: str | None
+    error_code: str | None
+
+    @property
+    def qualifies(self) -> bool:
+        return self.status is not ClaimStatus.NOT_ELIGIBLE
+
+    @property
+    def paid_amount(self) -> Decimal:
+        """Money actually paid: a blank, zero or negative amount is nothing paid."""
+        return self.paid if self.paid is not None and self.paid > ZERO else ZERO
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "hospcode": self.hospcode,
+            "pid": self.pid,
+            "date_serv": self.date_serv.isoformat(),
+            "item": self.item,
+            "rate": baht(self.rate),
+            "status": self.status.value,
+            "paid": _baht_or_null(self.paid),
+            "reason": self.reason,
+            "error_code": self.error_code,
+        }
+
+
+@dataclass(frozen=True)
+class UnmatchedRow:
+    """One statement line that belongs to no service, its CID masked."""
+
+    hospcode: str
+    cid: str
+    date_serv: dt.date
+    item: str
+    paid: Decimal | None
+    error_code: str | None
+    statement_id: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "hospcode": self.hospcode,
+            "cid": self.cid,
+            "date_serv": self.date_serv.isoformat(),
+            "item": self.item,
+            "paid": _baht_or_null(self.paid),
+            "error_code": self.error_code,
+            "statement_id": self.statement_id,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class ClaimsReport:
+    """The claims report of one fiscal year (schema in the module text)."""
+
+    fiscal_year: int
+    rates_from_fiscal_year: int | None
+    """The catalog year of the rates (see the module text)."""
+    claims: tuple[ClaimRow, ...]
+    unmatched: tuple[UnmatchedRow, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": REPORT_VERSION,
+            "fiscal_year": self.fiscal_year,
+            "rates_from_fiscal_year": self.rates_from_fiscal_year,
+            "claims": [c.to_json() for c in self.claims],
+            "unmatched": [u.to_json() for u in self.unmatched],
+        }
 
 
 def claims_report(
@@ -98,38 +225,36 @@ def claims_report(
     hospcode: str | None = None,
     status: ClaimStatus | None = None,
     lang: str = "th",
-) -> dict[str, Any]:
+) -> ClaimsReport:
     """The claims report (schema in the module text); `status` keeps only claims in it."""
     result = period_claims(conn, Period(fiscal_year, as_of=as_of), hospcode)
     claims = [c for c in result.claims if status is None or c.status is status]
     claims.sort(key=_claim_order)
     unmatched = sorted(result.unmatched, key=_unmatched_order)
-    return {
-        "version": REPORT_VERSION,
-        "fiscal_year": fiscal_year,
-        "rates_from_fiscal_year": load_catalog(conn).rates_year(fiscal_year),
-        "claims": [claim_row(c, lang) for c in claims],
-        "unmatched": [unmatched_row(u, lang) for u in unmatched],
-    }
+    return ClaimsReport(
+        fiscal_year=fiscal_year,
+        rates_from_fiscal_year=load_catalog(conn).rates_year(fiscal_year),
+        claims=tuple(claim_row(c, lang) for c in claims),
+        unmatched=tuple(unmatched_row(u, lang) for u in unmatched),
+    )
 
 
-def claim_row(claim: ServiceClaim, lang: str = "th") -> dict[str, Any]:
+def claim_row(claim: ServiceClaim, lang: str = "th") -> ClaimRow:
     """One service's line of the claims report."""
     evaluation = claim.evaluation
     service = evaluation.service
     line = claim.line
-    paid = line.paid if line is not None else None
-    return {
-        "hospcode": service.hospcode,
-        "pid": service.pid,
-        "date_serv": service.date.isoformat(),
-        "item": evaluation.item.item,
-        "rate": baht(evaluation.item.rate),
-        "status": claim.status.value,
-        "paid": None if paid is None else baht(paid),
-        "reason": claim_reason(claim, lang),
-        "error_code": claim.error.code if claim.error is not None else None,
-    }
+    return ClaimRow(
+        hospcode=service.hospcode,
+        pid=service.pid,
+        date_serv=service.date,
+        item=evaluation.item.item,
+        rate=evaluation.item.rate,
+        status=claim.status,
+        paid=line.paid if line is not None else None,
+        reason=claim_reason(claim, lang),
+        error_code=claim.error.code if claim.error is not None else None,
+    )
 
 
 def claim_reason(claim: ServiceClaim, lang: str = "th") -> str | None:
@@ -141,19 +266,19 @@ def claim_reason(claim: ServiceClaim, lang: str = "th") -> str | None:
     return error.description(lang) if error is not None else None
 
 
-def unmatched_row(unmatched: UnmatchedLine, lang: str = "th") -> dict[str, Any]:
+def unmatched_row(unmatched: UnmatchedLine, lang: str = "th") -> UnmatchedRow:
     """One statement line that belongs to no service, its CID masked."""
     line = unmatched.line
-    return {
-        "hospcode": line.hospcode,
-        "cid": mask_cid(line.cid),
-        "date_serv": line.date_serv.isoformat(),
-        "item": line.item_code,
-        "paid": None if line.paid is None else baht(line.paid),
-        "error_code": normalise(line.error_code) or None,
-        "statement_id": line.statement_id,
-        "reason": unmatched.text(lang),
-    }
+    return UnmatchedRow(
+        hospcode=line.hospcode,
+        cid=mask_cid(line.cid),
+        date_serv=line.date_serv,
+        item=line.item_code,
+        paid=line.paid,
+        error_code=normalise(line.error_code) or None,
+        statement_id=line.statement_id,
+        reason=unmatched.text(lang),
+    )
 
 
 def _claim_order(claim: ServiceClaim) -> tuple[Any, ...]:
@@ -174,27 +299,6 @@ def _natural(text: str) -> list[tuple[int, int, str]]:
     return [(0, int(p), "") if p.isdecimal() else (1, 0, p) for p in _RUNS.findall(text)]
 
 
-def pp_block(
-    summary: MoneySummary | None, fiscal_year: int, rates_from: int | None
-) -> dict[str, Any]:
-    """A unit's `pp` block of the KPI report; zeros for a unit without PP services.
-    `rates_from` is the catalog year the rates come from (`Catalog.rates_year`)."""
-    if summary is None:
-        summary = MoneySummary("", fiscal_year, 0, 0, ZERO, ZERO, ZERO, ZERO, ZERO, None)
-    rate = summary.claim_rate_pct
-    return {
-        "fiscal_year": fiscal_year,
-        "rates_from_fiscal_year": rates_from,
-        "qualifying": summary.qualifying,
-        "eligible_baht": baht(summary.eligible_baht),
-        "paid_baht": baht(summary.paid_baht),
-        "denied_baht": baht(summary.denied_baht),
-        "pending_baht": baht(summary.pending_baht),
-        "unclaimed_baht": baht(summary.unclaimed_baht),
-        "claim_rate_pct": None if rate is None else baht(rate),
-    }
-
-
 def pp_blocks(
     conn: Connection,
     fiscal_year: int,
@@ -202,13 +306,13 @@ def pp_blocks(
     *,
     as_of: dt.date | None = None,
     hospcode: str | None = None,
-) -> dict[str, dict[str, Any]]:
-    """The `pp` block of each of `units` (services dated in the fiscal year up to `as_of`)."""
+) -> dict[str, PpMoney]:
+    """The PP money of each of `units` (services dated in the fiscal year up to `as_of`)."""
     catalog = load_catalog(conn)
     period = Period(fiscal_year, as_of=as_of)
     summaries = {s.hospcode: s for s in period_money(conn, period, hospcode, catalog)}
     rates_from = catalog.rates_year(fiscal_year)
-    return {unit: pp_block(summaries.get(unit), fiscal_year, rates_from) for unit in units}
+    return {unit: PpMoney.of(summaries.get(unit), fiscal_year, rates_from) for unit in units}
 
 
 def carried_forward_note(fiscal_year: int, rates_from: int | None, lang: str) -> str | None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
 from store.kpi import natural_key
 from store.models import SQLModel
 from store.pp.catalog_store import load_catalog
-from store.pp.claims import CENT, ZERO, ClaimStatus, ServiceClaim, money_summary
+from store.pp.claims import ZERO, ClaimStatus, ServiceClaim, claim_rate_pct, money_summary
 from store.pp.queries import Period, period_claims
 from store.thaidate import fiscal_year, fiscal_year_bounds
 
@@ -43,7 +43,7 @@ class Money:
     @property
     def claim_rate_pct(self) -> Decimal | None:
         """Paid against claimable, as the reports compute it (2 decimals)."""
-        return _rate(self.paid_baht, self.eligible_baht)
+        return claim_rate_pct(self.paid_baht, self.eligible_baht)
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_th
@@ -70,13 +70,6 @@ class MonthMoney:
     """The first day of the month."""
     paid_baht: Decimal
     unclaimed_baht: Decimal
-
-
-def _rate(paid: Decimal, eligible: Decimal) -> Decimal | None:
-    """Paid ÷ claimable in per cent, rounded as `MoneySummary.claim_rate_pct` is."""
-    if eligible <= ZERO:
-        return None
-    return (paid * 100 / eligible).quantize(CENT, ROUND_HALF_UP)
 
 
 def money(

@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
 
 from sqlalchemy import Connection
 
 from store.facts import iter_unit_facts
-from store.gaps import CoverageTally, GapRules, evaluate, tally
-from store.kpi import coverage_target_pct, kpi_report, pp_claim_target_pct
+from store.gaps import CoverageTally, GapRules, tally
+from store.kpi import (
+    KpiReport,
+    UnitKpi,
+    combined_tally,
+    coverage_target_pct,
+    evaluate_units,
+    kpi_report,
+    pp_claim_target_pct,
+)
+from store.pp.report import PpMoney as ReportMoney
 from store.queries.states import STATE_NONE, STATE_OPEN, STATE_RESOLVED, STATES
 from store.queries.worklist import work_rows
 
@@ -27,28 +37,28 @@ TREND_MONTHS = 12
 
 @dataclass(frozen=True)
 class PpMoney:
-    """The KPI report's `pp` block (baht), summed when there are several units."""
+    """The KPI report's PP money (baht) of the units shown, summed when there are several."""
 
     fiscal_year: int
     qualifying: int
-    eligible_baht: float
-    paid_baht: float
-    pending_baht: float
-    denied_baht: float
-    unclaimed_baht: float
-    claim_rate_pct: float | None
+    eligible_baht: Decimal
+    paid_baht: Decimal
+    pending_baht: Decimal
+    denied_baht: Decimal
+    unclaimed_baht: Decimal
+    claim_rate_pct: Decimal | None
     target_pct: float
     rates_from_fiscal_year: int | None = None
     """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
 
     @property
-    def underpaid_baht(self) -> float:
+    def underpaid_baht(self) -> Decimal:
         """What partially paid claims fell short of their rate: the part of the claimable money
         that is neither paid, pending, denied nor unclaimed (so the five add up to it)."""
         rest = self.eligible_baht - (
             self.paid_baht + self.pending_baht + self.denied_baht + self.unclaimed_baht
         )
-        return max(round(rest, 2), 0.0)
+        return max(rest, Decimal(0))
 
     @property
     def meets_target(self) -> bool | None:
@@ -91,65 +101,50 @@ class Trend:
     target_pct: float
 
 
-PP_AMOUNTS = ("eligible_baht", "paid_baht", "pending_baht", "denied_baht", "unclaimed_baht")
-
-
-def pp_from_report(units: list[dict[str, Any]]) -> PpMoney | None:
-    """The units' `pp` blocks as one; the rate recomputed from the sums when there are several."""
-    blocks = [u["pp"] for u in units if "pp" in u]
-    if not blocks:
+def pp_from_report(units: Sequence[UnitKpi]) -> PpMoney | None:
+    """The units' PP money as one; the rate recomputed from the sums when there are several."""
+    if not units:
         return None
-    sums = {key: round(sum(b[key] for b in blocks), 2) for key in PP_AMOUNTS}
-    if len(blocks) == 1:
-        rate = blocks[0]["claim_rate_pct"]
-    elif sums["eligible_baht"] > 0:
-        rate = round(sums["paid_baht"] * 100 / sums["eligible_baht"], 2)
-    else:
-        rate = None
+    money = ReportMoney.combined([u.pp for u in units])
     return PpMoney(
-        fiscal_year=blocks[0]["fiscal_year"],
-        qualifying=sum(b["qualifying"] for b in blocks),
-        claim_rate_pct=rate,
+        fiscal_year=money.fiscal_year,
+        qualifying=money.qualifying,
+        eligible_baht=money.eligible_baht,
+        paid_baht=money.paid_baht,
+        pending_baht=money.pending_baht,
+        denied_baht=money.denied_baht,
+        unclaimed_baht=money.unclaimed_baht,
+        claim_rate_pct=money.claim_rate_pct,
         target_pct=pp_claim_target_pct(),
-        rates_from_fiscal_year=blocks[0].get("rates_from_fiscal_year"),
-        **sums,
+        rates_from_fiscal_year=money.rates_from_fiscal_year,
     )
 
 
-def coverage_from_report(report: dict[str, Any]) -> Coverage:
+def coverage_from_report(report: KpiReport) -> Coverage:
     """The dashboard's coverage figures from a `kpi_report` result."""
-    units = report["units"]
+    units = report.units
     target = coverage_target_pct()
     pp = pp_from_report(units)
     if len(units) == 1:
         unit = units[0]
         return Coverage(
             1,
-            unit["population"],
-            unit["thai_population"],
-            unit["covered"],
-            unit["coverage_pct"],
-            dict(unit["gaps"]),
+            unit.population,
+            unit.thai_population,
+            unit.covered,
+            unit.coverage_pct,
+            dict(unit.gaps),
             target,
             pp,
         )
-    gaps: dict[str, int] = {}
-    for unit in units:
-        for code, count in unit["gaps"].items():
-            gaps[code] = gaps.get(code, 0) + count
-    total = CoverageTally(
-        population=sum(u["population"] for u in units),
-        thai_population=sum(u["thai_population"] for u in units),
-        covered=sum(u["covered"] for u in units),
-        gaps=gaps,
-    )
+    total = combined_tally(units)
     return Coverage(
         len(units),
         total.population,
         total.thai_population,
         total.covered,
         total.coverage_pct,
-        gaps,
+        total.gaps,
         target,
         pp,
     )
@@ -178,11 +173,8 @@ def coverage_trend(
     points = []
     for day in month_ends(as_of, months):
         covered = thai = 0
-        for unit in units:
-            counts = tally(
-                evaluate(person, day, partners=unit.partners, rules=rules)
-                for person in unit.persons
-            )
+        for unit in evaluate_units(conn, day, hospcode, rules, facts=units):
+            counts = tally(unit.evaluations)
             covered += counts.covered
             thai += counts.thai_population
         pct = CoverageTally(0, thai, covered, {}).coverage_pct

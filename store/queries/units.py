@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
@@ -52,11 +53,15 @@ def unit_league(conn: Connection, as_of: dt.date) -> League:
             population=counts.population,
             coverage_pct=counts.coverage_pct,
             gaps=counts.persons_with_gaps,
-            claim_rate_pct=money[hospcode]["claim_rate_pct"],
+            claim_rate_pct=_percent(money[hospcode].claim_rate_pct),
         )
         for hospcode, counts in tallies.items()
     )
     return League(rows, coverage_target_pct(), pp_claim_target_pct())
+
+
+def _percent(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def sort_units(units: tuple[UnitRow, ...], key: str) -> list[UnitRow]:

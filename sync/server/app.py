@@ -32,8 +32,11 @@ from sync.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     REGISTRY,
+    ErrorBody,
+    Health,
     Hello,
     ProtocolError,
+    ProtocolRange,
     PullPage,
     PullRequest,
     PushRequest,
@@ -67,9 +70,8 @@ class ApiError(Exception):
 def _error_response(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     headers = {"Upgrade": f"Sitthi-Protocol/{PROTOCOL_VERSION}"} if exc.status == 426 else None
-    return JSONResponse(
-        {"error": exc.code, "message": exc.message}, status_code=exc.status, headers=headers
-    )
+    body = ErrorBody(exc.code, exc.message).to_json()
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 def _respond(request: Request, message: dict[str, Any]) -> Response:
@@ -194,13 +196,8 @@ async def pull(request: Request) -> Response:
 
 
 async def healthz(_request: Request) -> Response:
-    return JSONResponse(
-        {
-            "status": "ok",
-            "version": sitthi_version(),
-            "protocol": {"min": MIN_PROTOCOL_VERSION, "max": PROTOCOL_VERSION},
-        }
-    )
+    protocols = ProtocolRange(MIN_PROTOCOL_VERSION, PROTOCOL_VERSION)
+    return JSONResponse(Health("ok", sitthi_version(), protocols).to_json())
 
 
 async def openapi(_request: Request) -> Response:

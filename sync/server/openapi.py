@@ -1,144 +1,102 @@
-"""The server's OpenAPI 3.1 description, written out by hand from the protocol's messages.
+"""The server's OpenAPI 3.1 description, generated from the protocol's message models.
 
-Bodies of the `/api/v1/` operations travel gzip-compressed (`Content-Encoding: gzip`); the
-schemas describe them once inflated.
+The schemas of `components` are the JSON Schemas pydantic derives from the messages in
+`sync.protocol`, the same models that encode and check every body, so the description cannot
+drift from what the server accepts and sends. Requests are described as the server validates
+them, answers as it writes them (every field present). Bodies of the `/api/v1/` operations
+travel gzip-compressed (`Content-Encoding: gzip`); the schemas describe them once inflated.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import TypeAdapter
 
 from sync.protocol import (
     API_PREFIX,
     MIN_PROTOCOL_VERSION,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
-    PULL_PAGE_ROWS,
+    ErrorBody,
+    Health,
+    Hello,
+    PullPage,
+    PullRequest,
+    PushRequest,
+    PushResult,
+    Welcome,
     sitthi_version,
 )
 
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+REF_TEMPLATE = "#/components/schemas/{model}"
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+@dataclass(frozen=True)
+class Operation:
+    """One `POST /api/v1/<name>`: the message it takes and the one it answers with."""
+
+    name: str
+    summary: str
+    request: type[Any]
+    answer: type[Any]
+
+    @property
+    def path(self) -> str:
+        return f"{API_PREFIX}/{self.name}"
 
 
-_ERRORS = {
-    "400": _json(_ref("Error"), "The message does not follow the protocol"),
-    "401": _json(_ref("Error"), "Unknown or revoked token"),
-    "403": _json(_ref("Error"), "The token may not read or write these rows"),
-    "413": _json(_ref("Error"), "Request body too large"),
-    "426": _json(_ref("Error"), "The client's protocol version is not served"),
-    "503": _json(_ref("Error"), "The store is busy; retry later"),
-}
+OPERATIONS = (
+    Operation("hello", "Handshake: who the token is", Hello, Welcome),
+    Operation(
+        "push",
+        "Apply a batch of outbox rows, acknowledged up to a client sequence",
+        PushRequest,
+        PushResult,
+    ),
+    Operation("pull", "Rows changed after a cursor, one page", PullRequest, PullPage),
+)
 
-_SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["error", "message"],
-        "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
-    },
-    "TableRows": {
-        "type": "object",
-        "required": ["columns", "rows", "deleted"],
-        "properties": {
-            "columns": {"type": "array", "items": {"type": "string"}},
-            "rows": {"type": "array", "items": {"type": "array"}},
-            "deleted": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    "Tables": {
-        "type": "object",
-        "description": "Table name to its rows",
-        "additionalProperties": _ref("TableRows"),
-    },
-    "Hello": {
-        "type": "object",
-        "required": ["node_id", "client_version"],
-        "properties": {"node_id": {"type": "string"}, "client_version": {"type": "string"}},
-    },
-    "Welcome": {
-        "type": "object",
-        "required": ["role", "hospcode", "name", "server_version", "protocol", "writable"],
-        "properties": {
-            "role": {"type": "string", "enum": ["facility", "province"]},
-            "hospcode": {"type": "string"},
-            "name": {"type": "string"},
-            "server_version": {"type": "string"},
-            "protocol": {"type": "integer"},
-            "writable": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    "PushRequest": {
-        "type": "object",
-        "required": ["node_id", "batch_id", "upto", "tables"],
-        "properties": {
-            "node_id": {"type": "string"},
-            "batch_id": {"type": "string"},
-            "upto": {"type": "integer", "minimum": 1},
-            "tables": _ref("Tables"),
-        },
-    },
-    "Rejection": {
-        "type": "object",
-        "required": ["table", "id", "reason"],
-        "properties": {
-            "table": {"type": "string"},
-            "id": {"type": "string"},
-            "reason": {"type": "string"},
-        },
-    },
-    "PushResult": {
-        "type": "object",
-        "required": ["acked", "applied", "rejected", "duplicate"],
-        "properties": {
-            "acked": {"type": "integer"},
-            "applied": {"type": "integer"},
-            "rejected": {"type": "array", "items": _ref("Rejection")},
-            "duplicate": {"type": "boolean"},
-        },
-    },
-    "PullRequest": {
-        "type": "object",
-        "required": ["node_id", "cursor", "limit"],
-        "properties": {
-            "node_id": {"type": "string"},
-            "cursor": {"type": "integer", "minimum": 0},
-            "limit": {"type": "integer", "minimum": 1, "maximum": PULL_PAGE_ROWS},
-            "unit": {"type": "string"},
-        },
-    },
-    "PullPage": {
-        "type": "object",
-        "required": ["cursor", "tables", "more"],
-        "properties": {
-            "cursor": {"type": "integer"},
-            "tables": _ref("Tables"),
-            "more": {"type": "boolean"},
-        },
-    },
-    "Health": {
-        "type": "object",
-        "required": ["status", "version", "protocol"],
-        "properties": {
-            "status": {"type": "string"},
-            "version": {"type": "string"},
-            "protocol": {
-                "type": "object",
-                "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
-            },
-        },
-    },
+ERRORS = {
+    "400": "The message does not follow the protocol",
+    "401": "Unknown or revoked token",
+    "403": "The token may not read or write these rows",
+    "413": "Request body too large",
+    "426": "The client's protocol version is not served",
+    "503": "The store is busy; retry later",
 }
 
 
-def _operation(summary: str, request: str, response: str) -> dict[str, Any]:
+def _ref(model: type[Any]) -> dict[str, str]:
+    return {"$ref": REF_TEMPLATE.format(model=model.__name__)}
+
+
+def _json(model: type[Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def component_schemas() -> dict[str, Any]:
+    """The JSON Schema of every message, requests as validated and answers as sent."""
+    Mode = Literal["validation", "serialization"]
+    wanted: list[tuple[type[Any], Mode]] = [
+        *((op.request, "validation") for op in OPERATIONS),
+        *((op.answer, "serialization") for op in OPERATIONS),
+        (ErrorBody, "serialization"),
+        (Health, "serialization"),
+    ]
+    _, definitions = TypeAdapter.json_schemas(
+        [(model.__name__, mode, TypeAdapter(model)) for model, mode in wanted],
+        ref_template=REF_TEMPLATE,
+    )
+    schemas: dict[str, Any] = definitions["$defs"]
+    return schemas
+
+
+def _operation(op: Operation) -> dict[str, Any]:
     return {
         "post": {
-            "summary": summary,
+            "summary": op.summary,
             "security": [{"token": []}],
             "parameters": [
                 {
@@ -154,9 +112,12 @@ def _operation(summary: str, request: str, response: str) -> dict[str, Any]:
             ],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref(request)}},
+                "content": {"application/json": {"schema": _ref(op.request)}},
             },
-            "responses": {"200": _json(_ref(response), summary), **_ERRORS},
+            "responses": {
+                "200": _json(op.answer, op.summary),
+                **{status: _json(ErrorBody, text) for status, text in ERRORS.items()},
+            },
         }
     }
 
@@ -173,7 +134,7 @@ def schema() -> dict[str, Any]:
             "/healthz": {
                 "get": {
                     "summary": "Liveness and protocol range",
-                    "responses": {"200": _json(_ref("Health"), "The server is up")},
+                    "responses": {"200": _json(Health, "The server is up")},
                 }
             },
             "/openapi.json": {
@@ -182,18 +143,10 @@ def schema() -> dict[str, Any]:
                     "responses": {"200": {"description": "OpenAPI document"}},
                 }
             },
-            f"{API_PREFIX}/hello": _operation("Handshake: who the token is", "Hello", "Welcome"),
-            f"{API_PREFIX}/push": _operation(
-                "Apply a batch of outbox rows, acknowledged up to a client sequence",
-                "PushRequest",
-                "PushResult",
-            ),
-            f"{API_PREFIX}/pull": _operation(
-                "Rows changed after a cursor, one page", "PullRequest", "PullPage"
-            ),
+            **{op.path: _operation(op) for op in OPERATIONS},
         },
         "components": {
-            "schemas": _SCHEMAS,
+            "schemas": component_schemas(),
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
         },
     }

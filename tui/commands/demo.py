@@ -201,7 +201,7 @@ def run_demo(args: argparse.Namespace) -> int:
 def _print_kpi(url: str, lang: str, as_of: dt.date) -> int:
     from store.engine import read_tx
     from store.kpi import kpi_report
-    from tui.commands.report import render_kpi
+    from tui.commands.report.render import render_kpi
 
     with opened_store(url) as engine, read_tx(engine) as conn:
         report = kpi_report(conn, as_of)

@@ -23,7 +23,7 @@ from tui.cli import (
     opened_store,
     say,
 )
-from tui.commands.report import format_table
+from tui.commands.tables import format_table
 
 UNIT_CODE = re.compile(r"\d{5}")
 

@@ -2,6 +2,8 @@
 
 A screen asks for data with `self.fetch(query, show)`: `query(conn)` runs in a thread worker
 inside one read transaction, and `show(result)` runs on the UI thread when the answer arrives.
+A screen that needs several answers in turn runs them in its own `@work(thread=True)` method
+through `answer_in_turn`, which hands each answer to the UI thread with `call_from_thread`.
 Screens that are not on display when the data or the language changes catch up when they are
 shown again, so a change costs one reload, not one per screen.
 """
@@ -9,16 +11,18 @@ shown again, so a change costs one reload, not one per screen.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from store.controls import terminal_safe_lines
+from tui.widgets.footer import translate_bindings
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+    from textual.binding import ActiveBinding
 
     from tui.app import SitthiApp
     from tui.i18n import Translator
@@ -26,6 +30,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 REVEAL_AUDIT_COMMAND = "reveal-cid"
+Step: TypeAlias = "tuple[Callable[[Connection], Any], Callable[[Any], None]]"
+"""A query to run in a worker, and what shows its answer on the UI thread."""
 
 
 class QueryDone(Message):
@@ -92,6 +98,25 @@ class StoreAccess:
 
         screen.run_worker(run, thread=True, group=group, exclusive=True, exit_on_error=False)
 
+    def answer_in_turn(self, *steps: Step) -> None:
+        """From inside a thread worker (`@work(thread=True)`): run each query in a read
+        transaction of its own, one after the other, and show each answer on the UI thread
+        (`call_from_thread`) before the next query starts. Stops when the worker is cancelled
+        (a newer request in its group) or when a query fails, which is shown as an error."""
+        gateway = self.sitthi.gateway
+        app = self.sitthi
+        for query, show in steps:
+            if get_current_worker().is_cancelled:
+                return
+            try:
+                result = gateway.read(query)
+            except Exception as exc:
+                app.call_from_thread(self.show_error, describe_error(exc))
+                return
+            if get_current_worker().is_cancelled:
+                return
+            app.call_from_thread(show, result)
+
     def reveal_after_audit(self, hospcode: str, reveal: Callable[[], None]) -> None:
         """Show a CID only once the audit log holds the reveal (never the CID itself)."""
 
@@ -133,6 +158,11 @@ class SitthiScreen(StoreAccess, Screen[None]):
         self._reload_due = False
 
     @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys in force, their descriptions in the app's language (the footer shows them)."""
+        return translate_bindings(super().active_bindings, self.t)
+
+    @property
     def up_to_date(self) -> bool:
         """Shown in the app's language, and its data asked for since the store last changed."""
         current = (self._shown_lang, self._shown_version) == (
@@ -172,3 +202,8 @@ class SitthiScreen(StoreAccess, Screen[None]):
 
 class SitthiModal(StoreAccess, ModalScreen[T]):
     """A dialog over a screen (follow-up entry, import a file)."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys in force, their descriptions in the app's language (the footer shows them)."""
+        return translate_bindings(super().active_bindings, self.t)

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -21,7 +22,7 @@ from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from decimal import Decimal
 
     from store.queries.claims import MonthMoney
     from store.queries.dashboard import Coverage, FollowupSummary, PpMoney, Trend
@@ -80,54 +81,38 @@ class DashboardScreen(SitthiScreen):
         self.watch(self.sitthi, "daemon_version", self.reload_daemon, init=False)
 
     def reload(self) -> None:
-        """The headline first: coverage and PP money (the KPI report), with the cheap import
-        and sync status; then, one after the other, the follow-up counts, the monthly PP money
-        and the coverage trend (twelve re-evaluations). One heavy worker at a time keeps the
-        memory peak of a low-end PC down; each panel shows as soon as its answer arrives. The
-        store modules are imported inside the workers, so the first frame does not wait."""
+        """The figures, the last import and the daemon's status, each in its own worker; a
+        reload while one is at work cancels it (exclusive groups)."""
         as_of, hospcode = self.sitthi.as_of, self.sitthi.hospcode
-
-        def coverage(conn: Connection) -> Coverage:
-            from store.queries.dashboard import coverage
-
-            return coverage(conn, as_of, hospcode)
-
-        def last_batch(conn: Connection) -> LastImports:
-            from store.queries.imports import last_imports
-
-            return last_imports(conn)
-
-        def followups(conn: Connection) -> FollowupSummary:
-            from store.queries.dashboard import followup_summary
-
-            return followup_summary(conn, as_of, hospcode)
-
-        def pp_months(conn: Connection) -> list[MonthMoney]:
-            from store.queries.claims import money_by_month
-            from store.thaidate import fiscal_year
-
-            return money_by_month(conn, fiscal_year(as_of), as_of, hospcode)
-
-        def trend(conn: Connection) -> Trend:
-            from store.queries.dashboard import coverage_trend
-
-            return coverage_trend(conn, as_of, hospcode)
-
-        def then_trend(months: list[MonthMoney]) -> None:
-            self.show_pp_months(months)
-            self.fetch(trend, self.show_trend, group="trend")
-
-        def then_pp_months(summary: FollowupSummary) -> None:
-            self.show_followups(summary)
-            self.fetch(pp_months, then_trend, group="pp-months")
-
-        def then_the_rest(headline: Coverage) -> None:
-            self.show_coverage(headline)
-            self.fetch(followups, then_pp_months, group="followups")
-
-        self.fetch(coverage, then_the_rest, group="coverage")
-        self.fetch(last_batch, self.show_last_batch, group="batch")
+        self.load_figures(as_of, hospcode)
+        self.load_last_batch()
         self.reload_daemon()
+
+    @work(thread=True, group="figures", exclusive=True, exit_on_error=False)
+    def load_figures(self, as_of: dt.date, hospcode: str | None) -> None:
+        """The headline first: coverage and PP money (the KPI report); then, one after the
+        other, the follow-up counts, the monthly PP money and the coverage trend (twelve
+        re-evaluations). One heavy query at a time keeps the memory peak of a low-end PC down;
+        each panel shows as soon as its answer arrives. The store modules are imported here, in
+        the worker, so the first frame does not wait for them."""
+        from store.queries.claims import money_by_month
+        from store.queries.dashboard import coverage, coverage_trend, followup_summary
+        from store.thaidate import fiscal_year
+
+        year = fiscal_year(as_of)
+        self.answer_in_turn(
+            (lambda conn: coverage(conn, as_of, hospcode), self.show_coverage),
+            (lambda conn: followup_summary(conn, as_of, hospcode), self.show_followups),
+            (lambda conn: money_by_month(conn, year, as_of, hospcode), self.show_pp_months),
+            (lambda conn: coverage_trend(conn, as_of, hospcode), self.show_trend),
+        )
+
+    @work(thread=True, group="batch", exclusive=True, exit_on_error=False)
+    def load_last_batch(self) -> None:
+        """The last good import and any refusal since (cheap), beside the figures."""
+        from store.queries.imports import last_imports
+
+        self.answer_in_turn((last_imports, self.show_last_batch))
 
     def reload_daemon(self) -> None:
         """The sync daemon's status file (not in the store), read in a worker too."""
@@ -208,7 +193,7 @@ class DashboardScreen(SitthiScreen):
         self.query_one("#status", Static).update(content)
 
 
-def pct(value: float | None) -> str:
+def pct(value: float | Decimal | None) -> str:
     return "–" if value is None else f"{value:.2f} %"
 
 
@@ -399,7 +384,7 @@ def import_lines(imports: LastImports, now: dt.datetime, tr: Translator) -> list
     return [first, second]
 
 
-def baht(value: float) -> str:
+def baht(value: Decimal) -> str:
     return f"{value:,.0f}"
 
 
@@ -428,7 +413,7 @@ def pp_content(pp: PpMoney | None, months: list[MonthMoney] | None, tr: Translat
                 " ",
                 tr("dashboard.pp_of", eligible=baht(pp.eligible_baht)),
                 "  ",
-                (hbar(pp.claim_rate_pct / 100, PP_BAR_WIDTH), colour),
+                (hbar(float(pp.claim_rate_pct) / 100, PP_BAR_WIDTH), colour),
                 "  ",
                 (tr(f"dashboard.{verdict}", target=f"{pp.target_pct:g}"), colour),
             )
