@@ -30,6 +30,7 @@ SCHEMA_REVISIONS = (
     "0006_followup",
     "0006_statements",
     "0006_exports",
+    "0006_ingest",
 )
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 

@@ -43,7 +43,7 @@ def village_name(villaname: str | None, vid: str | None) -> str:
     if name:
         return name
     code = (vid or "").strip()
-    if len(code) > 2 and code.isdigit() and int(code[-2:]) > 0:
+    if len(code) > 2 and code.isascii() and code.isdigit() and int(code[-2:]) > 0:
         return f"{MOO} {int(code[-2:])}"
     return ""
 

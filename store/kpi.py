@@ -100,7 +100,11 @@ def work_list_key(ev: Evaluation) -> tuple[str, list[Any], list[Any]]:
 
 
 def natural_key(text: str) -> list[Any]:
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _RUNS.findall(text)]
+    """Runs of decimal digits as numbers, the rest as text (superscripts are text: `int` cannot
+    read them, and a stored odd value must not break a report)."""
+    return [
+        (0, int(part), "") if part.isdecimal() else (1, 0, part) for part in _RUNS.findall(text)
+    ]
 
 
 _RUNS = re.compile(r"\d+|\D+")

@@ -95,7 +95,12 @@ class ImportPart(SQLModel, table=True):
 
 
 class ImportIssue(SQLModel, table=True):
-    """A row quarantined (error) or loaded after a correction (warning); holds no personal data."""
+    """A row quarantined (error) or loaded after a correction (warning); holds no personal data.
+
+    `reason` is the English text (for logs and older readers); `reason_key` and `reason_params`
+    (a JSON object) are its catalogue message (`store.i18n`), which screens render in the
+    reader's language. Issues stored before the catalogue have a blank key: shown as `reason`.
+    """
 
     __tablename__ = "import_issue"
 
@@ -106,6 +111,8 @@ class ImportIssue(SQLModel, table=True):
     field: str = Field(default="", max_length=64)
     severity: str = Field(max_length=8)
     reason: str = Field(max_length=500)
+    reason_key: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    reason_params: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
 
 
 class Village(SQLModel, table=True):

@@ -308,7 +308,7 @@ _RUNS = re.compile(r"\d+|\D+")
 
 def _natural(text: str) -> list[tuple[int, int, str]]:
     """PIDs compared with their numbers as numbers (`9` before `10`)."""
-    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in _RUNS.findall(text)]
+    return [(0, int(p), "") if p.isdecimal() else (1, 0, p) for p in _RUNS.findall(text)]
 
 
 def pp_blocks(

@@ -42,7 +42,7 @@ def eclaim_rep_spec() -> LoaderSpec:
             Column("rep_no", "rep_no"),
             Column("tran_id", "tran_id"),
             Column("cid", "cid", "cid"),
-            Column("date_serv", "date_serv", "date"),
+            Column("date_serv", "date_serv", "date", event=True),
             Column("error_code", "error_code", "upper"),
             Column("compensated", "compensated", "baht"),
             Column("pp", "pp", "baht"),

@@ -63,7 +63,7 @@ def ktb_rep_spec() -> LoaderSpec:
         columns=(
             Column("hospcode", "hospcode", "unit"),
             Column("cid", "cid", "cid"),
-            Column("date_serv", "date_serv", "date"),
+            Column("date_serv", "date_serv", "date", event=True),
             Column("item_name", "item_name", "free"),
             Column("paid", "paid", "baht"),
             Column("rep_no", "statement_id"),

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Table
 
 from store.ids import stable_ids
 from store.models import Facility
-from sync.ingest.convert import WARNING, ColumnConverter, Columns, Issue
+from sync.ingest.convert import WARNING, ColumnConverter, Columns, Issue, issue_message
 from sync.ingest.ledger import record_issues
 from sync.ingest.results import PartResult
 from sync.ingest.spec import LoadContext, LoaderSpec
@@ -27,7 +27,9 @@ def load_columns(
     Rows with an error are kept out and logged; of two rows with the same key, the newer (or,
     when equally new, the later) is kept and the other logged as a warning.
     """
-    converter = ColumnConverter(part.member, spec.table, spec.columns, spec.required, spec.derived)
+    converter = ColumnConverter(
+        part.member, spec.table, spec.columns, spec.required, spec.derived, context.latest_today
+    )
     if spec.defaults is not None:
         read = with_defaults(read, spec.defaults(context))
     converted = converter.convert(read)
@@ -97,4 +99,4 @@ def _newest_of_each_key(
 
 
 def _superseded(member: str, line: int, kept_line: int) -> Issue:
-    return Issue(member, line, "", WARNING, f"same key as line {kept_line}, which was kept")
+    return Issue(member, line, "", WARNING, issue_message("superseded", line=kept_line))

@@ -37,7 +37,7 @@ def smt_spec() -> LoaderSpec:
         table=target,
         columns=(
             Column("hospcode", "hospcode", "unit"),
-            Column("transfer_date", "transfer_date", "date"),
+            Column("transfer_date", "transfer_date", "date", event=True),
             Column("batch_no", "batch_no"),
             Column("period", "period", "free"),
             Column("fund", "fund", "free"),

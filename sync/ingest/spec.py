@@ -27,6 +27,13 @@ class LoadContext:
         """The local calendar day of the import (the day staff would name)."""
         return self.now.astimezone().date()
 
+    @property
+    def latest_today(self) -> dt.date:
+        """The later of the import day and the machine's today: the day after which nothing
+        an export records can have happened. (An import may be dated in the past, when a
+        test or the demo replays one; the data it holds can still be as new as the clock.)"""
+        return max(self.import_day, dt.date.today())
+
 
 FieldDefaults = Callable[[LoadContext], dict[str, str | None]]
 """Values a read field takes where the file leaves it blank or has no column for it, from the

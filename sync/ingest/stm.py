@@ -41,7 +41,7 @@ def stm_spec() -> LoaderSpec:
             Column("rep_no", "rep_no"),
             Column("tran_id", "tran_id"),
             Column("cid", "cid", "cid_as_given"),
-            Column("date_serv", "date_serv", "date"),
+            Column("date_serv", "date_serv", "date", event=True),
             Column("claimed", "claimed", "baht"),
             Column("pp", "pp", "baht"),
             Column("fs", "fs", "baht"),

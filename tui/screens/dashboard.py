@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from store.controls import terminal_safe
 from tui.screens.base import SitthiScreen
 from tui.widgets.charts import chart_floor, column_cells, hbar, spark
 from tui.widgets.footer import SitthiFooter
@@ -380,7 +381,9 @@ def import_lines(imports: LastImports, now: dt.datetime, tr: Translator) -> list
             tr("dashboard.refused_since", age=age_text(refused.age(now), tr)), "$error"
         )
     else:
-        second = Content.styled(good.file_name.rsplit("/", 1)[-1] if good else "", "$text-muted")
+        second = Content.styled(
+            terminal_safe(good.file_name.rsplit("/", 1)[-1]) if good else "", "$text-muted"
+        )
     return [first, second]
 
 

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
+from store.controls import terminal_safe, terminal_safe_lines
 from tui.screens.base import SitthiScreen
 from tui.widgets.fields import (
     Column,
@@ -162,10 +163,11 @@ class ImportsScreen(SitthiScreen):
             loaded=self.t.number(batch.rows_loaded),
             unchanged=self.t.number(batch.rows_unchanged),
         )
-        self.query_one("#batch-message", Static).update(text)
+        self.query_one("#batch-message", Static).update(terminal_safe(text))
 
     def show_issues(self, issues: BatchIssues) -> None:
         self.issues = issues
+        lang = self.t.lang
         rows = [
             (
                 str(index),
@@ -173,7 +175,7 @@ class ImportsScreen(SitthiScreen):
                     issue.member,
                     str(issue.line),
                     issue.field,
-                    f"{self.t(f'imports.severity_{issue.severity}')}: {issue.reason}",
+                    f"{self.t(f'imports.severity_{issue.severity}')}: {issue.reason_in(lang)}",
                 ),
             )
             for index, issue in enumerate(issues.rows)
@@ -190,5 +192,5 @@ class ImportsScreen(SitthiScreen):
 
     def imported(self, summary: str | None) -> None:
         if summary:
-            self.notify(summary, timeout=10)
+            self.notify(terminal_safe_lines(summary), timeout=10, markup=False)
             self.sitthi.poll_store()
