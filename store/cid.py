@@ -1,19 +1,37 @@
-"""Thai citizen ID (CID) checks and masking."""
+"""Thai citizen ID (CID) checks and masking.
+
+A CID is 13 ASCII digits. Thai digits (๐-๙), which Thai text and some exports use, are the
+same digits and are mapped to ASCII (`normalise_cid`); any other Unicode digit (superscripts,
+full-width, Arabic-Indic, ...) is not a CID digit: such a value is never valid, and every
+function here accepts any text without raising, so that an odd value in a store cannot break
+a report.
+"""
 
 from __future__ import annotations
 
+from store.thaidate import THAI_DIGITS
+
 NON_THAI_PREFIXES = frozenset("067")
+CID_LENGTH = 13
+_SEPARATORS = str.maketrans("", "", "- \t")
+
+
+def is_ascii_digits(text: str) -> bool:
+    """Only the digits 0-9 (`str.isdigit` also takes superscripts and other scripts' digits)."""
+    return text.isascii() and text.isdigit()
 
 
 def check_digit(first12: str) -> int:
     """The 13th digit for the first twelve: (11 - Σ dᵢ·(14-i) mod 11) mod 10."""
-    total = sum(int(d) * (13 - i) for i, d in enumerate(first12))
+    total = sum(int(d) * (CID_LENGTH - i) for i, d in enumerate(first12))
     return (11 - total % 11) % 10
 
 
 def is_valid_cid(cid: str | None) -> bool:
-    """13 digits, not all the same, with a correct check digit."""
-    if cid is None or len(cid) != 13 or not cid.isdigit() or len(set(cid)) == 1:
+    """13 ASCII digits, not all the same, with a correct check digit."""
+    if not isinstance(cid, str) or len(cid) != CID_LENGTH or not is_ascii_digits(cid):
+        return False
+    if len(set(cid)) == 1:
         return False
     return check_digit(cid[:12]) == int(cid[12])
 
@@ -24,18 +42,20 @@ def is_thai_cid(cid: str) -> bool:
 
 
 def normalise_cid(raw: object) -> str:
-    """A CID as text: spaces and dashes removed, Excel numbers restored to 13 digits."""
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
+    """A CID as text: spaces and dashes removed, Thai digits made ASCII, Excel numbers (an int,
+    or a float such as 1.99e12) restored to 13 digits. Anything else is returned as text, for
+    `is_valid_cid` to refuse."""
+    if raw is None or isinstance(raw, bool):
+        return "" if raw is None else str(raw)
+    if isinstance(raw, float) and raw.is_integer() and 0 <= raw < 10**CID_LENGTH:
         raw = int(raw)
     if isinstance(raw, int):
-        return f"{raw:013d}"
-    text = str(raw).strip().replace("-", "").replace(" ", "")
-    if text.endswith(".0") and text[:-2].isdigit():
+        return f"{raw:013d}" if 0 <= raw < 10**CID_LENGTH else str(raw)
+    text = str(raw).strip().translate(THAI_DIGITS).translate(_SEPARATORS)
+    if text.endswith(".0") and is_ascii_digits(text[:-2]):
         text = text[:-2]
-    if text.isdigit() and 9 <= len(text) < 13:
-        text = text.zfill(13)
+    if is_ascii_digits(text) and 9 <= len(text) < CID_LENGTH:
+        text = text.zfill(CID_LENGTH)
     return text
 
 
@@ -43,13 +63,13 @@ def mask_cid(cid: str | None) -> str:
     """`1-1017-xxxxx-45-0` for a 13-digit CID; anything else fully hidden."""
     if not cid:
         return ""
-    if len(cid) != 13 or not cid.isdigit():
+    if len(cid) != CID_LENGTH or not is_ascii_digits(cid):
         return "x" * len(cid)
     return f"{cid[0]}-{cid[1:5]}-xxxxx-{cid[10:12]}-{cid[12]}"
 
 
 def format_cid(cid: str) -> str:
     """`1-1017-00203-45-0`: the grouping printed on Thai ID cards."""
-    if len(cid) != 13:
+    if len(cid) != CID_LENGTH or not is_ascii_digits(cid):
         return cid
     return f"{cid[0]}-{cid[1:5]}-{cid[5:10]}-{cid[10:12]}-{cid[12]}"

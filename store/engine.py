@@ -22,7 +22,18 @@ from store.private import private_file
 
 __all__ = ["StoreError", "display_url", "open_store", "read_tx", "resolve_url", "write_tx"]
 
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006_followup", "0006_trust")
+SCHEMA_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006_followup",
+    "0006_statements",
+    "0006_exports",
+    "0006_ingest",
+    "0006_trust",
+)
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 
 BUSY_TIMEOUT_MS = 15_000

@@ -43,7 +43,7 @@ def village_name(villaname: str | None, vid: str | None) -> str:
     if name:
         return name
     code = (vid or "").strip()
-    if len(code) > 2 and code.isdigit() and int(code[-2:]) > 0:
+    if len(code) > 2 and code.isascii() and code.isdigit() and int(code[-2:]) > 0:
         return f"{MOO} {int(code[-2:])}"
     return ""
 
@@ -140,6 +140,7 @@ def load_unit_facts(conn: Connection, hospcode: str) -> UnitFacts:
             HOUSE.c.house,
             HOUSE.c.villaname,
             HOUSE.c.vid,
+            HOUSE.c.vhvid,
         )
         .select_from(
             PERSON.outerjoin(
@@ -167,6 +168,7 @@ def load_unit_facts(conn: Connection, hospcode: str) -> UnitFacts:
             hid=row.hid or "",
             house_no=row.house or "",
             village=village_name(row.villaname, row.vid),
+            volunteer=row.vhvid or "",
             cards=tuple(cards.get(row.pid, ())),
             nhso=tuple(nhso.get(row.cid, ())) if row.cid else (),
             has_local_death=row.pid in dead,

@@ -103,6 +103,8 @@ class PersonFacts:
     hid: str = ""
     house_no: str = ""
     village: str = ""
+    volunteer: str = ""
+    """The house's village health volunteer (HOME VHVID), "" when none is named."""
     cards: tuple[CardFact, ...] = ()
     nhso: tuple[NhsoFact, ...] = ()
     has_local_death: bool = False
@@ -382,3 +384,50 @@ def action(gap_codes: Iterable[str], lang: str) -> str:
         gap = codes.gap_code(code)
         return gap.action_en if lang == "en" else gap.action_th
     return ""
+
+
+def judgement_changes(person: PersonFacts, rules: GapRules) -> list[dt.date]:
+    """The days on which the person's evaluation may differ from the day before, sorted.
+
+    The rules read the as-of date only by comparing it with these dates of the person's facts:
+    expiry (CARD and NHSO), death, the check date and the day a check goes stale after
+    `unchecked_after_days`; so between two of these days every as-of date gets the same
+    evaluation, and a trend need judge a person once per span, not once per day. Each date and
+    the day after it are listed (strict and non-strict comparisons alike), which errs on the
+    side of judging again. A rule that compares another date with the as-of date must add it
+    here (tests/test_gaps_trend.py checks every day of two years against `evaluate`).
+    """
+    one = dt.timedelta(days=1)
+    days: set[dt.date] = set()
+    for card in person.cards:
+        if card.expiredate is not None:
+            days.update((card.expiredate, card.expiredate + one))
+    stale = dt.timedelta(days=rules.unchecked_after_days + 1)
+    for record in person.nhso:
+        for day in (record.expdate, record.deathdate, record.checked_on):
+            if day is not None:
+                days.update((day, day + one))
+        days.update((record.checked_on + stale, record.checked_on + stale + one))
+    return sorted(days)
+
+
+def evaluate_on_days(
+    person: PersonFacts,
+    days: list[dt.date],
+    *,
+    partners: frozenset[str] = frozenset(),
+    rules: GapRules,
+) -> list[Evaluation]:
+    """`evaluate` on each of `days` (sorted), judging once per span of `judgement_changes`;
+    each result is the one `evaluate` gives on that day, apart from its `as_of`."""
+    import bisect
+
+    changes = judgement_changes(person, rules)
+    found: list[Evaluation] = []
+    span, current = -1, None
+    for day in days:
+        here = bisect.bisect_right(changes, day)
+        if current is None or here != span:
+            span, current = here, evaluate(person, day, partners=partners, rules=rules)
+        found.append(current)
+    return found

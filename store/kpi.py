@@ -8,13 +8,29 @@ versioned `--json` output of `sitthi report kpi`:
     {"version": 1, "as_of": "YYYY-MM-DD", "units": [{"hospcode", "population",
      "thai_population", "covered", "coverage_pct", "gaps": {code: count, ...},
      "pp": {"fiscal_year", "qualifying", "eligible_baht", "paid_baht", "denied_baht",
-            "pending_baht", "unclaimed_baht", "claim_rate_pct"}}]}
+            "pending_baht", "unclaimed_baht", "claim_rate_pct", "due_count", "to_earn_baht"},
+     "statements": {"rep_lines", "rep_lines_c", "c_rate_pct", "c_rate_target_pct",
+                    "statement_paid_baht", "transferred_baht", "untransferred_baht",
+                    "months": [{"month": "YYYY-MM", "rep_lines", "rep_lines_c", "c_rate_pct",
+                                "statement_paid_baht", "transferred_baht"}]}}]}
 
 `population` is the responsible population, `thai_population` the coverage denominator and
 `covered` its numerator; `coverage_pct` is null when the denominator is 0. `gaps` holds all eight
 codes in rank order, zeros included; `pp` is the unit's PP money for the services dated in the
 fiscal year up to the as-of date (`store.pp.report` says what each figure is; the fiscal year is
-the as-of date's unless another is asked for).
+the as-of date's unless another is asked for). `due_count` and `to_earn_baht` are the PP-due
+figures of the as-of date (`store.pp.due`): screenings the responsible population is due for
+(a person due for two items counts twice), and the baht still to earn this fiscal year, rate ×
+persons due.
+
+`statements` covers the same fiscal year up to the as-of date, month by month (months with any
+figure): `rep_lines` the unit's e-Claim REP lines by visit date, `rep_lines_c` those with an
+error code ("ติด C"), `c_rate_pct` their share in per cent (null without REP lines) against
+`c_rate_target_pct` (settings.csv `rep_c_rate_target_pct`); `statement_paid_baht` the money the
+statements say was paid (KTB and generic lines' amounts, STM lines' PP + FS) by service date;
+`transferred_baht` what the Smart Money Transfer file says reached the bank (เงินโอนเข้าบัญชี)
+by transfer date, and `untransferred_baht` the paid money not (yet) transferred, never below 0.
+These keys were added to version 1; nothing before them changed.
 """
 
 from __future__ import annotations
@@ -22,7 +38,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
@@ -33,6 +50,7 @@ from store.gaps import CoverageTally, Evaluation, GapRules, evaluate, tally
 
 if TYPE_CHECKING:
     from store.pp.report import PpMoney
+    from store.pp.statement_figures import StatementFigures
 
 REPORT_VERSION = 1
 
@@ -82,7 +100,11 @@ def work_list_key(ev: Evaluation) -> tuple[str, list[Any], list[Any]]:
 
 
 def natural_key(text: str) -> list[Any]:
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _RUNS.findall(text)]
+    """Runs of decimal digits as numbers, the rest as text (superscripts are text: `int` cannot
+    read them, and a stored odd value must not break a report)."""
+    return [
+        (0, int(part), "") if part.isdecimal() else (1, 0, part) for part in _RUNS.findall(text)
+    ]
 
 
 _RUNS = re.compile(r"\d+|\D+")
@@ -110,8 +132,12 @@ class UnitKpi:
     gaps: Mapping[str, int]
     """Persons per gap code, every code in rank order, zeros included."""
     pp: PpMoney
+    statements: StatementFigures
+    """REP lines and their ติด C rate, money paid on statements and transferred (SMT)."""
 
     def to_json(self) -> dict[str, Any]:
+        from store.pp.statement_store import c_rate_target_pct
+
         return {
             "hospcode": self.hospcode,
             "population": self.population,
@@ -120,6 +146,7 @@ class UnitKpi:
             "coverage_pct": self.coverage_pct,
             "gaps": dict(self.gaps),
             "pp": self.pp.to_json(),
+            "statements": self.statements.to_json(c_rate_target_pct()),
         }
 
 
@@ -160,14 +187,27 @@ def kpi_report(
 ) -> KpiReport:
     """Population, coverage, gap counts and PP money of each unit (schema in the module
     docstring); PP money of `fiscal_year`, by default the as-of date's."""
+    from store.pp.due_store import offered_items, persons_due, service_history
+    from store.pp.queries import Period
     from store.pp.report import pp_blocks
+    from store.pp.statement_store import period_statement_figures
     from store.thaidate import fiscal_year as fiscal_year_of
 
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
-    tallies = [
-        (unit.hospcode, tally(unit.evaluations)) for unit in evaluate_units(conn, as_of, hospcode)
-    ]
-    money = pp_blocks(conn, year, [code for code, _ in tallies], as_of=as_of, hospcode=hospcode)
+    offered = offered_items(conn, as_of)
+    history = service_history(conn, as_of, offered, hospcode)
+    tallies = []
+    due: dict[str, dict[str, Any]] = {}
+    for unit in evaluate_units(conn, as_of, hospcode):
+        tallies.append((unit.hospcode, tally(unit.evaluations)))
+        persons = persons_due(unit.evaluations, offered, history, as_of)
+        due[unit.hospcode] = {
+            "due_count": sum(len(p.items) for p in persons),
+            "to_earn_baht": sum((p.to_earn_baht for p in persons), Decimal("0")),
+        }
+    codes_ = [code for code, _ in tallies]
+    money = pp_blocks(conn, year, codes_, as_of=as_of, hospcode=hospcode)
+    figures = period_statement_figures(conn, Period(year, as_of=as_of), codes_, hospcode)
     units = tuple(
         UnitKpi(
             hospcode=code,
@@ -176,7 +216,8 @@ def kpi_report(
             covered=counts.covered,
             coverage_pct=counts.coverage_pct,
             gaps=counts.gaps,
-            pp=money[code],
+            pp=replace(money[code], **due[code]),
+            statements=figures[code],
         )
         for code, counts in tallies
     )

@@ -95,7 +95,12 @@ class ImportPart(SQLModel, table=True):
 
 
 class ImportIssue(SQLModel, table=True):
-    """A row quarantined (error) or loaded after a correction (warning); holds no personal data."""
+    """A row quarantined (error) or loaded after a correction (warning); holds no personal data.
+
+    `reason` is the English text (for logs and older readers); `reason_key` and `reason_params`
+    (a JSON object) are its catalogue message (`store.i18n`), which screens render in the
+    reader's language. Issues stored before the catalogue have a blank key: shown as `reason`.
+    """
 
     __tablename__ = "import_issue"
 
@@ -106,6 +111,8 @@ class ImportIssue(SQLModel, table=True):
     field: str = Field(default="", max_length=64)
     severity: str = Field(max_length=8)
     reason: str = Field(max_length=500)
+    reason_key: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    reason_params: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
 
 
 class Village(SQLModel, table=True):
@@ -125,6 +132,8 @@ class House(SQLModel, table=True):
     house: str = Field(default="", max_length=NAME)
     villaname: str = Field(default="", max_length=NAME)
     vid: str = Field(default="", max_length=CODE)
+    vhvid: str = Field(default="", max_length=CODE, description="the house's volunteer (อสม.)")
+    headid: str = Field(default="", max_length=CODE, description="PID of the household's head")
     d_update: dt.datetime = Field(sa_type=DateTime)
     batch_id: str = Field(max_length=36)
 
@@ -253,6 +262,83 @@ class PpStatementLine(SQLModel, table=True):
     imported_at: dt.datetime
     batch_id: str = Field(index=True, max_length=36)
     line_no: int
+    item_name: str = Field(default="", max_length=NAME)
+    """The service name a KTB REP INDIVIDUAL gives instead of an item code (`ชื่อบริการ`)."""
+    outcome: str = Field(default="", max_length=16)
+    """NHSO's own verdict when the file states one (KTB `สถานะ`): PAID, DENIED or PENDING;
+    blank when the status follows from the amount and the error code alone."""
+    remark: str = Field(default="", max_length=500)
+    """NHSO's reason as written (KTB `หมายเหตุ`), shown for a denied line."""
+    tran_id: str = Field(default="", max_length=64)
+
+
+class NhsoRepLine(SQLModel, table=True):
+    """One visit of an e-Claim REP file (its Detail sheet): what NHSO made of the claim.
+
+    A REP names no fee-schedule item: the visit's PP and FS money is shared over its PP services
+    that no item-level line decides, and a line with an error code is "ติด C". The same visit
+    (unit, REP number, TRAN_ID) imported again replaces the earlier copy.
+    """
+
+    __tablename__ = "nhso_rep_line"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE)
+    rep_no: str = Field(default="", max_length=64)
+    tran_id: str = Field(index=True, max_length=64)
+    cid: str = Field(index=True, max_length=CODE)
+    date_serv: dt.date
+    error_code: str = Field(default="", max_length=64)
+    compensated: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    pp: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    fs: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    main_fund: str = Field(default="", max_length=64)
+    imported_at: dt.datetime
+    batch_id: str = Field(index=True, max_length=36)
+    line_no: int
+
+
+class NhsoStmLine(SQLModel, table=True):
+    """One paid visit of an STM statement's detail sheet; it confirms the REP line of the same
+    TRAN_ID. The unit is the statement's (named only in a title row or the file name)."""
+
+    __tablename__ = "nhso_stm_line"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE)
+    rep_no: str = Field(default="", max_length=64)
+    tran_id: str = Field(index=True, max_length=64)
+    cid: str = Field(default="", max_length=CODE)
+    date_serv: dt.date | None = None
+    claimed: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    pp: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    fs: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    imported_at: dt.datetime
+    batch_id: str = Field(index=True, max_length=36)
+    line_no: int
+
+
+class NhsoTransfer(SQLModel, table=True):
+    """One transfer of a Smart Money Transfer file: money that reached the unit's bank account.
+
+    Unique by unit, batch, fund (with its sub-fund: one batch pays several) and transfer day.
+    """
+
+    __tablename__ = "nhso_transfer"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE)
+    transfer_date: dt.date
+    batch_no: str = Field(max_length=64)
+    period: str = Field(default="", max_length=64)
+    fund: str = Field(default="", max_length=NAME)
+    sub_fund: str = Field(default="", max_length=NAME)
+    detail: str = Field(default="", max_length=500)
+    amount: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    transferred: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    imported_at: dt.datetime
+    batch_id: str = Field(index=True, max_length=36)
+    line_no: int
 
 
 class PpCatalogItem(SQLModel, table=True):
@@ -283,6 +369,7 @@ class PpCatalogItem(SQLModel, table=True):
     min_interval_days: int | None = None
     window_days: int | None = None
     nhso_codes: str = Field(default="", max_length=2000)
+    nhso_names: str = Field(default="", max_length=2000)
     origin: str = Field(default="", max_length=500)
     loaded_at: dt.datetime
 
@@ -421,3 +508,24 @@ class FollowupLog(SQLModel, table=True):
         default="", index=True, max_length=36, sa_column_kwargs={"server_default": ""}
     )
     retracted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+
+
+class ExportLog(SQLModel, table=True):
+    """One export of person-level data (a work list, a CID batch): who, when, what, how many.
+
+    Never the CIDs, names or the file's content: the province reads this table (it is synced
+    like the unit's other rows) to see what left each unit's store, as the PDPA asks.
+    """
+
+    __tablename__ = "export_log"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hospcode: str = Field(index=True, max_length=CODE, description="the unit, or `all`")
+    kind: str = Field(max_length=32, description="gaps, pp-due, claims, cid-batch")
+    file_name: str = Field(default="", max_length=500, description="the file's name, no folder")
+    persons: int = 0
+    rows: int = 0
+    show_cid: bool = False
+    user: str = Field(default="", max_length=200)
+    node_id: str = Field(default="", max_length=36)
+    created_at: dt.datetime = Field(sa_type=DateTime(timezone=True))

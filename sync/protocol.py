@@ -107,10 +107,14 @@ REGISTRY: tuple[SyncTable, ...] = (
         routes=(Route(cid_column="cid"), Route(column="hsub"), Route(column="hmain_op")),
     ),
     SyncTable("pp_statement_line", Owner.PROVINCE, routes=(Route(column="hospcode"),)),
+    SyncTable("nhso_rep_line", Owner.PROVINCE, routes=(Route(column="hospcode"),)),
+    SyncTable("nhso_stm_line", Owner.PROVINCE, routes=(Route(column="hospcode"),)),
+    SyncTable("nhso_transfer", Owner.PROVINCE, routes=(Route(column="hospcode"),)),
     SyncTable("pp_catalog_item", Owner.PROVINCE, routes=(Route(all_units=True),)),
     SyncTable(
         "followup_log", Owner.SHARED_LOG, unit_column="hospcode", routes=(Route(column="hospcode"),)
     ),
+    SyncTable("export_log", Owner.FACILITY, unit_column="hospcode"),
 )
 """Every synced table, in an order where a row's dependencies come before it."""
 

@@ -16,7 +16,9 @@ and the two statements below give them the status named:
         `XYZ` (UNKNOWN_ITEM)
 
 Fiscal year 2568: 13 services, 9 qualify; claimable 2,000 baht, paid 1,020, denied 360,
-pending 360, unclaimed 100; claim rate 51.00 %.
+pending 360, unclaimed 100; claim rate 51.00 %. Due on the as-of date (PP-due): the woman (35)
+for cervical screening (250) and blood sugar (40); the man had both of his this year or within
+the interval; the elder is past every age range, the migrant not Thai: 2 due, 290 baht.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ HAND_COUNTED_PP = {
     "pending_baht": 360.0,
     "unclaimed_baht": 100.0,
     "claim_rate_pct": 51.0,
+    "due_count": 2,
+    "to_earn_baht": 290.0,
 }
 HAND_COUNTED_STATUS = {
     ("ANC", "2024-10-10"): "PAID",

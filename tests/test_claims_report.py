@@ -193,6 +193,8 @@ def test_the_kpi_pp_block_is_the_hand_counted_money(
         "pending_baht": 0.0,
         "unclaimed_baht": 360.0,
         "claim_rate_pct": 0.0,
+        "due_count": 2,
+        "to_earn_baht": 290.0,
     }
 
 

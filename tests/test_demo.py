@@ -60,7 +60,7 @@ def test_the_demo_store_shows_a_realistic_centre_and_the_real_store_is_untouched
     assert "Paid %" in out
     assert not default_db_path().exists()
     assert demo_db_path().exists()
-    assert len(list((data_dir() / "demo-files").iterdir())) == 5
+    assert len(list((data_dir() / "demo-files").iterdir())) == 7
     url = f"sqlite:///{demo_db_path()}"
     unit = unit_kpis(url)
     coverage = unit["coverage_pct"]
@@ -76,7 +76,7 @@ def test_the_demo_store_shows_a_realistic_centre_and_the_real_store_is_untouched
         claims = period_claims(conn, Period(2568, as_of=AS_OF))
     engine.dispose()
     assert {c.status for c in claims.claims} == set(ClaimStatus)
-    assert {u.reason for u in claims.unmatched} == {"NO_SERVICE", "UNKNOWN_ITEM"}
+    assert {u.reason for u in claims.unmatched} == {"NO_SERVICE", "UNKNOWN_NAME"}
 
 
 def test_running_the_demo_twice_imports_nothing_new(
@@ -88,7 +88,7 @@ def test_running_the_demo_twice_imports_nothing_new(
     before = person_rows(url)
     code, out, _ = demo(capsys, "--persons", "400", "--db", url, "--fresh")
     assert code == 0
-    assert out.count("nothing new") == 5
+    assert out.count("nothing new") == 7
     assert person_rows(url) == before == 400
 
 
@@ -142,7 +142,7 @@ def test_the_demo_goes_into_sitthi_db_when_set(
     assert demo(capsys, "--persons", "300", "--dir", str(files))[0] == 0
     assert person_rows(f"sqlite:///{chosen}") == 300
     assert not demo_db_path().exists() and not default_db_path().exists()
-    assert {p.suffix for p in files.iterdir()} == {".zip", ".xlsx", ".csv"}
+    assert {p.suffix for p in files.iterdir()} == {".zip", ".xlsx", ".xls", ".csv"}
     assert not (data_dir() / "demo-files").exists()
 
 

@@ -129,6 +129,7 @@ def test_json_output_is_stable_and_complete(
         "field": "SEX",
         "severity": "error",
         "reason": "not a known code (see sex.csv)",
+        "reason_key": "ingest.issue.unknown_code",
     }
     assert (refused["status"], refused["message"], refused["parts"]) == (
         "refused",

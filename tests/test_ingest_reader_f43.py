@@ -68,10 +68,12 @@ def test_one_tis620_byte_makes_the_whole_file_tis620() -> None:
     assert decoded.text.endswith(THAI_NAME)
 
 
-def test_a_file_mixing_utf8_and_tis620_lines_is_refused_not_half_garbled() -> None:
+def test_a_file_mixing_utf8_and_tis620_lines_is_read_line_by_line_not_half_garbled() -> None:
     raw = THAI_NAME.encode("utf-8") + b"\r\n" + THAI_NAME.encode("cp874")
-    with pytest.raises(Refused, match="neither UTF-8 nor TIS-620"):
-        decode_text(raw)
+    decoded = decode_text(raw)
+    assert decoded.text.split("\r\n") == [THAI_NAME, THAI_NAME]
+    assert list(decoded.line_notes) == [2]
+    assert decoded.line_notes[2][0] == "warning"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp874"])

@@ -36,7 +36,21 @@ GAP_CODES = [
     "MISMATCH",
     "UNCHECKED",
 ]
-UNIT_KEYS = ["hospcode", "population", "thai_population", "covered", "coverage_pct", "gaps", "pp"]
+UNIT_KEYS = [
+    "hospcode", "population", "thai_population", "covered", "coverage_pct", "gaps", "pp",
+    "statements",
+]  # fmt: skip
+NO_STATEMENTS = {
+    "rep_lines": 0,
+    "rep_lines_c": 0,
+    "c_rate_pct": None,
+    "c_rate_target_pct": 5.0,
+    "statement_paid_baht": 0.0,
+    "transferred_baht": 0.0,
+    "untransferred_baht": 0.0,
+    "months": [],
+}
+"""A unit without REP lines, paid statement lines or transfers (keys added to version 1)."""
 NO_PP_2568 = {
     "fiscal_year": 2568,
     "rates_from_fiscal_year": 2568,
@@ -47,7 +61,10 @@ NO_PP_2568 = {
     "pending_baht": 0.0,
     "unclaimed_baht": 0.0,
     "claim_rate_pct": None,
+    "due_count": 0,
+    "to_earn_baht": 0.0,
 }
+PP_MONEY_KEYS = [k for k in NO_PP_2568 if k not in ("due_count", "to_earn_baht")]
 ROW_KEYS = [
     "hospcode",
     "pid",
@@ -90,8 +107,15 @@ def test_a_unit_without_population_has_null_coverage_and_zero_gaps(engine: Engin
             "coverage_pct": None,
             "gaps": dict.fromkeys(GAP_CODES, 0),
             "pp": NO_PP_2568,
+            "statements": NO_STATEMENTS,
         }
     ]
+    statements = report["units"][0]["statements"]
+    assert (statements["rep_lines"], statements["c_rate_pct"], statements["months"]) == (
+        0,
+        None,
+        [],
+    )
 
 
 def test_the_kpi_json_has_exactly_the_documented_keys_and_types(engine: Engine) -> None:
@@ -108,7 +132,13 @@ def test_the_kpi_json_has_exactly_the_documented_keys_and_types(engine: Engine) 
         assert unit["coverage_pct"] is None or isinstance(unit["coverage_pct"], float)
         assert list(unit["gaps"]) == GAP_CODES
         assert all(type(n) is int for n in unit["gaps"].values())
-        assert unit["pp"] == NO_PP_2568
+        assert list(unit["pp"]) == list(NO_PP_2568)
+        assert {k: unit["pp"][k] for k in PP_MONEY_KEYS} == {
+            k: NO_PP_2568[k] for k in PP_MONEY_KEYS
+        }
+        assert type(unit["pp"]["due_count"]) is int
+        assert isinstance(unit["pp"]["to_earn_baht"], float)
+        assert unit["statements"] == NO_STATEMENTS
 
 
 def test_the_kpi_report_follows_the_as_of_date(engine: Engine) -> None:
@@ -194,7 +224,9 @@ def test_the_report_keeps_money_exact_until_its_json(engine: Engine) -> None:
         report = kpi_report(conn, AS_OF)
     pp = report.units[0].pp
     assert isinstance(pp.eligible_baht, Decimal) and pp.claim_rate_pct is None
-    assert report.to_json()["units"][0]["pp"] == NO_PP_2568
+    money = report.to_json()["units"][0]["pp"]
+    assert {k: money[k] for k in PP_MONEY_KEYS} == {k: NO_PP_2568[k] for k in PP_MONEY_KEYS}
+    assert isinstance(pp.to_earn_baht, Decimal), "the PP-due money is exact too"
 
 
 def test_several_units_money_is_summed_exactly_and_rated_like_one_unit() -> None:

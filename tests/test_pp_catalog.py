@@ -15,6 +15,7 @@ from store.engine import write_tx
 from store.models import PpCatalogItem
 from store.pp.catalog import (
     COLUMNS,
+    OPTIONAL_COLUMNS,
     CatalogError,
     parse_catalog,
     read_catalog_file,
@@ -22,7 +23,8 @@ from store.pp.catalog import (
 )
 from store.pp.catalog_store import load_catalog, replace_catalog, seed_catalog
 
-HEADER = ",".join(COLUMNS)
+HEADER = ",".join(c for c in COLUMNS if c not in OPTIONAL_COLUMNS)
+"""A catalog written before `nhso_names` existed: still read."""
 GOOD_ROW = "2568,ANC,ฝากครรภ์,Antenatal care,360,ANC,,,2,,,1,,5,,,"
 CX_ROW = (
     "2568,CX_SCREEN,มะเร็งปากมดลูก,Cervical,250,SPECIALPP,PPSPECIAL,1B0040-1B0049,2,30,60,1,,,1826,,"
@@ -83,7 +85,23 @@ def test_the_starter_catalog_covers_exactly_fiscal_years_2567_to_2569() -> None:
 
 def test_the_shipped_csv_has_exactly_the_documented_columns() -> None:
     path = Path(__file__).parents[1] / "store" / "reference" / "pp_catalog.csv"
-    assert path.read_text(encoding="utf-8").splitlines()[0] == HEADER
+    assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_every_starter_item_names_the_services_statements_use_for_it() -> None:
+    catalog = shipped_catalog()
+    assert all(item.nhso_names for item in catalog.items)
+    assert catalog.resolve_name(2569, "  บริการ ฝากครรภ์ ") is None
+    found = catalog.resolve_name(2568, "คัดกรองมะเร็งลำไส้ใหญ่และลำไส้ตรง (FIT TEST)")
+    assert found is not None and found.item == "FIT"
+    assert catalog.resolve_name(2568, "บริการฝากครรภ์") is catalog.resolve(2568, "ANC")
+    assert catalog.resolve_name(2568, "ตรวจสุขภาพช่องปาก") is None
+
+
+def test_a_service_name_of_two_items_refuses_the_catalog() -> None:
+    rows = (f"{GOOD_ROW},ฝากครรภ์", f"{CX_ROW},ฝากครรภ์|Pap smear")
+    with pytest.raises(CatalogError, match="line 3, column nhso_names: the name 'ฝากครรภ์'"):
+        parse_catalog(csv_text(*rows, header=",".join(COLUMNS)))
 
 
 # Selecting rows -------------------------------------------------------------------------

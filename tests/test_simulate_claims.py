@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -14,7 +12,6 @@ import pytest
 from store.cid import is_valid_cid
 from store.pp.catalog import shipped_catalog
 from store.pp.nhso_errors import error_codes
-from store.reference import table
 from store.thaidate import parse_any_date, parse_ymd
 from sync.simulate.centre import Centre, build_centre
 from sync.simulate.claims import demo_catalog
@@ -82,40 +79,95 @@ def test_pp_rows_are_the_services_of_real_programmes(centre: Centre, files: list
     assert 0.8 * len(screens) < len(with_sugar) < len(screens)
 
 
-def statement_lines(files: list[Path]) -> tuple[list[list[object]], list[dict[str, str]]]:
-    from openpyxl import load_workbook
+def workbook(files: list[Path], prefix: str) -> dict[str, list[list[object]]]:
+    """The sheets of the one file whose name starts with `prefix`, read as a user's would be."""
+    from python_calamine import CalamineWorkbook
 
-    [xlsx] = [p for p in files if p.name.startswith("rep_") and p.suffix == ".xlsx"]
-    [text] = [p for p in files if p.name.startswith("rep_") and p.suffix == ".csv"]
-    sheet = load_workbook(xlsx).active
-    assert sheet is not None
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    reader = csv.DictReader(io.StringIO(text.read_bytes().decode("utf-8-sig")))
-    return rows, list(reader)
+    [path] = [p for p in files if p.name.startswith(prefix)]
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
 
 
-def test_the_older_statement_is_an_xlsx_with_thai_headers_and_be_dates(
+def test_the_older_statement_is_an_eclaim_rep_xls_with_title_rows_and_a_merged_header(
+    centre: Centre, files: list[Path]
+) -> None:
+    sheets = workbook(files, "eclaim_09901_OP_")
+    assert list(sheets) == ["Detail", "Summary"]
+    rows = sheets["Detail"]
+    assert rows[1][0] == f"โรงพยาบาล 09901 {centre.name}"
+    header = [str(c) for c in rows[5]]
+    assert {"REP No.", "TRAN_ID", "PID", "วันเข้ารักษา", "Error Code", "ชดเชยสุทธิ"} <= set(header)
+    group = header.index("เงินชดเชยแยกตามกองทุน")
+    assert rows[6][group : group + 2] == ["PP", "FS"]
+    body = rows[8:]
+    assert len(body) == len({(e.cid, e.date_serv) for e in centre.statements.older})
+    tran = header.index("TRAN_ID")
+    assert len({line[tran] for line in body}) == len(body)
+    for line in body:
+        day, be = parse_any_date(line[header.index("วันเข้ารักษา")])
+        assert be and day < TODAY
+        assert is_valid_cid(str(line[header.index("PID")]))
+    errors = [line for line in body if line[header.index("Error Code")]]
+    assert 0 < len(errors) < len(body) / 2
+    assert sheets["Summary"][2][1] == len(errors)
+
+
+def test_the_stm_pays_the_reps_visits_without_an_error_and_names_its_unit_in_a_title(
     files: list[Path],
 ) -> None:
-    rows, _ = statement_lines(files)
-    assert "09901" in str(rows[0][0])
-    header = [str(c) for c in rows[2]]
-    aliases = {r["alias"] for r in table("nhso_statement_aliases.csv")}
-    assert set(header[1:]) <= aliases
-    assert "วันที่รับบริการ" in header and "ยอดชดเชย" in header
-    body = rows[3:]
-    day_column = header.index("วันที่รับบริการ")
-    cid_column = header.index("เลขประจำตัวประชาชน")
+    rep = workbook(files, "eclaim_")["Detail"]
+    sheets = workbook(files, "STM_09901_OPUCS")
+    assert list(sheets) == ["รายงานพึงรับ", "รายงานสรุป", "รายละเอียด"]
+    rows = sheets["รายละเอียด"]
+    assert rows[2][0].startswith("โรงพยาบาล 09901")
+    assert (rows[13][2], rows[13][33], rows[13][34]) == ("tran_id", "PP", "FS")
+    body = rows[14:-1]
+    assert rows[-1][0] == "รวม"
+    header = [str(c) for c in rep[5]]
+    paid = {
+        line[header.index("TRAN_ID")]
+        for line in rep[8:]
+        if not line[header.index("Error Code")] and line[header.index("ชดเชยสุทธิ")]
+    }
+    assert {line[2] for line in body} == paid
+    assert all(isinstance(line[5], float) for line in body), "CIDs as numbers"
+
+
+def test_the_recent_statement_is_a_ktb_rep_individual_naming_items_by_service_name(
+    centre: Centre, files: list[Path]
+) -> None:
+    [rows] = workbook(files, "REP_INDIVIDUAL_09901_").values()
+    assert str(rows[0][0]).startswith("วันที่จัดพิมพ์") and str(rows[1][0]).startswith("โครงการ")
+    header = [str(c) for c in rows[4]]
+    assert header[:2] == ["ลำดับที่", "REP No."] and header[-1] == "HSEND"
+    body = rows[5:]
+    assert len(body) == len(centre.statements.recent)
+    names = {n for item in shipped_catalog().items for n in item.nhso_names}
+    status = Counter(line[header.index("สถานะ")] for line in body)
+    assert set(status) == {"ชดเชย", "ไม่ชดเชย", "รออนุมัติ"}
+    unknown = [line for line in body if line[header.index("ชื่อบริการ")] not in names]
+    assert 0 < len(unknown) < 10
     for line in body:
-        day, be = parse_any_date(line[day_column])
-        assert be and day < TODAY
-        assert isinstance(line[cid_column], int)
+        if line[header.index("สถานะ")] == "ไม่ชดเชย":
+            code = str(line[header.index("หมายเหตุ")]).split()[0]
+            assert code in error_codes()
+    assert {line[header.index("HSEND")] for line in body} == {"09901"}
+
+
+def test_the_smt_file_names_its_unit_in_a3_and_transfers_all_but_the_last_month(
+    files: list[Path],
+) -> None:
+    [rows] = workbook(files, "SMT_09901_").values()
+    assert str(rows[2][0]).startswith("09901 ")
+    assert rows[4][0] == "วันที่โอน" and rows[4][-1] == "เงินโอนเข้าบัญชี"
+    body = rows[5:]
+    assert body and all(line[-1] > 0 for line in body)
+    assert len({line[1] for line in body}) == len(body)
 
 
 def test_statements_hold_paid_partial_denied_and_pending_lines_and_some_for_no_service(
-    centre: Centre, files: list[Path]
+    centre: Centre,
 ) -> None:
-    _, recent = statement_lines(files)
     entries = [*centre.statements.older, *centre.statements.recent]
     rates = {item.item: item.rate for item in shipped_catalog().items}
     paid = [e for e in entries if e.paid is not None and e.paid >= rates.get(e.item, 10**6)]
@@ -127,8 +179,6 @@ def test_statements_hold_paid_partial_denied_and_pending_lines_and_some_for_no_s
     assert len({e.error_code for e in denied}) >= 5
     assert all(is_valid_cid(e.cid) for e in entries)
     assert any(e.item not in rates for e in entries)
-    assert {r["pid"] for r in recent} and all(r["date_serv"].isdigit() for r in recent)
-    assert {r["paid"] for r in recent if not r["paid"]} == {""}
 
 
 def test_the_demo_catalog_carries_the_latest_year_forward_only_when_the_shipped_one_lacks_it(

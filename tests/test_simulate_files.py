@@ -37,11 +37,18 @@ def centre() -> Centre:
 @pytest.fixture(scope="module")
 def files(centre: Centre, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The centre's files: `.csv` and `.xlsx` are the rights lists, `.zip` the export,
-    `rep.xlsx` and `rep.csv` the statements."""
+    `rep.xls`, `stm.xls`, `ktb.xlsx` and `smt.xlsx` the statements and the money transferred."""
     paths = write_centre_files(centre, tmp_path_factory.mktemp("centre"))
-    named = {("rep" if p.name.startswith("rep_") else "") + p.suffix: p for p in paths}
-    assert len(named) == len(paths) == 5
+    named = {statement_kind(p.name) + p.suffix: p for p in paths}
+    assert len(named) == len(paths) == 7
     return named
+
+
+STATEMENT_PREFIXES = {"eclaim_": "rep", "STM_": "stm", "REP_INDIVIDUAL_": "ktb", "SMT_": "smt"}
+
+
+def statement_kind(name: str) -> str:
+    return next((k for prefix, k in STATEMENT_PREFIXES.items() if name.startswith(prefix)), "")
 
 
 def members(zip_path: Path) -> dict[str, bytes]:
@@ -79,9 +86,15 @@ def test_another_process_writes_the_same_bytes(tmp_path: Path) -> None:
 
 def test_files_are_dated_by_the_day_they_are_made_on(files: dict[str, Path]) -> None:
     assert files[".zip"].name == "F43_09901_20250520081500.zip"
-    for key in (".xlsx", ".csv", "rep.xlsx", "rep.csv"):
+    for key in (".xlsx", ".csv"):
         day = dt.datetime.strptime(files[key].stem.rsplit("_", 1)[1], "%Y%m%d").date()
         assert day < TODAY
+    be_today = f"{TODAY.year + 543}{TODAY:%m%d}"
+    assert files["rep.xls"].name.startswith("eclaim_09901_OP_2568")
+    assert files["rep.xls"].name.endswith("_1.xls") and be_today not in files["rep.xls"].name
+    assert files["stm.xls"].name.startswith("STM_09901_OPUCS2568")
+    assert files["ktb.xlsx"].name < f"REP_INDIVIDUAL_09901_{be_today}"
+    assert files["smt.xlsx"].name == f"SMT_09901_{be_today}.xlsx"
     with zipfile.ZipFile(files[".zip"]) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2025, 5, 20, 8, 15, 0)}
 
@@ -166,19 +179,28 @@ def test_the_recent_nhso_list_is_an_xlsx_download_with_thai_headers(
         assert be and (TODAY - day).days <= 45
 
 
-def test_the_older_nhso_batch_is_a_csv_with_english_headers(files: dict[str, Path]) -> None:
+def test_the_older_nhso_batch_is_a_right_search_dump(
+    centre: Centre, files: dict[str, Path]
+) -> None:
     data = files[".csv"].read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-    assert reader.fieldnames is not None and set(reader.fieldnames) <= aliases()
+    assert reader.fieldnames is not None
+    assert {"pid", "checkDate", "mainInscl_id", "hospMainOp_hcode"} <= set(reader.fieldnames)
+    known = {name.casefold() for name in aliases()}
+    assert {"mainInscl_id", "hospSub_hcode", "startDateTime"} <= {
+        n for n in reader.fieldnames if n.casefold() in known
+    }
     lines = list(reader)
-    assert lines
+    assert len(lines) == sum(1 for p in centre.persons if p.nhso_old is not None)
     for line in lines:
         assert is_valid_cid(line["pid"])
-        checked, _ = parse_any_date(line["checkdate"])
-        assert (TODAY - checked).days > 90
-        if line["startdate"]:
-            parse_ymd(line["startdate"])
+        checked, be = parse_any_date(line["checkDate"])
+        assert not be and (TODAY - checked).days > 90
+        if line["startDateTime"]:
+            assert line["startDateTime"].endswith("T00:00:00")
+        if line["birthDate"]:
+            assert parse_any_date(line["birthDate"])[1], "a Buddhist-era year"
 
 
 def test_a_value_holding_the_separator_is_refused() -> None:

@@ -16,6 +16,7 @@ from store.gaps_report import gaps_report
 from store.kpi import KpiReport, UnitKpi, kpi_report
 from store.models import SQLModel
 from store.pp.report import PpMoney
+from store.pp.statement_figures import StatementFigures
 from store.queries.changes import change_marker
 from store.queries.claims import claims_in, claims_view, money_by_month, service_years
 from store.queries.dashboard import (
@@ -62,7 +63,7 @@ def test_dashboard_coverage_is_the_kpi_report(centre: Engine) -> None:
 
 def test_several_units_are_summed_with_the_reports_own_rounding() -> None:
     pp = PpMoney.of(None, 2568, 2568)
-    unit = UnitKpi("1", 3, 3, 2, 66.67, {"NO_RIGHT": 1}, pp)
+    unit = UnitKpi("1", 3, 3, 2, 66.67, {"NO_RIGHT": 1}, pp, StatementFigures("1"))
     other = dataclasses.replace(unit, hospcode="2", covered=3, coverage_pct=100.0)
     report = KpiReport(AS_OF, (unit, dataclasses.replace(other, gaps={"NO_RIGHT": 0})))
     shown = coverage_from_report(report)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 COMMAND_MODULES = (
     "tui.commands.importing",
     "tui.commands.report",
+    "tui.commands.export",
     "tui.commands.demo",
     "tui.commands.facility",
     "tui.commands.sync",

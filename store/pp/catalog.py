@@ -37,7 +37,12 @@ COLUMNS = (
     "min_interval_days",
     "window_days",
     "nhso_codes",
+    "nhso_names",
 )
+OPTIONAL_COLUMNS = frozenset({"nhso_names"})
+"""Columns a catalog file may leave out (catalogs written before they existed)."""
+NAME_SEPARATOR = "|"
+"""Separates the service names of `nhso_names` (names hold spaces)."""
 ANY_VALUE = "*"
 """`codes` value meaning: every row whose `code_field` is not blank."""
 SEXES = ("", "1", "2")
@@ -45,7 +50,13 @@ FLAGS = {"": False, "0": False, "1": True}
 FISCAL_YEAR_RANGE = (2400, 3000)
 MAX_RATE = Decimal("9999999999.99")
 MAX_NUMBER = 99_999
-TEXT_LIMITS = {"name_th": 200, "name_en": 200, "codes": 2000, "nhso_codes": 2000}
+TEXT_LIMITS = {
+    "name_th": 200,
+    "name_en": 200,
+    "codes": 2000,
+    "nhso_codes": 2000,
+    "nhso_names": 2000,
+}
 """Longest text each column may hold (the store's column sizes)."""
 _ITEM = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
 _CODE = re.compile(r"^[A-Za-z0-9_.]{1,32}$")
@@ -90,6 +101,8 @@ class CatalogItem:
     min_interval_days: int | None = None
     window_days: int | None = None
     nhso_codes: tuple[str, ...] = ()
+    nhso_names: tuple[str, ...] = ()
+    """Service names statements use for the item (the KTB REP INDIVIDUAL's `ชื่อบริการ`)."""
 
     def selects(self, source: str, fields: Mapping[str, str]) -> bool:
         """Whether a row of `source` with these fields is a service of this item."""
@@ -106,6 +119,11 @@ class CatalogItem:
         """Whether a statement's item code means this item (its `item` or an `nhso_codes` code)."""
         wanted = code.strip().upper()
         return wanted == self.item.upper() or wanted in {c.upper() for c in self.nhso_codes}
+
+    def named_by(self, service_name: str) -> bool:
+        """Whether a statement's service name means this item (one of `nhso_names`)."""
+        wanted = normalise_name(service_name)
+        return bool(wanted) and wanted in {normalise_name(n) for n in self.nhso_names}
 
     def name(self, lang: str = "th") -> str:
         return (self.name_en if lang == "en" else self.name_th) or self.item
@@ -179,6 +197,18 @@ class Catalog:
             if item.names(code):
                 return item
         return None
+
+    def resolve_name(self, fiscal_year: int, service_name: str) -> CatalogItem | None:
+        """The item a statement's service name names in a fiscal year, None if unknown."""
+        for item in self.for_year(fiscal_year):
+            if item.named_by(service_name):
+                return item
+        return None
+
+
+def normalise_name(text: str) -> str:
+    """A service name as names are compared: stripped, case-folded, inner spaces single."""
+    return " ".join(text.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -267,6 +297,7 @@ def catalog_csv(catalog: Catalog) -> str:
                 _blank_if_none(item.min_interval_days),
                 _blank_if_none(item.window_days),
                 " ".join(item.nhso_codes),
+                NAME_SEPARATOR.join(item.nhso_names),
             ]
         )
     return buffer.getvalue()
@@ -288,6 +319,8 @@ def catalog_from_rows(
             problems.append(CatalogProblem(line, "", "more values than columns"))
             continue
         row = {str(k): (v or "").strip() for k, v in raw.items()}
+        for optional in OPTIONAL_COLUMNS:
+            row.setdefault(optional, "")
         if not any(row.values()):
             continue
         if None in raw.values():
@@ -314,7 +347,8 @@ def catalog_from_rows(
 
 
 def _statement_code_clashes(items: Iterable[tuple[int, CatalogItem]]) -> list[CatalogProblem]:
-    """Within a fiscal year every statement code (item or nhso code) must name one item."""
+    """Within a fiscal year every statement code (item or nhso code) and every service name
+    must name one item."""
     owner: dict[tuple[int, str], str] = {}
     problems = []
     for line, item in items:
@@ -323,6 +357,12 @@ def _statement_code_clashes(items: Iterable[tuple[int, CatalogItem]]) -> list[Ca
             if other != item.item:
                 reason = f"{code} already names item {other} in {item.fiscal_year}"
                 problems.append(CatalogProblem(line, "nhso_codes", reason))
+    for line, item in items:
+        for name in dict.fromkeys(normalise_name(n) for n in item.nhso_names):
+            other = owner.setdefault((item.fiscal_year, f"name:{name}"), item.item)
+            if other != item.item:
+                reason = f"the name {name!r} already names item {other} in {item.fiscal_year}"
+                problems.append(CatalogProblem(line, "nhso_names", reason))
     return problems
 
 
@@ -349,7 +389,7 @@ def _check_header(fieldnames: Sequence[str] | None) -> list[CatalogProblem]:
         CatalogProblem(1, name, "column named twice")
         for name in sorted({n for n in names if names.count(n) > 1})
     ]
-    missing = [c for c in COLUMNS if c not in names]
+    missing = [c for c in COLUMNS if c not in names and c not in OPTIONAL_COLUMNS]
     if missing:
         problems.append(CatalogProblem(1, "", f"missing columns: {', '.join(missing)}"))
     return problems
@@ -413,6 +453,7 @@ class _RowParser:
             min_interval_days=min_interval_days,
             window_days=window_days,
             nhso_codes=nhso_codes,
+            nhso_names=self.nhso_names(),
         )
 
     def fiscal_year(self) -> int | None:
@@ -520,6 +561,10 @@ class _RowParser:
             self.fail("codes", f"{token!r}: the range ends before it starts")
             return None
         return CodeRange(low, high)
+
+    def nhso_names(self) -> tuple[str, ...]:
+        names = (" ".join(n.split()) for n in self.row["nhso_names"].split(NAME_SEPARATOR))
+        return tuple(n for n in names if n)
 
     def nhso_codes(self) -> tuple[str, ...]:
         codes = []

@@ -18,6 +18,7 @@ from store.models import PpCatalogItem
 from store.pp.catalog import (
     CATALOG,
     COLUMNS,
+    NAME_SEPARATOR,
     Catalog,
     CatalogItem,
     catalog_from_rows,
@@ -105,6 +106,7 @@ def _stored_row(
         "min_interval_days": item.min_interval_days,
         "window_days": item.window_days,
         "nhso_codes": " ".join(item.nhso_codes),
+        "nhso_names": NAME_SEPARATOR.join(item.nhso_names),
         "origin": origin or CATALOG,
         "loaded_at": loaded_at,
     }

@@ -1,20 +1,32 @@
 """Claim status of each PP service from NHSO statement lines, and the money per unit.
 
 A statement line belongs to the service with the same unit, citizen ID, service date and item
-(the line's item code read through the catalog of the service date's fiscal year). Several
-lines for one service: the line imported last decides, the others stay as its history. Lines
-that belong to no service are returned as unmatched with the reason, never dropped.
+(the line's item code read through the catalog of the service date's fiscal year, or, for a
+KTB REP INDIVIDUAL line that names the service instead, its service name read through the
+catalog's `nhso_names`). Several lines for one service: the line imported last decides, the
+others stay as its history. Lines that belong to no service are returned as unmatched with the
+reason, never dropped.
+
+A line may carry NHSO's own verdict (`outcome`, the KTB `สถานะ`): `ไม่ชดเชย` denies the service
+whatever the amount, `รออนุมัติ` leaves it pending; `ชดเชย` and the generic lines are judged by
+their amount and error code.
+
+An e-Claim REP line is a whole visit with no item code: it decides the visit's PP services that
+no item-level line decides, denying them all when it has an error code, else sharing its PP and
+FS money over them in proportion to their rates. An STM line of the same TRAN_ID confirms that
+money and its amounts take the REP's place.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from store.pp.catalog import Catalog
+from store.pp.catalog import Catalog, CatalogItem
 from store.pp.eligibility import Evaluation
 from store.pp.labels import label
 from store.pp.nhso_errors import ErrorCode, error_code
@@ -22,6 +34,14 @@ from store.thaidate import fiscal_year
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
+
+
+class Outcome(StrEnum):
+    """What a statement says NHSO did, when it says so in words (KTB `สถานะ`)."""
+
+    PAID = "PAID"
+    DENIED = "DENIED"
+    PENDING = "PENDING"
 
 
 class ClaimStatus(StrEnum):
@@ -50,6 +70,16 @@ class StatementLine:
     imported_at: dt.datetime
     line_no: int
     id: str = ""
+    item_name: str = ""
+    """The service name of a KTB REP INDIVIDUAL line (used when `item_code` is blank)."""
+    outcome: str = ""
+    """NHSO's stated verdict (see `Outcome`), blank when the amount and error code decide."""
+    remark: str = ""
+    tran_id: str = ""
+    from_visit: bool = False
+    """Made from an e-Claim REP visit line for one of the visit's services."""
+    confirmed: bool = False
+    """The money of a visit line confirmed by an STM line of the same TRAN_ID."""
 
     @property
     def order(self) -> tuple[dt.datetime, int, str]:
@@ -93,7 +123,11 @@ class UnmatchedLine:
     reason: str
 
     def text(self, lang: str = "th") -> str:
-        params = {"item_code": self.line.item_code, "fiscal_year": str(self.fiscal_year)}
+        params = {
+            "item_code": self.line.item_code,
+            "item_name": self.line.item_name,
+            "fiscal_year": str(self.fiscal_year),
+        }
         return label("unmatched", self.reason).text(lang, params)
 
     @property
@@ -113,6 +147,10 @@ def claim_status(evaluation: Evaluation, line: StatementLine | None) -> ClaimSta
         return ClaimStatus.NOT_ELIGIBLE
     if line is None:
         return ClaimStatus.UNCLAIMED
+    if line.outcome == Outcome.DENIED:
+        return ClaimStatus.DENIED
+    if line.outcome == Outcome.PENDING:
+        return ClaimStatus.PENDING
     paid = line.paid_amount
     if paid >= evaluation.item.rate:
         return ClaimStatus.PAID
@@ -127,12 +165,16 @@ ClaimKey = tuple[str, str, dt.date, str]
 
 
 def match_claims(
-    evaluations: Sequence[Evaluation], lines: Iterable[StatementLine], catalog: Catalog
+    evaluations: Sequence[Evaluation],
+    lines: Iterable[StatementLine],
+    catalog: Catalog,
+    visits: Iterable[VisitLine] = (),
 ) -> ClaimResult:
     """Every evaluated service with its status; every line either matched or reported.
 
     Services that share a key (same unit, CID, day and item) take their lines on the first
-    eligible one of them (else the first), in date order.
+    eligible one of them (else the first), in date order. `visits` are e-Claim REP lines (with
+    their STM confirmation); they decide the services of their visit that no line decides.
     """
     targets: dict[ClaimKey, int] = {}
     for index, evaluation in enumerate(evaluations):
@@ -145,15 +187,17 @@ def match_claims(
     matched: dict[int, list[StatementLine]] = {}
     unmatched = []
     for line in sorted(lines, key=lambda ln: ln.order):
-        item = catalog.resolve(fiscal_year(line.date_serv), line.item_code)
+        item = resolve_line_item(catalog, line)
         if item is None:
-            unmatched.append(UnmatchedLine(line, "UNKNOWN_ITEM"))
+            reason = "UNKNOWN_NAME" if not line.item_code.strip() else "UNKNOWN_ITEM"
+            unmatched.append(UnmatchedLine(line, reason))
             continue
         target = targets.get((line.hospcode, line.cid, line.date_serv, item.item))
         if target is None:
             unmatched.append(UnmatchedLine(line, "NO_SERVICE"))
             continue
         matched.setdefault(target, []).append(line)
+    unmatched.extend(_decide_visits(evaluations, targets, matched, visits))
     claims = []
     for index, evaluation in enumerate(evaluations):
         found = matched.get(index, [])
@@ -161,6 +205,132 @@ def match_claims(
         status = claim_status(evaluation, deciding)
         claims.append(ServiceClaim(evaluation, status, deciding, tuple(found[:-1])))
     return ClaimResult(tuple(claims), tuple(unmatched))
+
+
+def resolve_line_item(catalog: Catalog, line: StatementLine) -> CatalogItem | None:
+    """The catalog item a line names: by its item code, else by its service name."""
+    year = fiscal_year(line.date_serv)
+    if line.item_code.strip():
+        return catalog.resolve(year, line.item_code)
+    return catalog.resolve_name(year, line.item_name)
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    """One e-Claim REP line (a visit), with the STM line that confirms it if there is one."""
+
+    hospcode: str
+    cid: str
+    date_serv: dt.date
+    tran_id: str
+    rep_no: str
+    error_code: str
+    pp: Decimal | None
+    fs: Decimal | None
+    imported_at: dt.datetime
+    line_no: int
+    id: str = ""
+    stm: StmConfirmation | None = None
+
+    @property
+    def money(self) -> Decimal:
+        """The visit's PP and FS money: the STM's when it confirms the line, else the REP's."""
+        source = self.stm if self.stm is not None else self
+        return (source.pp or ZERO) + (source.fs or ZERO)
+
+    @property
+    def has_error(self) -> bool:
+        return bool(self.error_code.strip())
+
+    @property
+    def order(self) -> tuple[dt.datetime, int, str]:
+        return (self.imported_at, self.line_no, self.id)
+
+
+@dataclass(frozen=True)
+class StmConfirmation:
+    """The PP and FS amounts an STM statement paid for one TRAN_ID."""
+
+    tran_id: str
+    pp: Decimal | None
+    fs: Decimal | None
+
+
+def confirm_visits(visits: Iterable[VisitLine], stm: Iterable[StmConfirmation]) -> list[VisitLine]:
+    """The REP lines with the STM line of their TRAN_ID attached (the last one given wins)."""
+    by_tran = {s.tran_id: s for s in stm if s.tran_id}
+    return [
+        dataclasses.replace(v, stm=by_tran[v.tran_id]) if v.tran_id in by_tran else v
+        for v in visits
+    ]
+
+
+def _decide_visits(
+    evaluations: Sequence[Evaluation],
+    targets: dict[ClaimKey, int],
+    matched: dict[int, list[StatementLine]],
+    visits: Iterable[VisitLine],
+) -> list[UnmatchedLine]:
+    """Give each visit's undecided eligible PP services a line made from its REP line (the
+    visit's last imported REP line decides); REP lines with money and no PP service are
+    returned as unmatched (other REP lines are visits of other funds)."""
+    by_visit: dict[tuple[str, str, dt.date], list[int]] = {}
+    for (hospcode, cid, day, _item), index in targets.items():
+        by_visit.setdefault((hospcode, cid, day), []).append(index)
+    latest: dict[tuple[str, str, dt.date], VisitLine] = {}
+    for visit in sorted(visits, key=lambda v: v.order):
+        latest[(visit.hospcode, visit.cid, visit.date_serv)] = visit
+    unmatched = []
+    for key, visit in latest.items():
+        services = sorted(
+            i for i in by_visit.get(key, ()) if evaluations[i].eligible and i not in matched
+        )
+        if not services:
+            if not by_visit.get(key) and visit.money > ZERO:
+                unmatched.append(UnmatchedLine(_visit_line(visit, "", None), "NO_VISIT_SERVICE"))
+            continue
+        paid: list[Decimal | None]
+        if visit.has_error:
+            paid = [ZERO] * len(services)
+        else:
+            shares = share_money(visit.money, [evaluations[i].item.rate for i in services])
+            paid = [share if share > ZERO else None for share in shares]
+        for index, amount in zip(services, paid, strict=True):
+            matched[index] = [_visit_line(visit, evaluations[index].item.item, amount)]
+    return unmatched
+
+
+def _visit_line(visit: VisitLine, item: str, paid: Decimal | None) -> StatementLine:
+    return StatementLine(
+        hospcode=visit.hospcode,
+        cid=visit.cid,
+        date_serv=visit.date_serv,
+        item_code=item,
+        paid=paid,
+        error_code=visit.error_code,
+        statement_id=visit.rep_no,
+        imported_at=visit.imported_at,
+        line_no=visit.line_no,
+        id=visit.id,
+        tran_id=visit.tran_id,
+        from_visit=True,
+        confirmed=visit.stm is not None,
+    )
+
+
+def share_money(money: Decimal, rates: Sequence[Decimal]) -> list[Decimal]:
+    """`money` shared over services in proportion to their rates, in satang; the last share
+    takes the rounding so that the shares add up to `money` exactly."""
+    total = sum(rates, ZERO)
+    if not rates:
+        return []
+    if total <= ZERO:
+        equal = (money / len(rates)).quantize(CENT, ROUND_HALF_UP)
+        shares = [equal] * len(rates)
+    else:
+        shares = [(money * rate / total).quantize(CENT, ROUND_HALF_UP) for rate in rates]
+    shares[-1] = money - sum(shares[:-1], ZERO)
+    return shares
 
 
 def _service_key(evaluation: Evaluation) -> ClaimKey | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -87,6 +88,20 @@ def error_code(code: str) -> ErrorCode:
         return found
     unknown = label("error", "UNKNOWN")
     return ErrorCode(key, "", unknown.text_th, "", unknown.text_en, "", known=False)
+
+
+_CODE_TOKEN = re.compile(r"[A-Za-z]{0,2}\d{2,4}")
+
+
+def code_in_text(text: str) -> str:
+    """The first known NHSO error code written inside a remark (`ไม่ชดเชย: 633 เกินจำนวน...`),
+    or "" when it names none."""
+    known = error_codes()
+    for token in _CODE_TOKEN.findall(text):
+        key = normalise(token)
+        if key in known:
+            return key
+    return ""
 
 
 def clear_cache() -> None:

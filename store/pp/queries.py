@@ -20,11 +20,20 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, Select, Table, select
 
+from store.models import NhsoRepLine, NhsoStmLine, NhsoTransfer, PpService, PpStatementLine
 from store.models import Person as PersonRow
-from store.models import PpService, PpStatementLine
 from store.pp.catalog import Catalog
 from store.pp.catalog_store import load_catalog
-from store.pp.claims import ClaimResult, MoneySummary, StatementLine, match_claims, money_summary
+from store.pp.claims import (
+    ClaimResult,
+    MoneySummary,
+    StatementLine,
+    StmConfirmation,
+    VisitLine,
+    confirm_visits,
+    match_claims,
+    money_summary,
+)
 from store.pp.eligibility import Person, Service, evaluate, is_thai_nation
 from store.pp.sources import row_fields
 from store.thaidate import fiscal_year_bounds
@@ -32,16 +41,19 @@ from store.thaidate import fiscal_year_bounds
 PERSONS: Table = PersonRow.__table__  # type: ignore[attr-defined]
 SERVICES: Table = PpService.__table__  # type: ignore[attr-defined]
 LINES: Table = PpStatementLine.__table__  # type: ignore[attr-defined]
+REP_LINES: Table = NhsoRepLine.__table__  # type: ignore[attr-defined]
+STM_LINES: Table = NhsoStmLine.__table__  # type: ignore[attr-defined]
+TRANSFERS: Table = NhsoTransfer.__table__  # type: ignore[attr-defined]
 
 
-def _for_unit(query: Select[Any], table: Table, hospcode: str | None) -> Select[Any]:
+def for_unit(query: Select[Any], table: Table, hospcode: str | None) -> Select[Any]:
     return query if hospcode is None else query.where(table.c.hospcode == hospcode)
 
 
 def load_persons(conn: Connection, hospcode: str | None = None) -> dict[tuple[str, str], Person]:
     """Persons by (hospcode, pid)."""
     columns = [PERSONS.c[n] for n in ("hospcode", "pid", "sex", "birth", "nation", "cid")]
-    query = _for_unit(select(*columns), PERSONS, hospcode)
+    query = for_unit(select(*columns), PERSONS, hospcode)
     return {
         (r.hospcode, r.pid): Person(r.sex, r.birth, is_thai_nation(r.nation), r.cid)
         for r in conn.execute(query)
@@ -72,7 +84,7 @@ def load_services(
 ) -> list[Service]:
     """Stored services; only rows of `sources` (upper-case file names) and dated up to `until`
     when given."""
-    query = _for_unit(select(SERVICES), SERVICES, hospcode)
+    query = for_unit(select(SERVICES), SERVICES, hospcode)
     if sources is not None:
         query = query.where(SERVICES.c.source.in_(sorted(sources)))
     if until is not None:
@@ -87,7 +99,7 @@ def load_statement_lines(
     between: tuple[dt.date, dt.date] | None = None,
 ) -> list[StatementLine]:
     """Stored statement lines; only those whose service date is within `between` when given."""
-    query = _for_unit(select(LINES), LINES, hospcode)
+    query = for_unit(select(LINES), LINES, hospcode)
     if between is not None:
         query = query.where(LINES.c.date_serv.between(*between))
     return [
@@ -102,9 +114,53 @@ def load_statement_lines(
             imported_at=r.imported_at,
             line_no=r.line_no,
             id=r.id,
+            item_name=r.item_name,
+            outcome=r.outcome,
+            remark=r.remark,
+            tran_id=r.tran_id,
         )
         for r in conn.execute(query)
     ]
+
+
+def load_visit_lines(
+    conn: Connection,
+    hospcode: str | None = None,
+    *,
+    between: tuple[dt.date, dt.date] | None = None,
+) -> list[VisitLine]:
+    """Stored e-Claim REP lines (visits dated within `between` when given), each with the STM
+    line of its TRAN_ID when one is stored."""
+    query = for_unit(select(REP_LINES), REP_LINES, hospcode)
+    if between is not None:
+        query = query.where(REP_LINES.c.date_serv.between(*between))
+    visits = [
+        VisitLine(
+            hospcode=r.hospcode,
+            cid=r.cid,
+            date_serv=r.date_serv,
+            tran_id=r.tran_id,
+            rep_no=r.rep_no,
+            error_code=r.error_code,
+            pp=r.pp,
+            fs=r.fs,
+            imported_at=r.imported_at,
+            line_no=r.line_no,
+            id=r.id,
+        )
+        for r in conn.execute(query)
+    ]
+    if not visits:
+        return []
+    return confirm_visits(visits, load_stm_lines(conn, hospcode))
+
+
+def load_stm_lines(conn: Connection, hospcode: str | None = None) -> list[StmConfirmation]:
+    """Stored STM lines in import order (a later one for a TRAN_ID wins)."""
+    query = for_unit(select(STM_LINES), STM_LINES, hospcode).order_by(
+        STM_LINES.c.imported_at, STM_LINES.c.line_no
+    )
+    return [StmConfirmation(r.tran_id, r.pp, r.fs) for r in conn.execute(query)]
 
 
 def load_claims(
@@ -118,7 +174,8 @@ def load_claims(
     persons = load_persons(conn, hospcode)
     services = load_services(conn, hospcode, sources=catalog.sources)
     evaluations = evaluate(services, persons, catalog)
-    return match_claims(evaluations, load_statement_lines(conn, hospcode), catalog)
+    lines = load_statement_lines(conn, hospcode)
+    return match_claims(evaluations, lines, catalog, load_visit_lines(conn, hospcode))
 
 
 @dataclass(frozen=True)
@@ -165,7 +222,8 @@ def period_claims(
     services = load_services(conn, hospcode, sources=catalog.sources, until=last)
     evaluations = evaluate(services, load_persons(conn, hospcode), catalog)
     lines = load_statement_lines(conn, hospcode, between=(first, last))
-    result = match_claims(evaluations, lines, catalog)
+    visits = load_visit_lines(conn, hospcode, between=(first, last))
+    result = match_claims(evaluations, lines, catalog, visits)
     return ClaimResult(
         tuple(c for c in result.claims if period.contains(c.evaluation.service.date)),
         result.unmatched,

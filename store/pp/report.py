@@ -81,6 +81,10 @@ class PpMoney:
     pending_baht: Decimal
     unclaimed_baht: Decimal
     claim_rate_pct: Decimal | None
+    due_count: int = 0
+    """Screenings the responsible population is due for on the as-of date (`store.pp.due`)."""
+    to_earn_baht: Decimal = ZERO
+    """Baht still to earn this fiscal year: rate × persons due."""
 
     @classmethod
     def of(cls, summary: MoneySummary | None, fiscal_year: int, rates_from: int | None) -> PpMoney:
@@ -117,6 +121,8 @@ class PpMoney:
             pending_baht=sum((b.pending_baht for b in blocks), ZERO),
             unclaimed_baht=sum((b.unclaimed_baht for b in blocks), ZERO),
             claim_rate_pct=claim_rate_pct(paid, eligible),
+            due_count=sum(b.due_count for b in blocks),
+            to_earn_baht=sum((b.to_earn_baht for b in blocks), ZERO),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -130,6 +136,8 @@ class PpMoney:
             "pending_baht": baht(self.pending_baht),
             "unclaimed_baht": baht(self.unclaimed_baht),
             "claim_rate_pct": _baht_or_null(self.claim_rate_pct),
+            "due_count": self.due_count,
+            "to_earn_baht": baht(self.to_earn_baht),
         }
 
 
@@ -258,12 +266,16 @@ def claim_row(claim: ServiceClaim, lang: str = "th") -> ClaimRow:
 
 
 def claim_reason(claim: ServiceClaim, lang: str = "th") -> str | None:
-    """Why a service is not eligible, else what its deciding line's error code means."""
+    """Why a service is not eligible, else what its deciding line's error code means, else the
+    reason NHSO wrote on the line (a KTB `หมายเหตุ` naming no known code)."""
     reason = claim.evaluation.reason
     if reason is not None:
         return reason.text(lang)
     error = claim.error
-    return error.description(lang) if error is not None else None
+    if error is not None:
+        return error.description(lang)
+    remark = claim.line.remark if claim.line is not None else ""
+    return remark or None
 
 
 def unmatched_row(unmatched: UnmatchedLine, lang: str = "th") -> UnmatchedRow:
@@ -273,7 +285,7 @@ def unmatched_row(unmatched: UnmatchedLine, lang: str = "th") -> UnmatchedRow:
         hospcode=line.hospcode,
         cid=mask_cid(line.cid),
         date_serv=line.date_serv,
-        item=line.item_code,
+        item=line.item_code or line.item_name,
         paid=line.paid,
         error_code=normalise(line.error_code) or None,
         statement_id=line.statement_id,
@@ -296,7 +308,7 @@ _RUNS = re.compile(r"\d+|\D+")
 
 def _natural(text: str) -> list[tuple[int, int, str]]:
     """PIDs compared with their numbers as numbers (`9` before `10`)."""
-    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in _RUNS.findall(text)]
+    return [(0, int(p), "") if p.isdecimal() else (1, 0, p) for p in _RUNS.findall(text)]
 
 
 def pp_blocks(

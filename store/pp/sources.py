@@ -86,7 +86,7 @@ def service_id(source: str, hospcode: str, pid: str, seq: str, key_code: str) ->
 
 def pregnancy_number(value: str) -> str:
     """GRAVIDA as a plain number (`01` and `1` are the same pregnancy)."""
-    return str(int(value)) if value.isdigit() else value
+    return str(int(value)) if value.isdecimal() else value
 
 
 def json_fields(source: SourceFile) -> tuple[str, ...]:

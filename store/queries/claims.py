@@ -19,6 +19,8 @@ from store.models import SQLModel
 from store.pp.catalog_store import load_catalog
 from store.pp.claims import ZERO, ClaimStatus, ServiceClaim, claim_rate_pct, money_summary
 from store.pp.queries import Period, period_claims
+from store.pp.statement_figures import StatementFigures
+from store.pp.statement_store import period_statement_figures
 from store.thaidate import fiscal_year, fiscal_year_bounds
 
 PERSON = SQLModel.metadata.tables["person"]
@@ -60,6 +62,8 @@ class ClaimsView:
     names: dict[tuple[str, str], str]
     """Person names by (hospcode, pid), for the rows."""
     unmatched: int
+    statements: StatementFigures | None = None
+    """The period's REP ติด C rate and money transferred, the units summed."""
     rates_from_fiscal_year: int | None = None
     """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
 
@@ -125,6 +129,10 @@ def claims_view(
             conn, {(c.evaluation.service.hospcode, c.evaluation.service.pid) for c in claims}
         ),
         unmatched=len(result.unmatched),
+        statements=StatementFigures.combined(
+            hospcode or "",
+            period_statement_figures(conn, Period(year, month, as_of), (), hospcode).values(),
+        ),
         rates_from_fiscal_year=catalog.rates_year(year),
     )
 
@@ -159,6 +167,11 @@ def money_by_month(
     while day <= min(last, as_of):
         months.append(day)
         day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months_money(claims, months)
+
+
+def months_money(claims: Iterable[ServiceClaim], months: list[dt.date]) -> list[MonthMoney]:
+    """Paid and unclaimed baht of the claims by service month (`months`: first days)."""
     paid = dict.fromkeys(months, ZERO)
     unclaimed = dict.fromkeys(months, ZERO)
     for claim in claims:

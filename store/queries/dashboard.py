@@ -17,18 +17,18 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from store.facts import iter_unit_facts
-from store.gaps import CoverageTally, GapRules, tally
+from store.facts import UnitFacts, iter_unit_facts
+from store.gaps import CoverageTally, GapRules, evaluate_on_days
 from store.kpi import (
     KpiReport,
     UnitKpi,
     combined_tally,
     coverage_target_pct,
-    evaluate_units,
     kpi_report,
     pp_claim_target_pct,
 )
 from store.pp.report import PpMoney as ReportMoney
+from store.pp.statement_figures import StatementFigures
 from store.queries.states import STATE_NONE, STATE_OPEN, STATE_RESOLVED, STATES
 from store.queries.worklist import work_rows
 
@@ -50,6 +50,10 @@ class PpMoney:
     target_pct: float
     rates_from_fiscal_year: int | None = None
     """The catalog year of the rates: another than `fiscal_year` while it is carried forward."""
+
+    to_earn_baht: Decimal = Decimal("0")
+    """Baht still to earn this fiscal year: rate × persons due (`store.pp.due`)."""
+    due_count: int = 0
 
     @property
     def underpaid_baht(self) -> Decimal:
@@ -79,6 +83,8 @@ class Coverage:
     gaps: dict[str, int]
     target_pct: float
     pp: PpMoney | None = None
+    statements: StatementFigures | None = None
+    """REP ติด C rate and money transferred of the units shown, summed."""
 
     @property
     def meets_target(self) -> bool | None:
@@ -115,6 +121,8 @@ def pp_from_report(units: Sequence[UnitKpi]) -> PpMoney | None:
         denied_baht=money.denied_baht,
         unclaimed_baht=money.unclaimed_baht,
         claim_rate_pct=money.claim_rate_pct,
+        to_earn_baht=money.to_earn_baht,
+        due_count=money.due_count,
         target_pct=pp_claim_target_pct(),
         rates_from_fiscal_year=money.rates_from_fiscal_year,
     )
@@ -125,6 +133,7 @@ def coverage_from_report(report: KpiReport) -> Coverage:
     units = report.units
     target = coverage_target_pct()
     pp = pp_from_report(units)
+    statements = StatementFigures.combined("", [u.statements for u in units]) if units else None
     if len(units) == 1:
         unit = units[0]
         return Coverage(
@@ -136,6 +145,7 @@ def coverage_from_report(report: KpiReport) -> Coverage:
             dict(unit.gaps),
             target,
             pp,
+            statements,
         )
     total = combined_tally(units)
     return Coverage(
@@ -147,6 +157,7 @@ def coverage_from_report(report: KpiReport) -> Coverage:
         total.gaps,
         target,
         pp,
+        statements,
     )
 
 
@@ -168,18 +179,28 @@ def coverage_trend(
     conn: Connection, as_of: dt.date, hospcode: str | None = None, months: int = TREND_MONTHS
 ) -> Trend:
     """Coverage at each month end (see the module docstring), oldest first."""
+    return trend_of(list(iter_unit_facts(conn, hospcode)), month_ends(as_of, months))
+
+
+def trend_of(units: list[UnitFacts], days: list[dt.date]) -> Trend:
+    """Coverage of the units' persons on each of `days` (sorted), each person judged once per
+    span in which the rules cannot change (`store.gaps.evaluate_on_days`)."""
     rules = GapRules.from_reference()
-    units = list(iter_unit_facts(conn, hospcode))
-    points = []
-    for day in month_ends(as_of, months):
-        covered = thai = 0
-        for unit in evaluate_units(conn, day, hospcode, rules, facts=units):
-            counts = tally(unit.evaluations)
-            covered += counts.covered
-            thai += counts.thai_population
-        pct = CoverageTally(0, thai, covered, {}).coverage_pct
-        points.append(TrendPoint(day, pct, covered, thai))
-    return Trend(tuple(points), coverage_target_pct())
+    covered = dict.fromkeys(days, 0)
+    thai = dict.fromkeys(days, 0)
+    for unit in units:
+        for person in unit.persons:
+            judged = evaluate_on_days(person, days, partners=unit.partners, rules=rules)
+            for day, ev in zip(days, judged, strict=True):
+                covered[day] += int(ev.covered)
+                thai[day] += int(ev.in_coverage)
+    points = tuple(
+        TrendPoint(
+            day, CoverageTally(0, thai[day], covered[day], {}).coverage_pct, covered[day], thai[day]
+        )
+        for day in days
+    )
+    return Trend(points, coverage_target_pct())
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
+from store.i18n.stored import stored_text
 from store.models import SQLModel
 
 _TABLES = SQLModel.metadata.tables
@@ -45,6 +46,13 @@ class IssueRow:
     field: str
     severity: str
     reason: str
+    """The stored English text."""
+    reason_key: str = ""
+    reason_params: str = ""
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in `lang` (its catalogue message), else the stored text."""
+        return stored_text(self.reason_key, self.reason_params, self.reason, lang)
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,15 @@ def batch_issues(conn: Connection, batch_id: str, limit: int = ISSUE_LIMIT) -> B
         select(func.count()).select_from(ISSUE).where(ISSUE.c.batch_id == batch_id)
     ).scalar_one()
     query = (
-        select(ISSUE.c.member, ISSUE.c.line, ISSUE.c.field, ISSUE.c.severity, ISSUE.c.reason)
+        select(
+            ISSUE.c.member,
+            ISSUE.c.line,
+            ISSUE.c.field,
+            ISSUE.c.severity,
+            ISSUE.c.reason,
+            ISSUE.c.reason_key,
+            ISSUE.c.reason_params,
+        )
         .where(ISSUE.c.batch_id == batch_id)
         .order_by(ISSUE.c.member, ISSUE.c.line, ISSUE.c.id)
         .limit(limit)

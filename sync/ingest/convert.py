@@ -8,43 +8,89 @@ too long) is a `warning`. Reasons never quote the value: it may be personal data
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import cast
 
 from sqlalchemy import Table
 
-from store.cid import is_valid_cid, normalise_cid
+from store.cid import is_ascii_digits, is_valid_cid, normalise_cid
+from store.controls import CONTROLS, remove_controls
+from store.i18n import Message, message
 from store.reference import table as reference_table
-from store.thaidate import BE_THRESHOLD, DateError, parse_any_date, parse_ymd, parse_ymdhms
+from store.thaidate import (
+    BE_THRESHOLD,
+    DateError,
+    ascii_digits,
+    parse_any_date,
+    parse_ymd,
+    parse_ymdhms,
+)
 
 ERROR = "error"
 WARNING = "warning"
 
-BE_REASON = "Buddhist-era year; 543 years subtracted"
+ISSUE = "ingest.issue"
+"""Catalogue section (`store/i18n/*.toml`) of the reasons of row issues."""
+BE_REASON = message(f"{ISSUE}.be_year")
 CENT = Decimal("0.01")
 MAX_BAHT = Decimal(10) ** 10
-"""Amounts are stored with 12 digits, 2 of them decimals."""
+"""Amounts are stored with 12 digits, 2 of them decimals: a larger one is a row issue."""
+UNIT_CODE_LENGTH = 5
+EARLIEST_EVENT = dt.date(1900, 1, 1)
+"""Nothing an export records (a birth, a service, a check, an update) happened before this."""
+FUTURE_DAYS = 1
+"""An event may be dated up to this many days after the import day (clocks and time zones
+differ); a later one is a row issue rather than data."""
+
+
+def issue_message(name: str, /, **params: object) -> Message:
+    """The catalogue message `ingest.issue.<name>`."""
+    return message(f"{ISSUE}.{name}", **params)
 
 
 @dataclass(frozen=True)
 class Issue:
-    """A problem with one field of one row; `line` is the row's line (or sheet row) number."""
+    """A problem with one field of one row; `line` is the row's line (or sheet row) number.
+
+    `message` is a catalogue message (`store.i18n`) rendered where a person reads it (plain
+    text from a reader not yet in the catalogue is kept as it is); its parameters never hold the
+    value, which may be personal data.
+    """
 
     member: str
     line: int
     field: str
     severity: str
-    reason: str
+    message: Message | str
+
+    def text(self, lang: str) -> str:
+        """The reason in `lang`."""
+        message = self.message
+        return message.render(lang) if isinstance(message, Message) else message
+
+    @property
+    def reason(self) -> str:
+        """The reason in English (the log's language)."""
+        return self.text("en")
+
+    @property
+    def key(self) -> str:
+        """The catalogue key of the reason ("" for plain text)."""
+        return self.message.key if isinstance(self.message, Message) else ""
 
 
 class Problem(ValueError):
-    """A value that cannot be stored; the reason names no value."""
+    """A value that cannot be stored; `message` says why and names no value."""
+
+    def __init__(self, name: str, /, **params: object) -> None:
+        self.message = issue_message(name, **params)
+        super().__init__(str(self.message))
 
 
-Converted = tuple[object, str | None]
-"""A stored value and, when it was corrected, the warning reason."""
+Converted = tuple[object, Message | None]
+"""A stored value and, when it was corrected, the warning."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +98,16 @@ class Column:
     """Where a read field goes and how it is converted.
 
     `kind` names a converter in `CONVERTERS`; `codes` names a reference table whose `code`
-    column lists the values allowed (blank allowed unless the field is required).
+    column lists the values allowed (blank allowed unless the field is required). `event` marks
+    the date of something that has happened (a birth, a service, a check, an update): one
+    before 1900 or after tomorrow is an error of its row.
     """
 
     field: str
     column: str
     kind: str = "text"
     codes: str = ""
+    event: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,69 +126,114 @@ class Derived:
     by_column: Callable[[Sequence[Sequence[str]], int], list[str]] | None = None
 
 
+def _refuse_odd_digits(text: str) -> str:
+    """`text` with Thai digits made ASCII; a Problem when other scripts' digits remain."""
+    mapped = ascii_digits(text)
+    if mapped is None:
+        raise Problem("odd_digits")
+    return mapped
+
+
+def _refuse_cell_types(value: object) -> None:
+    """Booleans and durations are never a code, a date or an amount."""
+    if isinstance(value, bool | dt.timedelta):
+        raise Problem("cell_type")
+
+
 def _upper(value: object) -> Converted:
     return _as_text(value).upper(), None
 
 
 def _unit(value: object) -> Converted:
     """A unit code: five digits, restored when a spreadsheet dropped the leading zeros."""
-    text = _as_text(value)
-    return (text.zfill(5) if text.isdigit() else text), None
+    _refuse_cell_types(value)
+    text = _refuse_odd_digits(_as_text(value))
+    if text.endswith(".0") and is_ascii_digits(text[:-2]):
+        text = text[:-2]  # a number written out as text by a spreadsheet
+    return (text.zfill(UNIT_CODE_LENGTH) if is_ascii_digits(text) else text), None
 
 
 def _cid(value: object) -> Converted:
+    _refuse_cell_types(value)
+    if isinstance(value, str):
+        _refuse_odd_digits(value)
     text = normalise_cid(value)
     if not is_valid_cid(text):
-        raise Problem("not a valid 13-digit citizen ID")
+        raise Problem("cid_invalid")
     return text, None
 
 
 def _cid_as_given(value: object) -> Converted:
-    """A CID kept even when invalid: the rights-gap rules report it (NO_CID)."""
-    if isinstance(value, str) and len(value) == 13 and value.isdigit():
+    """A CID kept even when invalid: the rights-gap rules report it (NO_CID). Digits of other
+    scripts than ASCII and Thai are refused: kept, they would look valid and never match."""
+    if isinstance(value, str) and len(value) == 13 and is_ascii_digits(value):
         return value, None
+    _refuse_cell_types(value)
+    if isinstance(value, str):
+        _refuse_odd_digits(value)
     return normalise_cid(value), None
 
 
 def _ymd(value: object) -> Converted:
+    if isinstance(value, dt.date | int | float) and not isinstance(value, bool):
+        return _any_date(value)
+    text = _refuse_odd_digits(_as_text(value))
     try:
-        day, be = parse_ymd(_as_text(value))
+        day, be = parse_ymd(text)
     except DateError as exc:
-        raise Problem("not a date in the form YYYYMMDD") from exc
+        raise Problem("ymd") from exc
     return day, BE_REASON if be else None
 
 
 def _ymdhms(value: object) -> Converted:
+    if isinstance(value, dt.datetime):
+        return value, None
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time()), None
+    text = _refuse_odd_digits(_as_text(value))
     try:
-        stamp, be = parse_ymdhms(_as_text(value))
+        stamp, be = parse_ymdhms(text)
     except DateError as exc:
-        raise Problem("not a timestamp in the form YYYYMMDDHHMMSS") from exc
+        raise Problem("ymdhms") from exc
     return stamp, BE_REASON if be else None
 
 
 def _any_date(value: object) -> Converted:
     """NHSO files write Buddhist-era dates as a matter of course: read without a warning."""
+    _refuse_cell_types(value)
+    if isinstance(value, str):
+        _refuse_odd_digits(value)
     try:
         day, _be = parse_any_date(value)
     except (OverflowError, ValueError) as exc:
-        raise Problem("not a date (YYYYMMDD, YYYY-MM-DD or dd/mm/yyyy)") from exc
+        raise Problem("date") from exc
     return day, None
 
 
 def _baht(value: object) -> Converted:
-    """An amount of money: a spreadsheet number, or text such as `1,234.50` or `360`."""
-    if isinstance(value, bool):
-        raise Problem("not an amount in baht")
-    text = str(value) if isinstance(value, int | float) else _as_text(value).replace(",", "")
+    """An amount of money: a spreadsheet number, or text such as `1,234.50` or `360`.
+
+    Not a number, not finite (NaN, infinity) or beyond the stored 12 digits (`1e308`,
+    `1e9999`): a row issue.
+    """
+    _refuse_cell_types(value)
+    if isinstance(value, int | float):
+        text = repr(value) if isinstance(value, float) else str(value)
+    else:
+        text = _refuse_odd_digits(_as_text(value)).replace(",", "")
+        if not text.isascii():
+            raise Problem("baht")
     try:
         amount = Decimal(text)
-    except InvalidOperation as exc:
-        raise Problem("not an amount in baht") from exc
+    except (InvalidOperation, ValueError) as exc:
+        raise Problem("baht") from exc
     if not amount.is_finite():
-        raise Problem("not an amount in baht")
+        raise Problem("baht")
+    if abs(amount) >= MAX_BAHT:
+        raise Problem("baht_range")
     amount = amount.quantize(CENT, ROUND_HALF_UP)
     if abs(amount) >= MAX_BAHT:
-        raise Problem("too large an amount in baht")
+        raise Problem("baht_range")
     return amount, None
 
 
@@ -199,7 +293,7 @@ def _plain_cids(values: Iterable[object]) -> dict[object, object]:
     return {
         value: value
         for value in values
-        if type(value) is str and len(value) == 13 and value.isdigit()
+        if type(value) is str and len(value) == 13 and is_ascii_digits(value)
     }
 
 
@@ -261,6 +355,10 @@ def allowed_codes(name: str) -> frozenset[str]:
     return frozenset(r["code"] for r in reference_table(name, key=("code",)))
 
 
+LineNote = tuple[str, Message]
+"""The severity and message of a problem of a whole line."""
+
+
 @dataclass(frozen=True)
 class Columns:
     """Rows read from one member, column by column: row `i` was read from line `lines[i]`."""
@@ -270,6 +368,18 @@ class Columns:
     """Field → the value of each row; a field the member lacks is absent."""
     all_text: bool = False
     """Every value is already stripped text (a text export), so none needs to be checked."""
+    line_notes: Mapping[int, LineNote] = field(default_factory=dict)
+    """Line number → (severity, message) of a problem of the whole line found while reading it
+    (see `sync.ingest.textfile`: a line in another encoding than the rest of the file)."""
+
+    def line_issues(self, member: str) -> Iterator[Issue]:
+        """The issues of the line notes, for the lines that hold a row."""
+        if not self.line_notes:
+            return
+        for line in self.lines:
+            note = self.line_notes.get(line)
+            if note is not None:
+                yield Issue(member, line, "", note[0], note[1])
 
 
 def _computed(derived: Derived, texts: Sequence[Sequence[str]], count: int) -> list[object]:
@@ -293,8 +403,8 @@ class ConvertedColumns:
     issues: list[Issue]
 
 
-_Outcome = tuple[object, str, str]
-"""A value's stored form, its warning reason (or ""), its error reason (or "")."""
+_Outcome = tuple[object, tuple[Message, ...], Message | None]
+"""A value's stored form, its warnings, its error (or None)."""
 
 
 @dataclass(frozen=True)
@@ -310,6 +420,7 @@ class _Plan:
     shorten: bool
     codes: frozenset[str] | None
     codes_name: str
+    event: bool
 
 
 @dataclass
@@ -317,7 +428,8 @@ class ColumnConverter:
     """Converts the read columns of one member into columns of `target`, collecting issues.
 
     Work is done once per distinct value of a column (codes and dates repeat a great deal),
-    which keeps large exports fast.
+    which keeps large exports fast. `today` is the import day: event dates (`Column.event`)
+    after the day following it are errors.
     """
 
     member: str
@@ -325,12 +437,13 @@ class ColumnConverter:
     columns: Sequence[Column]
     required: Collection[str]
     derived: Sequence[Derived] = ()
+    today: dt.date = field(default_factory=dt.date.today)
     plans: list[_Plan] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.plans = [self._plan(c.field, c.column, c.kind, c.codes) for c in self.columns]
+        self.plans = [self._plan(c.field, c.column, c.kind, c.codes, c.event) for c in self.columns]
 
-    def _plan(self, source: str, column: str, kind: str, codes: str) -> _Plan:
+    def _plan(self, source: str, column: str, kind: str, codes: str, event: bool) -> _Plan:
         sql_type = self.target.c[column].type
         return _Plan(
             field=source,
@@ -344,19 +457,29 @@ class ColumnConverter:
             shorten=kind == "free",
             codes=allowed_codes(codes) if codes else None,
             codes_name=codes,
+            event=event,
         )
+
+    @property
+    def latest_event(self) -> dt.date:
+        return self.today + dt.timedelta(days=FUTURE_DAYS)
 
     def convert(self, read: Columns) -> ConvertedColumns:
         count = len(read.lines)
         blank: list[object] = [""] * count
         errors = bytearray(count)
-        issues: list[Issue] = []
+        issues: list[Issue] = list(read.line_issues(self.member))
+        if issues:
+            index_of = {line: index for index, line in enumerate(read.lines)}
+            for issue in issues:
+                if issue.severity == ERROR:
+                    errors[index_of[issue.line]] = 1
         values: dict[str, list[object]] = {}
         for plan in self.plans:
             column = read.values.get(plan.field, blank)
             values[plan.column] = self._column(plan, read.lines, column, errors, issues)
         for derived in self.derived:
-            plan = self._plan(derived.column, derived.column, "text", "")
+            plan = self._plan(derived.column, derived.column, "text", "", False)
             names = derived.fields
             texts = [_text_column(read.values.get(f, blank), read.all_text) for f in names]
             computed: list[object]
@@ -391,24 +514,25 @@ class ColumnConverter:
             for index, value in enumerate(column):
                 if value not in flagged:
                     continue
-                _stored, warning, error = flagged[value]
-                if error:
+                _stored, warnings, error = flagged[value]
+                if error is not None:
                     errors[index] = 1
                     issues.append(Issue(self.member, lines[index], plan.field, ERROR, error))
-                if warning:
+                for warning in warnings:
                     issues.append(Issue(self.member, lines[index], plan.field, WARNING, warning))
         return list(map(stored.__getitem__, column))
 
-    @staticmethod
-    def _bulk(plan: _Plan, distinct: set[object]) -> dict[object, object]:
+    def _bulk(self, plan: _Plan, distinct: set[object]) -> dict[object, object]:
         """The stored values of the distinct values the kind's bulk reading is sure of."""
         if plan.bulk is None:
             return {}
         found = plan.bulk(distinct)
         limit = plan.max_length
-        if limit is None:
-            return found
-        return {v: s for v, s in found.items() if not isinstance(s, str) or len(s) <= limit}
+        if limit is not None:
+            found = {v: s for v, s in found.items() if not isinstance(s, str) or len(s) <= limit}
+        if plan.event:
+            found = {v: s for v, s in found.items() if self._event_problem(s) is None}
+        return found
 
     @staticmethod
     def _all_fine_as_read(plan: _Plan, distinct: set[object]) -> bool:
@@ -420,29 +544,55 @@ class ColumnConverter:
             return False
         if plan.max_length is not None and max(map(len, texts), default=0) > plan.max_length:
             return False
+        if CONTROLS.search("".join(texts)):
+            return False
         return plan.codes is None or texts <= plan.codes | {""}
 
+    def _event_problem(self, stored: object) -> Message | None:
+        """Why an event date cannot be true (before 1900, after tomorrow), or None."""
+        if not isinstance(stored, dt.date):
+            return None
+        day = stored.date() if isinstance(stored, dt.datetime) else stored
+        if day < EARLIEST_EVENT:
+            return issue_message("before_1900")
+        if day > self.latest_event:
+            return issue_message("future")
+        return None
+
     def _outcome(self, plan: _Plan, value: object) -> _Outcome:
+        """The stored value, its warnings and its error; a value with an error has no warnings
+        (its row is not loaded, so a correction made on the way is no news)."""
+        warnings: list[Message] = []
+        if isinstance(value, str) and CONTROLS.search(value):
+            value, removed = remove_controls(value)
+            warnings.append(issue_message("controls", count=removed))
         if value == "" or value is None:
-            return plan.empty, "", "missing (required)" if plan.required else ""
+            if plan.required:
+                return plan.empty, (), issue_message("missing")
+            return plan.empty, tuple(warnings), None
         stored: object
-        warning: str | None
         if plan.convert is None:
-            stored, warning = _as_text(value), None
+            stored = _as_text(value)
         else:
             try:
                 stored, warning = plan.convert(value)
             except Problem as problem:
-                return plan.empty, "", str(problem)
+                return plan.empty, (), problem.message
+            if warning is not None:
+                warnings.append(warning)
+        if plan.event:
+            problem_message = self._event_problem(stored)
+            if problem_message is not None:
+                return plan.empty, (), problem_message
         if (
             isinstance(stored, str)
             and plan.max_length is not None
             and len(stored) > plan.max_length
         ):
             if not plan.shorten:
-                return stored, "", f"longer than {plan.max_length} characters"
+                return stored, (), issue_message("too_long", limit=plan.max_length)
             stored = stored[: plan.max_length]
-            warning = f"longer than {plan.max_length} characters; shortened"
+            warnings.append(issue_message("shortened", limit=plan.max_length))
         if plan.codes is not None and stored not in plan.codes:
-            return stored, "", f"not a known code (see {plan.codes_name})"
-        return stored, warning or "", ""
+            return stored, (), issue_message("unknown_code", table=plan.codes_name)
+        return stored, tuple(warnings), None

@@ -17,10 +17,10 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from store.reference import ReferenceError, table
-from sync.ingest.convert import Columns
+from sync.ingest.convert import Columns, LineNote
 from sync.ingest.refused import Refused
 from sync.ingest.safezip import member_basename
 from sync.ingest.textfile import decode_text
@@ -123,6 +123,8 @@ class F43Reading:
     unknown_layout: UnknownLayout | None = None
     """Set when a headerless member's field count fits no known layout: the loader refuses
     the member (its columns are then the newest known order, for inspection only)."""
+    line_notes: Mapping[int, LineNote] = field(default_factory=dict)
+    """Lines in another encoding than the member's (see `sync.ingest.textfile`)."""
 
     @property
     def fields(self) -> frozenset[str]:
@@ -160,7 +162,12 @@ class F43Reading:
             lines = [line for _n, line in numbered[start : start + SPLIT_CHUNK]]
             for name, cells in _split_columns(lines, picks).items():
                 values[name].extend(map(str.strip, cells))
-        return Columns([number for number, _line in numbered], values, all_text=True)
+        return Columns(
+            [number for number, _line in numbered],
+            values,
+            all_text=True,
+            line_notes=self.line_notes,
+        )
 
 
 def _split_columns(lines: list[str], picks: Mapping[str, int]) -> dict[str, Sequence[str]]:
@@ -194,12 +201,14 @@ def read_f43(data: bytes, file: str) -> F43Reading:
     known = layout(file)
     header = _header_columns(lines[0] if lines else "", known)
     if header is not None:
-        return F43Reading(file, decoded.encoding, True, header, lines)
+        return F43Reading(
+            file, decoded.encoding, True, header, lines, line_notes=decoded.line_notes
+        )
     try:
         fields = _headerless_layout(file, lines)
     except UnknownLayout as unknown:
         return F43Reading(file, decoded.encoding, False, known, lines, unknown_layout=unknown)
-    return F43Reading(file, decoded.encoding, False, fields, lines)
+    return F43Reading(file, decoded.encoding, False, fields, lines, line_notes=decoded.line_notes)
 
 
 def _headerless_layout(file: str, lines: Sequence[str]) -> tuple[str, ...]:

@@ -77,7 +77,8 @@ def _spec(
 
 
 def _common(*columns: Column) -> tuple[Column, ...]:
-    return (Column("HOSPCODE", "hospcode"), *columns, Column("D_UPDATE", "d_update", "ymdhms"))
+    update = Column("D_UPDATE", "d_update", "ymdhms", event=True)
+    return (Column("HOSPCODE", "hospcode"), *columns, update)
 
 
 @functools.cache
@@ -92,6 +93,8 @@ def f43_specs() -> tuple[LoaderSpec, ...]:
                 Column("HID", "hid"),
                 Column("HOUSE", "house", "free"),
                 Column("VILLANAME", "villaname", "free"),
+                Column("VHVID", "vhvid"),
+                Column("HEADID", "headid"),
             ),
             derived=(Derived("vid", VILLAGE_PARTS, village_id),),
         ),
@@ -107,11 +110,11 @@ def f43_specs() -> tuple[LoaderSpec, ...]:
                 Column("LNAME", "lname", "free"),
                 Column("HN", "hn"),
                 Column("SEX", "sex", codes="sex.csv"),
-                Column("BIRTH", "birth", "ymd"),
+                Column("BIRTH", "birth", "ymd", event=True),
                 Column("NATION", "nation"),
                 Column("TYPEAREA", "typearea", codes="typearea.csv"),
                 Column("DISCHARGE", "discharge", codes="discharge.csv"),
-                Column("DDISCHARGE", "ddischarge", "ymd"),
+                Column("DDISCHARGE", "ddischarge", "ymd", event=True),
                 Column("TELEPHONE", "telephone", "free"),
                 Column("MOBILE", "mobile", "free"),
             ),
@@ -136,7 +139,7 @@ def f43_specs() -> tuple[LoaderSpec, ...]:
             Death,
             _common(
                 Column("PID", "pid"),
-                Column("DDEATH", "ddeath", "ymd"),
+                Column("DDEATH", "ddeath", "ymd", event=True),
                 Column("CDEATH", "cdeath"),
                 Column("CID", "cid", "cid_as_given"),
             ),
@@ -149,12 +152,12 @@ def _pp_spec(source: SourceFile) -> LoaderSpec:
     """`pp_service` rows from one PP source file (see the module text)."""
     columns = [
         *(Column(name, name.lower()) for name in ROW_KEY),
-        Column(source.date_field, "date_serv", "ymd"),
+        Column(source.date_field, "date_serv", "ymd", event=True),
         Column(CID, "cid"),
-        Column(D_UPDATE, "d_update", "ymdhms"),
+        Column(D_UPDATE, "d_update", "ymdhms", event=True),
     ]
     if source.related_date_field:
-        columns.append(Column(source.related_date_field, "bdate", "ymd"))
+        columns.append(Column(source.related_date_field, "bdate", "ymd", event=True))
     extra_key = source.extra_key_fields
     # The key fields beyond HOSPCODE PID SEQ make up `key_code` (derived below, which replaces
     # these values); read through it here so that a blank one keeps its row out, named.

@@ -24,10 +24,15 @@ from sqlalchemy import Connection
 from store.reference import table
 from sync.ingest.catalog_file import KIND as CATALOG_KIND
 from sync.ingest.catalog_file import load_catalog_file, read_catalog_offer
+from sync.ingest.chunks import column_chunks
 from sync.ingest.convert import ERROR, Issue
+from sync.ingest.eclaim_rep import KIND as ECLAIM_REP_KIND
+from sync.ingest.eclaim_rep import eclaim_rep_spec
 from sync.ingest.f43 import UnknownLayout, file_of_member, read_f43
 from sync.ingest.f43_specs import f43_spec, f43_specs
 from sync.ingest.htmltable import looks_like_html
+from sync.ingest.ktb_rep import KIND as KTB_REP_KIND
+from sync.ingest.ktb_rep import ktb_rep_spec
 from sync.ingest.ledger import member_loaded_before, record_issues, record_part
 from sync.ingest.limits import Limits
 from sync.ingest.loading import load_columns
@@ -37,16 +42,20 @@ from sync.ingest.results import PartResult
 from sync.ingest.rights import KIND as RIGHTS_KIND
 from sync.ingest.rights import rights_spec
 from sync.ingest.safezip import SafeZip, looks_like_zip, open_zip
+from sync.ingest.smt import KIND as SMT_KIND
+from sync.ingest.smt import smt_spec
 from sync.ingest.spec import LoadContext, LoaderSpec
 from sync.ingest.statements import KIND as STATEMENT_KIND
 from sync.ingest.statements import statement_spec
+from sync.ingest.stm import KIND as STM_KIND
+from sync.ingest.stm import stm_spec
 from sync.ingest.tabular import (
     OLE2_MAGIC,
     XLSX_MARKER,
     Header,
     is_ods,
     open_tabular,
-    read_columns,
+    read_rows,
 )
 
 NHSO_FILES = "nhso_files.csv"
@@ -57,6 +66,10 @@ F43_MEMBER = "f43_member"
 TABULAR_SPECS: dict[str, Callable[[], LoaderSpec]] = {
     RIGHTS_KIND: rights_spec,
     STATEMENT_KIND: statement_spec,
+    KTB_REP_KIND: ktb_rep_spec,
+    ECLAIM_REP_KIND: eclaim_rep_spec,
+    STM_KIND: stm_spec,
+    SMT_KIND: smt_spec,
 }
 """Loader of each tabular kind named in nhso_files.csv (rows without one are not offered)."""
 
@@ -244,8 +257,9 @@ def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Pr
             encoding=header.sheet.encoding,
             has_header=True,
         )
-        read = read_columns(header, needs_cid="cid" in kind.mandatory)
-        hospcodes.update(load_columns(conn, spec, read, part, context))
+        rows = read_rows(header, needs_cid="cid" in kind.mandatory)
+        for read in column_chunks(rows, header.columns):
+            hospcodes.update(load_columns(conn, spec, read, part, context))
         record_part(conn, context.batch_id, part, offered.sha256)
         return [part]
 

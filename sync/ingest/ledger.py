@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, insert, select, update
 
+from store.i18n import Message
+from store.i18n.stored import params_json
 from store.models import ImportBatch, ImportIssue, ImportPart
 from sync.ingest.convert import Issue
 from sync.ingest.limits import WRITE_CHUNK
@@ -145,7 +147,13 @@ def record_part(conn: Connection, batch_id: str, part: PartResult, sha256: str) 
     )
 
 
+def _params(issue: Issue) -> str:
+    return params_json(issue.message) if isinstance(issue.message, Message) else ""
+
+
 def record_issues(conn: Connection, batch_id: str, issues: Sequence[Issue]) -> None:
+    """Each issue with its English reason and its catalogue key and parameters (see
+    `store.models.ImportIssue`)."""
     rows = [
         {
             "batch_id": batch_id,
@@ -154,6 +162,8 @@ def record_issues(conn: Connection, batch_id: str, issues: Sequence[Issue]) -> N
             "field": i.field,
             "severity": i.severity,
             "reason": _fit(i.reason, ISSUE, "reason"),
+            "reason_key": i.key,
+            "reason_params": _fit(_params(i), ISSUE, "reason_params"),
         }
         for i in issues
     ]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from sqlalchemy import Connection, Table
 
 from store.ids import stable_ids
 from store.models import Facility
-from sync.ingest.convert import WARNING, ColumnConverter, Columns, Issue
+from sync.ingest.convert import WARNING, ColumnConverter, Columns, Issue, issue_message
 from sync.ingest.ledger import record_issues
 from sync.ingest.results import PartResult
 from sync.ingest.spec import LoadContext, LoaderSpec
@@ -20,12 +21,17 @@ FACILITY: Table = Facility.__table__  # type: ignore[attr-defined]
 def load_columns(
     conn: Connection, spec: LoaderSpec, read: Columns, part: PartResult, context: LoadContext
 ) -> Counter[str]:
-    """Store the rows of one part; returns how many stored rows name each hospcode.
+    """Store the rows of one part (or one slice of it: the part's counts are added to); returns
+    how many stored rows name each hospcode.
 
     Rows with an error are kept out and logged; of two rows with the same key, the newer (or,
     when equally new, the later) is kept and the other logged as a warning.
     """
-    converter = ColumnConverter(part.member, spec.table, spec.columns, spec.required, spec.derived)
+    converter = ColumnConverter(
+        part.member, spec.table, spec.columns, spec.required, spec.derived, context.latest_today
+    )
+    if spec.defaults is not None:
+        read = with_defaults(read, spec.defaults(context))
     converted = converter.convert(read)
     count = len(read.lines)
     values = converted.values
@@ -44,14 +50,28 @@ def load_columns(
         hospcodes.update(str(column[i]) for i in chosen)
         facilities = [{"hospcode": h, "name": ""} for h in sorted(hospcodes)]
         insert_missing(conn, FACILITY, "hospcode", facilities)
-    part.rows_read = count
-    part.rows_loaded, part.rows_unchanged = upsert_columns(
-        conn, spec.table, spec.version, values, chosen
-    )
+    written, unchanged = upsert_columns(conn, spec.table, spec.version, values, chosen)
+    part.rows_read += count
+    part.rows_loaded += written
+    part.rows_unchanged += unchanged
     issues.sort(key=lambda issue: issue.line)
     record_issues(conn, context.batch_id, issues)
     part.count(issues)
     return hospcodes
+
+
+def with_defaults(read: Columns, defaults: Mapping[str, str | None]) -> Columns:
+    """`read` with each blank (or absent) field of `defaults` set to its default."""
+    values = dict(read.values)
+    for name, default in defaults.items():
+        if not default:
+            continue
+        column = values.get(name)
+        if column is None:
+            values[name] = [default] * len(read.lines)
+        else:
+            values[name] = [default if v is None or v == "" else v for v in column]
+    return Columns(read.lines, values, read.all_text)
 
 
 def _newest_of_each_key(
@@ -79,4 +99,4 @@ def _newest_of_each_key(
 
 
 def _superseded(member: str, line: int, kept_line: int) -> Issue:
-    return Issue(member, line, "", WARNING, f"same key as line {kept_line}, which was kept")
+    return Issue(member, line, "", WARNING, issue_message("superseded", line=kept_line))

@@ -112,14 +112,15 @@ JSON_VERSION = 1
 def results_document(results: list[FileResult], lang: str = "en") -> dict[str, object]:
     """The stable, versioned `sitthi import --json` document.
 
-    `message` is in `lang`.
+    `message` and the issues' `reason` are in `lang`.
 
     {"version": 1,
      "files": [{"file", "kind", "status", "message", "batch_id", "hospcode", "rows_read",
                 "rows_loaded", "rows_unchanged", "issues", "warnings",
                 "parts": [{"member", "table", "encoding", "has_header", "skipped_duplicate",
                            "rows_read", "rows_loaded", "rows_unchanged", "issues", "warnings",
-                           "first_issues": [{"line", "field", "severity", "reason"}]}]}],
+                           "first_issues": [{"line", "field", "severity", "reason",
+                                             "reason_key"}]}]}],
      "totals": {"files", "loaded", "unchanged", "refused", "rows_loaded", "issues", "warnings"}}
     """
     return {
@@ -150,11 +151,11 @@ def _file_document(result: FileResult, lang: str) -> dict[str, object]:
         "rows_unchanged": result.rows_unchanged,
         "issues": result.issues,
         "warnings": result.warnings,
-        "parts": [_part_document(p) for p in result.parts],
+        "parts": [_part_document(p, lang) for p in result.parts],
     }
 
 
-def _part_document(part: PartResult) -> dict[str, object]:
+def _part_document(part: PartResult, lang: str) -> dict[str, object]:
     return {
         "member": part.member,
         "table": part.table,
@@ -167,7 +168,13 @@ def _part_document(part: PartResult) -> dict[str, object]:
         "issues": part.issues,
         "warnings": part.warnings,
         "first_issues": [
-            {"line": i.line, "field": i.field, "severity": i.severity, "reason": i.reason}
+            {
+                "line": i.line,
+                "field": i.field,
+                "severity": i.severity,
+                "reason": i.text(lang),
+                "reason_key": i.key,
+            }
             for i in part.sample
         ],
     }

@@ -8,9 +8,11 @@ letter), is a symbolic link or encrypted, or when its declared sizes break the l
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -43,7 +45,8 @@ class SafeZip:
         try:
             with self.archive.open(info) as handle:
                 data = handle.read(bound + 1)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+            # A wrong CRC, a truncated member or compressed bytes that do not inflate.
             raise Refused(message("ingest.zip.damaged", member=repr(info.filename))) from exc
         except NotImplementedError as exc:
             raise Refused(message("ingest.zip.compression", member=repr(info.filename))) from exc

@@ -27,6 +27,17 @@ class LoadContext:
         """The local calendar day of the import (the day staff would name)."""
         return self.now.astimezone().date()
 
+    @property
+    def latest_today(self) -> dt.date:
+        """The later of the import day and the machine's today: the day after which nothing
+        an export records can have happened. (An import may be dated in the past, when a
+        test or the demo replays one; the data it holds can still be as new as the clock.)"""
+        return max(self.import_day, dt.date.today())
+
+
+FieldDefaults = Callable[[LoadContext], dict[str, str | None]]
+"""Values a read field takes where the file leaves it blank or has no column for it, from the
+file's context (the unit an STM names only in a title row); None: no default."""
 
 Completion = Callable[[dict[str, list[object]], Sequence[int], LoadContext], None]
 """Adds columns (target column → a value per row) that come from the context or the rows' line
@@ -40,7 +51,8 @@ class LoaderSpec:
     `required` are read fields that must have a value; `key` are target columns whose values
     name the row (its id is `store.ids.stable_id(table name, *key values)`); `version` is the
     target column that decides which copy of a row is newer; `complete` adds columns that come
-    from the context rather than the file; `hospcode` is the column naming the facility, if any.
+    from the context rather than the file; `hospcode` is the column naming the facility, if any;
+    `defaults` fills blank read fields before they are converted and checked.
     """
 
     name: str
@@ -52,6 +64,7 @@ class LoaderSpec:
     derived: tuple[Derived, ...] = ()
     complete: Completion | None = None
     hospcode: str | None = None
+    defaults: FieldDefaults | None = None
 
     @property
     def fields(self) -> frozenset[str]:

@@ -37,7 +37,7 @@ def statement_spec() -> LoaderSpec:
         columns=(
             Column("hospcode", "hospcode", "unit"),
             Column("cid", "cid", "cid"),
-            Column("date_serv", "date_serv", "date"),
+            Column("date_serv", "date_serv", "date", event=True),
             Column("item_code", "item_code", "upper"),
             Column("paid", "paid", "baht"),
             Column("error_code", "error_code", "upper"),

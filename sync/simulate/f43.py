@@ -225,6 +225,7 @@ def home_row(hospcode: str, house: Household) -> dict[str, str]:
         "AMPUR": vid[2:4],
         "CHANGWAT": vid[0:2],
         "NFAMILY": "1",
+        "VHVID": str(house.volunteer.pid) if house.volunteer else "",
         "HEADID": str(house.head.pid),
         "D_UPDATE": ymdhms(house.d_update),
     }

@@ -1,10 +1,12 @@
-"""The centre's NHSO rights lists: a recent one as XLSX, an older batch check as CSV.
+"""The centre's NHSO rights lists: a recent one as XLSX, an older batch check as a right-search
+dump (CSV).
 
 The XLSX is laid out like a download from the NHSO web site: two title rows above the header,
 Thai column names where the alias table has one, CIDs as text cells, Thai Buddhist-era dates as
-text and the start date as a real Excel date. The CSV is UTF-8 with a byte-order mark (as Excel
-writes it), English column names and CE dates. Column names come from
-`store/reference/nhso_rights_aliases.csv`, so whatever is written here the importer knows.
+text and the start date as a real Excel date. The CSV holds the NHSO right-search answers as
+JHCIS-side tools flatten them: camelCase columns, ISO dates, UTF-8 with a byte-order mark.
+Every column name is an alias of `store/reference/nhso_rights_aliases.csv`, or one the importer
+need not read (names, the birth date).
 """
 
 from __future__ import annotations
@@ -54,10 +56,6 @@ def header(field: str, *, thai: bool) -> str:
 def be_text(day: dt.date | None) -> str:
     """`dd/mm/yyyy` with the Buddhist-era year, as NHSO pages print dates."""
     return f"{day.day:02d}/{day.month:02d}/{day.year + BE_OFFSET}" if day else ""
-
-
-def ce_text(day: dt.date | None) -> str:
-    return day.strftime("%Y%m%d") if day else ""
 
 
 def list_date(rows: Sequence[NhsoRow]) -> dt.date:
@@ -122,25 +120,42 @@ def write_rights_xlsx(directory: Path, centre: Centre, rows: Sequence[NhsoRow]) 
     return path
 
 
+RIGHT_SEARCH_COLUMNS = (
+    "pid", "checkDate", "birthDate", "deathDate", "mainInscl_id", "mainInscl_name",
+    "subInscl_id", "subInscl_name", "startDateTime", "expireDateTime", "hospMainOp_hcode",
+    "hospSub_hcode", "hospMain_hcode",
+)  # fmt: skip
+"""The NHSO right-search answers flattened, as JHCIS-side tools save them (domain 7.3)."""
+
+
+def iso_text(day: dt.date | None) -> str:
+    """A right-search answer's date: ISO with the time of day."""
+    return f"{day.isoformat()}T00:00:00" if day else ""
+
+
 def write_rights_csv(directory: Path, centre: Centre, rows: Sequence[NhsoRow]) -> Path:
-    """An older batch check as CSV: English headers, CE dates, check time as ISO."""
+    """An older batch check as a right-search dump (CSV, UTF-8 with BOM): camelCase columns,
+    ISO dates and check times, the birth date as Thai text with its Buddhist-era year."""
+    births = {p.nhso_cid: p.birth for p in centre.persons}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([header(f, thai=False) for f in FIELDS])
+    writer.writerow(RIGHT_SEARCH_COLUMNS)
     for row in rows:
         writer.writerow(
             [
                 row.cid,
+                row.checked_at.isoformat(timespec="seconds"),
+                be_text(births.get(row.cid)),
+                iso_text(row.deathdate),
                 row.maininscl,
+                "",
                 row.subinscl,
+                "",
+                iso_text(row.startdate),
+                iso_text(row.expdate),
                 row.hmain_op,
                 row.hsub,
                 row.hmain,
-                ce_text(row.startdate),
-                ce_text(row.expdate),
-                ce_text(row.deathdate),
-                row.status,
-                row.checked_at.isoformat(sep=" "),
             ]
         )
     path = directory / rights_file_name(centre, rows, "csv")

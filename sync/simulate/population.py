@@ -105,6 +105,7 @@ class Household:
     house_no: str = ""
     house_id: str = ""
     d_update: dt.datetime = dt.datetime(2000, 1, 1)
+    volunteer: Person | None = field(default=None, repr=False)
 
     @property
     def head(self) -> Person:
@@ -499,6 +500,45 @@ def stamp_people(rng: random.Random, params: Params, persons: list[Person], toda
         person.d_update = office_stamp(rng, earliest, exported)
 
 
+def assign_volunteers(rng: random.Random, params: Params, households: list[Household]) -> None:
+    """A village health volunteer for every run of 10-15 houses of a village (in house-number
+    order, as volunteers are given neighbouring houses): a responsible adult of the village."""
+    section = params.household
+    low, high = section.integer("volunteer_age_min"), section.integer("volunteer_age_max")
+    by_village: dict[str, list[Household]] = defaultdict(list)
+    for house in households:
+        if house.village is not None and house.village.moo != OUTSIDE_MOO:
+            by_village[house.village.moo].append(house)
+    for moo in sorted(by_village):
+        houses = sorted(by_village[moo], key=lambda h: _house_order(h.house_no))
+        adults = [
+            m
+            for h in houses
+            for m in h.members
+            if m.responsible and low <= m.age <= high and m.nation == THAI
+        ]
+        start = 0
+        while start < len(houses) and adults:
+            size = rng.randint(
+                section.integer("volunteer_houses_min"), section.integer("volunteer_houses_max")
+            )
+            group = houses[start : start + size]
+            wanted = FEMALE if rng.random() < section.number("volunteer_female_share") else MALE
+            local = [m for h in group for m in h.members if m in adults] or adults
+            chosen = [m for m in local if m.sex == wanted] or local
+            volunteer = rng.choice(chosen)
+            if len(adults) > 1:
+                adults.remove(volunteer)
+            for house in group:
+                house.volunteer = volunteer
+            start += size
+
+
+def _house_order(house_no: str) -> tuple[int, ...]:
+    """`12` before `12/3` before `13`: house numbers compared part by part as numbers."""
+    return tuple(int(part) if part.isdigit() else 0 for part in house_no.split("/"))
+
+
 def export_moment(params: Params, today: dt.date) -> dt.datetime:
     """When the 43-file export of `today` is made (rates.toml `export_time`)."""
     return dt.datetime.combine(today, dt.time.fromisoformat(params.centre.text("export_time")))
@@ -514,6 +554,7 @@ def build_population(streams: Streams, params: Params, count: int, today: dt.dat
     cids = identify(streams.rng("cids"), params, households)
     discharge(streams.rng("discharge"), params, persons, today)
     stamp_people(streams.rng("d_update"), params, persons, today)
+    assign_volunteers(streams.rng("volunteers"), params, households)
     return Population(persons, households, villages, cids)
 
 

@@ -12,7 +12,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from store.i18n import Section, shown
+from store.i18n import Section
 from tui.cli import EXIT_FAILED, EXIT_OK, Subparsers, add_command, opened_store, say
 
 if TYPE_CHECKING:
@@ -31,13 +31,15 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from store.controls import json_terminal_safe
     from sync.ingest.importer import import_paths
     from sync.ingest.results import results_document
 
     with opened_store(args.db) as engine:
         results = import_paths(engine, args.paths)
     if args.json:
-        print(json.dumps(results_document(results, args.lang), ensure_ascii=False, indent=2))
+        document = json.dumps(results_document(results, args.lang), ensure_ascii=False, indent=2)
+        print(json_terminal_safe(document))
     else:
         text = TEXTS[args.lang]
         for result in results:
@@ -54,19 +56,26 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def summary_lines(result: FileResult, lang: str) -> list[str]:
-    """The file's line, then a line per member with its first issues, in `lang`."""
+    """The file's line, then a line per member with its first issues, in `lang`.
+
+    File and member names and messages come from the files offered: every line is made safe
+    for a terminal (`store.controls.terminal_safe`).
+    """
+    from store.controls import terminal_safe
+
     text = TEXTS[lang]
     said = result.message_in(lang)
     if result.refused:
-        return [text["refused"].format(file=result.file, message=said)]
-    if not result.parts:
-        return [text["unchanged"].format(file=result.file, message=said)]
-    unit = text["unit"].format(hospcode=result.hospcode) if result.hospcode else ""
-    head = "loaded" if result.status == "loaded" else "unchanged"
-    lines = [text[head].format(file=result.file, kind=result.kind, unit=unit, message=said)]
-    for part in result.parts:
-        lines.extend(_part_lines(part, text, lang))
-    return lines
+        lines = [text["refused"].format(file=result.file, message=said)]
+    elif not result.parts:
+        lines = [text["unchanged"].format(file=result.file, message=said)]
+    else:
+        unit = text["unit"].format(hospcode=result.hospcode) if result.hospcode else ""
+        head = "loaded" if result.status == "loaded" else "unchanged"
+        lines = [text[head].format(file=result.file, kind=result.kind, unit=unit, message=said)]
+        for part in result.parts:
+            lines.extend(_part_lines(part, text, lang))
+    return [terminal_safe(line) for line in lines]
 
 
 def _part_lines(part: PartResult, text: dict[str, str], lang: str) -> list[str]:
@@ -93,7 +102,7 @@ def _part_lines(part: PartResult, text: dict[str, str], lang: str) -> list[str]:
             text["issue"].format(
                 line=issue.line,
                 field=issue.field or "-",
-                reason=shown(issue.reason, lang),
+                reason=issue.text(lang),
                 severity=text.get(issue.severity, issue.severity),
             )
         )

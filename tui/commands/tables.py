@@ -17,8 +17,14 @@ def display_width(text: str) -> int:
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> str:
-    """Columns padded to equal display width; `align` holds `l` or `r` per column."""
-    table = [list(headers), *(list(r) for r in rows)]
+    """Columns padded to equal display width; `align` holds `l` or `r` per column.
+
+    Cells are made terminal-safe first, so that a control character in a stored value is
+    shown escaped and counted in the column's width.
+    """
+    from store.controls import terminal_safe
+
+    table = [[terminal_safe(cell) for cell in row] for row in (headers, *rows)]
     widths = [max(display_width(row[i]) for row in table) for i in range(len(headers))]
     lines = []
     for row in table:

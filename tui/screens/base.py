@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
+from store.controls import terminal_safe_lines
 from tui.widgets.footer import translate_bindings
 
 if TYPE_CHECKING:
@@ -139,7 +140,9 @@ class StoreAccess:
 
     def show_error(self, error: str) -> None:
         screen: Any = self
-        screen.notify(error, title=self.t("error.title"), severity="error", timeout=8)
+        # An error's text may quote a file or a stored value: shown literally.
+        shown = terminal_safe_lines(error)
+        screen.notify(shown, title=self.t("error.title"), severity="error", timeout=8, markup=False)
 
 
 class SitthiScreen(StoreAccess, Screen[None]):

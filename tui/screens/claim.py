@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from store.cid import mask_cid
+from store.controls import terminal_safe
 from tui.screens.base import SitthiScreen
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
@@ -50,9 +51,9 @@ class ClaimScreen(SitthiScreen):
         person = self.claim.evaluation.person
         cid = mask_cid(person.cid) if person is not None else ""
         return Content.assemble(
-            (self.person_name or service.pid, "bold"),
+            (terminal_safe(self.person_name or service.pid), "bold"),
             "  ",
-            cid,
+            terminal_safe(cid),
             "  ",
             (self.t("claim.pid", pid=service.pid), "$text-muted"),
         )
@@ -62,7 +63,8 @@ class ClaimScreen(SitthiScreen):
 
 
 def _line(t: Translator, key: str, value: str) -> Content:
-    return Content.assemble((t(key) + " ", "$text-muted"), value or "–")
+    """A labelled line; the value may hold stored text, shown terminal-safe."""
+    return Content.assemble((t(key) + " ", "$text-muted"), terminal_safe(value) or "–")
 
 
 def service_content(claim: ServiceClaim, t: Translator) -> Content:

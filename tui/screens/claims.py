@@ -23,10 +23,12 @@ from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_ta
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
+from tui.widgets.statement_figures import statement_texts
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from exporters.document import Document
     from store.pp.claims import ServiceClaim
     from store.queries.claims import ClaimsView, Money
 
@@ -42,6 +44,7 @@ class ClaimsScreen(SitthiScreen):
         Binding("m", "focus_month", "key.month"),
         Binding("f", "focus_status", "key.status"),
         Binding("c", "toggle_codes", "key.item_codes"),
+        Binding("e", "export", "export.screen.key"),
     ]
 
     def __init__(self) -> None:
@@ -250,7 +253,9 @@ class ClaimsScreen(SitthiScreen):
         rates_from = view.rates_from_fiscal_year
         if rates_from is not None and rates_from != view.fiscal_year:
             parts.append(t("pp_rates.carried_forward", year=rates_from))
-        self.query_one("#claims-summary", Static).update(" · ".join(parts))
+        summary = " · ".join(parts)
+        lines = [summary, *statement_texts(view.statements, t)]
+        self.query_one("#claims-summary", Static).update("\n".join(lines))
 
     @on(DataTable.RowHighlighted, "#claim-items")
     def item_highlighted(self) -> None:
@@ -313,6 +318,38 @@ class ClaimsScreen(SitthiScreen):
         self.show_codes = not self.show_codes
         if self.view is not None:
             self.show_view(self.view)
+
+    def action_export(self) -> None:
+        """The services shown (item, month and status filters included) as the claims
+        officer's workbook, a sheet per status."""
+        from tui.screens.exporting import export_on_screen
+
+        view = self.view
+        if view is None:
+            return
+        shown, as_of, hospcode, lang = (
+            list(self.shown),
+            self.sitthi.as_of,
+            self.sitthi.hospcode,
+            self.t.lang,
+        )
+
+        def build(conn: Connection) -> Document:
+            from exporters.claims_list import claims_document
+            from exporters.people import load_context, unit_of_store
+            from store.pp.claims import ClaimStatus
+
+            context = load_context(conn, as_of, hospcode, lang=lang)
+            return claims_document(
+                shown,
+                view.names,
+                context,
+                hospcode=unit_of_store(conn, hospcode),
+                fiscal_year=view.fiscal_year,
+                statuses=tuple(ClaimStatus),
+            )
+
+        export_on_screen(self, build)
 
 
 def baht(amount: Decimal) -> str:

@@ -15,10 +15,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from store.controls import terminal_safe
 from tui.screens.base import SitthiScreen
 from tui.widgets.charts import chart_floor, column_cells, hbar, spark
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
+from tui.widgets.statement_figures import statement_content
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -143,13 +145,15 @@ class DashboardScreen(SitthiScreen):
         if self.coverage is None:
             return
         pp = self.query_one("#pp", Static)
-        pp.update(pp_content(self.coverage.pp, self.pp_months, self.t))
+        money = pp_content(self.coverage.pp, self.pp_months, self.t)
+        pp.update(Content("\n").join([money, *statement_content(self.coverage.statements, self.t)]))
         panel = self.query_one("#pp-panel")
         if self.coverage.pp is not None:
             panel.border_title = self.t(
                 "dashboard.pp_title_year", year=self.coverage.pp.fiscal_year
             )
-            panel.border_subtitle = rates_note(self.coverage.pp, self.t)
+            notes = (rates_note(self.coverage.pp, self.t), to_earn_text(self.coverage.pp, self.t))
+            panel.border_subtitle = " · ".join(note for note in notes if note)
 
     def render_data(self) -> None:
         if self.coverage is not None:
@@ -384,7 +388,9 @@ def import_lines(imports: LastImports, now: dt.datetime, tr: Translator) -> list
             tr("dashboard.refused_since", age=age_text(refused.age(now), tr)), "$error"
         )
     else:
-        second = Content.styled(good.file_name.rsplit("/", 1)[-1] if good else "", "$text-muted")
+        second = Content.styled(
+            terminal_safe(good.file_name.rsplit("/", 1)[-1]) if good else "", "$text-muted"
+        )
     return [first, second]
 
 
@@ -398,6 +404,13 @@ def rates_note(pp: PpMoney, tr: Translator) -> str:
     if year is None or year == pp.fiscal_year:
         return ""
     return tr("pp_rates.carried_forward", year=year)
+
+
+def to_earn_text(pp: PpMoney, tr: Translator) -> str:
+    """The baht still to earn this fiscal year from the persons due for a screening."""
+    if not pp.due_count:
+        return ""
+    return tr("export.screen.to_earn", baht=baht(pp.to_earn_baht), due=tr.number(pp.due_count))
 
 
 def pp_content(pp: PpMoney | None, months: list[MonthMoney] | None, tr: Translator) -> Content:

@@ -83,7 +83,8 @@ class ImportFileForm(SitthiModal["str | None"]):
 
 
 def summary(results: list[FileResult], t: Translator) -> str:
-    """One line per file: its status and counts, or why it was refused."""
+    """One line per file: its status and counts, or why it was refused (shown without markup
+    and terminal-safe: file names and messages come from the files)."""
     lines = []
     for result in results:
         name = result.file.replace("\\", "/").rsplit("/", 1)[-1]

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
+from store.controls import terminal_safe, terminal_safe_lines
 from tui.screens.base import SitthiScreen
 from tui.widgets.fields import (
     Column,
@@ -26,10 +27,19 @@ from tui.widgets.navbar import NavBar
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from store.exports import ExportRow
     from store.queries.imports import BatchIssues, BatchRow
 
 
 FILE_WIDTH = 24
+EXPORTS_SHOWN = 3
+"""Latest exports listed under the imports: a glance, the full log is in the store."""
+
+
+def recent_exports(conn: Connection) -> list[ExportRow]:
+    from store.exports import recent_exports as latest
+
+    return latest(conn, limit=EXPORTS_SHOWN)
 
 
 class ImportsScreen(SitthiScreen):
@@ -42,6 +52,7 @@ class ImportsScreen(SitthiScreen):
         super().__init__()
         self.batches: list[BatchRow] | None = None
         self.issues: BatchIssues | None = None
+        self.exports: list[ExportRow] | None = None
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.NAV)
@@ -52,6 +63,7 @@ class ImportsScreen(SitthiScreen):
         issues: DataTable[object] = ListTable(cursor_type="row", id="issues")
         add_columns(issues, self.issue_columns())
         yield issues
+        yield Static("", id="exports", markup=False)
         yield SitthiFooter()
 
     def batch_columns(self) -> Columns:
@@ -73,8 +85,33 @@ class ImportsScreen(SitthiScreen):
             return recent_batches(conn)
 
         self.fetch(batches, self.show_batches)
+        self.fetch(recent_exports, self.show_exports, group="exports")
+
+    def show_exports(self, exports: list[ExportRow]) -> None:
+        """The latest exports of person-level data (the store's export log, which the province
+        reads too): when, what, which unit, how many persons, who."""
+        self.exports = exports
+        t = self.t
+        lines = [t("export.screen.exports_title")]
+        for row in exports:
+            local = row.created_at.astimezone()
+            lines.append(
+                t(
+                    "export.screen.export_line",
+                    when=f"{t.short_date(local.date())} {local:%H:%M}",
+                    kind=row.kind,
+                    unit=row.hospcode,
+                    persons=t.number(row.persons),
+                    user=row.user,
+                )
+            )
+        if not exports:
+            lines.append(t("export.screen.exports_none"))
+        self.query_one("#exports", Static).update("\n".join(lines))
 
     def render_data(self) -> None:
+        if self.exports is not None:
+            self.show_exports(self.exports)
         if self.batches is not None:
             self.show_batches(self.batches)
         self.query_one("#batches", DataTable).focus()
@@ -126,10 +163,11 @@ class ImportsScreen(SitthiScreen):
             loaded=self.t.number(batch.rows_loaded),
             unchanged=self.t.number(batch.rows_unchanged),
         )
-        self.query_one("#batch-message", Static).update(text)
+        self.query_one("#batch-message", Static).update(terminal_safe(text))
 
     def show_issues(self, issues: BatchIssues) -> None:
         self.issues = issues
+        lang = self.t.lang
         rows = [
             (
                 str(index),
@@ -137,7 +175,7 @@ class ImportsScreen(SitthiScreen):
                     issue.member,
                     str(issue.line),
                     issue.field,
-                    f"{self.t(f'imports.severity_{issue.severity}')}: {issue.reason}",
+                    f"{self.t(f'imports.severity_{issue.severity}')}: {issue.reason_in(lang)}",
                 ),
             )
             for index, issue in enumerate(issues.rows)
@@ -154,5 +192,5 @@ class ImportsScreen(SitthiScreen):
 
     def imported(self, summary: str | None) -> None:
         if summary:
-            self.notify(summary, timeout=10)
+            self.notify(terminal_safe_lines(summary), timeout=10, markup=False)
             self.sitthi.poll_store()

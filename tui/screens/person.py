@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from store.cid import format_cid, mask_cid
+from store.controls import terminal_safe
 from tui.screens.base import SitthiScreen
 from tui.widgets.fields import Column, Columns, add_columns, fill_table, fit
 from tui.widgets.footer import SitthiFooter
@@ -78,7 +79,9 @@ class PersonScreen(SitthiScreen):
         )
         lines = [
             Content.assemble(
-                (person.full_name or "–", "bold"), "  ", (cid or t("person.no_cid"), "bold")
+                (terminal_safe(person.full_name) or "–", "bold"),
+                "  ",
+                (terminal_safe(cid) or t("person.no_cid"), "bold"),
             ),
             Content(
                 " · ".join(
@@ -86,14 +89,15 @@ class PersonScreen(SitthiScreen):
                     for part in (
                         t(f"sex.{person.sex}") if t.has(f"sex.{person.sex}") else "",
                         t("person.born", date=t.date(person.birth)) if person.birth else "",
-                        where,
+                        terminal_safe(where),
                     )
                     if part
                 )
             ),
         ]
         if self.contact is not None and self.contact.numbers:
-            lines.append(Content(t("person.phone", numbers=", ".join(self.contact.numbers))))
+            numbers = terminal_safe(", ".join(self.contact.numbers))
+            lines.append(Content(t("person.phone", numbers=numbers)))
         return Content("\n").join(lines)
 
     def history_columns(self) -> Columns:
@@ -226,9 +230,10 @@ RECORD_WIDTH = 34
 
 
 def _field(t: Translator, key: str, value: str) -> Content:
+    """A labelled line of a record; the value may hold stored text, shown terminal-safe."""
     label = t(key) + " "
     return Content.assemble(
-        (label, "$text-muted"), fit(value or "–", RECORD_WIDTH - cell_len(label))
+        (label, "$text-muted"), fit(terminal_safe(value) or "–", RECORD_WIDTH - cell_len(label))
     )
 
 

@@ -19,6 +19,7 @@ from tui.widgets.navbar import NavBar
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from exporters.document import Document
     from store.queries.units import League, UnitRow
 
 MEETS = "✓"
@@ -30,6 +31,7 @@ class UnitsScreen(SitthiScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "sort", "key.sort"),
         Binding("a", "app.all_units", "key.all_units"),
+        Binding("e", "export", "export.screen.key"),
     ]
 
     def __init__(self) -> None:
@@ -110,6 +112,21 @@ class UnitsScreen(SitthiScreen):
             if row.hospcode == key:
                 await self.sitthi.select_unit(row.hospcode, row.name)
                 return
+
+    def action_export(self) -> None:
+        """The league table in the order shown."""
+        from store.queries.units import SORT_KEYS
+        from tui.screens.exporting import export_on_screen
+
+        rows, as_of, lang = tuple(self.shown), self.sitthi.as_of, self.t.lang
+        sort_label = self.t(f"units.sort_{SORT_KEYS[self.sort_index]}")
+
+        def build(_conn: Connection) -> Document:
+            from exporters.units_list import units_document
+
+            return units_document(rows, as_of, lang=lang, sort_label=sort_label)
+
+        export_on_screen(self, build)
 
     def action_sort(self) -> None:
         from store.queries.units import SORT_KEYS

@@ -21,6 +21,7 @@ from tui.widgets.navbar import NavBar
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from exporters.document import Document
     from store.followup import FollowupEntry
     from store.queries.worklist import WorkFilter, WorkRow
 
@@ -35,6 +36,7 @@ class WorklistScreen(SitthiScreen):
         Binding("v", "reveal", "key.reveal"),
         Binding("s", "sort", "key.sort"),
         Binding("slash", "search", "key.search"),
+        Binding("e", "export", "export.screen.key"),
         Binding("escape", "table", "key.back_to_list", show=False),
     ]
 
@@ -226,3 +228,23 @@ class WorklistScreen(SitthiScreen):
 
     def action_table(self) -> None:
         self.query_one("#worklist", DataTable).focus()
+
+    def action_export(self) -> None:
+        """The list as filtered and sorted on screen, as the volunteers' workbook."""
+        from tui.screens.exporting import export_on_screen
+
+        rows, as_of, hospcode, lang = (
+            list(self.shown),
+            self.sitthi.as_of,
+            self.sitthi.hospcode,
+            self.t.lang,
+        )
+
+        def build(conn: Connection) -> Document:
+            from exporters.gaps_list import gaps_document
+            from exporters.people import load_context, unit_of_store
+
+            context = load_context(conn, as_of, hospcode, lang=lang)
+            return gaps_document(rows, context, hospcode=unit_of_store(conn, hospcode))
+
+        export_on_screen(self, build)

@@ -3,6 +3,12 @@
 Tables are refilled with columns sized to their contents up front. DataTable's own auto width is
 settled later, when the table is idle, and a frame drawn in between is kept in its line cache,
 so on a busy machine a table could stay drawn with columns cut to the width of their labels.
+
+Cells hold stored text (names, addresses, file names) that came from files: DataTable reads a
+text cell as Rich markup, and the terminal acts on escape sequences. So every cell is shown
+as it is: its control characters escaped (`store.controls.terminal_safe`) and its square
+brackets escaped for the markup reader. Screens show stored text in a `Static` without markup,
+through `terminal_safe` too.
 """
 
 from __future__ import annotations
@@ -11,9 +17,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.markup import escape
 from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+
+from store.controls import terminal_safe
 
 MAX_COLUMN_WIDTH = 48
 ELLIPSIS = "…"
@@ -82,7 +91,13 @@ def fill_table(
     current = cursor_key(table)
     table.clear(columns=True)
     fitted = [
-        (key, [fit(cell, column.max_width) for column, cell in zip(columns, cells, strict=True)])
+        (
+            key,
+            [
+                fit(terminal_safe(cell), column.max_width)
+                for column, cell in zip(columns, cells, strict=True)
+            ],
+        )
         for key, cells in rows
     ]
     for index, column in enumerate(columns):
@@ -93,7 +108,7 @@ def fill_table(
         if key in struck:
             table.add_row(*(Text(cell, style="strike dim") for cell in cells), key=key)
         else:
-            table.add_row(*cells, key=key)
+            table.add_row(*map(escape, cells), key=key)
     if current is None:
         return
     try:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
+from store.controls import terminal_safe
+
 if TYPE_CHECKING:
     from tui.app import SitthiApp
 
@@ -43,7 +45,8 @@ class NavBar(Static):
         if app.hospcode is None:
             choices = [Content(as_of)]
         else:
-            unit = Content.styled(unit_label(app.hospcode, app.unit_name, app), "bold $accent")
+            label = terminal_safe(unit_label(app.hospcode, app.unit_name, app))
+            unit = Content.styled(label, "bold $accent")
             code = Content.styled(unit_label(app.hospcode, "", app), "bold $accent")
             choices = [Content.assemble(unit, "  ", as_of), unit, code]
         for right in choices:

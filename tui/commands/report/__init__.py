@@ -83,7 +83,7 @@ def print_kpi(args: argparse.Namespace) -> int:
     else:
         from tui.commands.report.render import render_kpi
 
-        print(render_kpi(report, options.lang))
+        _print_text(render_kpi(report, options.lang))
     return EXIT_OK
 
 
@@ -110,7 +110,7 @@ def print_claims(args: argparse.Namespace) -> int:
     else:
         from tui.commands.report.render import render_claims
 
-        print(render_claims(report, options.lang, as_of=options.as_of, status=status))
+        _print_text(render_claims(report, options.lang, as_of=options.as_of, status=status))
     return EXIT_OK
 
 
@@ -131,7 +131,7 @@ def print_gaps(args: argparse.Namespace) -> int:
     else:
         from tui.commands.report.render import render_gaps
 
-        print(render_gaps(report, options.lang))
+        _print_text(render_gaps(report, options.lang))
     return EXIT_OK
 
 
@@ -204,5 +204,16 @@ def _audit(options: _Options, persons: int) -> bool:
 
 
 def _print_json(report: KpiReport | GapsReport | ClaimsReport) -> None:
-    """The edge where a typed report becomes its stable, versioned JSON."""
-    print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    """The edge where a typed report becomes its stable, versioned JSON (terminal-safe: the
+    same JSON, with C1 and bidirectional controls written as escapes)."""
+    from store.controls import json_terminal_safe
+
+    print(json_terminal_safe(json.dumps(report.to_json(), ensure_ascii=False, indent=2)))
+
+
+def _print_text(report: str) -> None:
+    """A report as text; stored names and codes cannot act on the terminal (their control
+    characters are shown escaped, see `store.controls`)."""
+    from store.controls import terminal_safe_lines
+
+    print(terminal_safe_lines(report))

@@ -35,7 +35,7 @@ def parse_fiscal_year(text: str) -> int:
 
     value = text.strip()
     if not (value.isascii() and value.isdigit() and BE_THRESHOLD < int(value) < 3000):
-        example = int(value) + BE_OFFSET if value.isdigit() and len(value) == 4 else 2568
+        example = int(value) + BE_OFFSET if value.isdecimal() and len(value) == 4 else 2568
         raise argparse.ArgumentTypeError(
             say("cli.arg.fiscal_year", text=repr(text), example=example)
         )

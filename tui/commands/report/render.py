@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tui.commands.report.money import claims_table, money, rates_notice, render_pp_money
+from tui.commands.report.statements import render_statement_figures
 from tui.commands.report.texts import TEXTS
 from tui.commands.tables import format_table
 
@@ -61,6 +62,7 @@ def render_kpi(report: KpiReport, lang: str) -> str:
         *(f"{code}: {explanation([code], lang)}" for code in gap_codes),
         "",
         *render_pp_money(units, format_date(report.as_of, lang), lang),
+        *render_statement_figures(units, lang),
     ]
     return "\n".join(lines)
 
