@@ -382,7 +382,7 @@ def test_health_answers_while_a_push_is_read(
         slowest = max(slowest, time.monotonic() - started)
     sender.join()
     assert statuses == [status], what
-    assert slowest < 0.5, f"/healthz waited {slowest:.2f} s behind {what}"
+    assert slowest < 1.0, f"/healthz waited {slowest:.2f} s behind {what}"
 
 
 def test_a_follow_up_stamp_stored_before_the_checks_does_not_break_the_work_list(
