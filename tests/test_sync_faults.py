@@ -156,6 +156,12 @@ def expected_for_unit(
     expected["followup_log"] = {
         i: r for i, r in server["followup_log"].items() if r["hospcode"] == unit
     }
+    for entry in REGISTRY:
+        column = next((route.column for route in entry.routes if route.column), None)
+        if entry.name not in expected and entry.owner is Owner.PROVINCE and column:
+            expected[entry.name] = {
+                i: r for i, r in server[entry.name].items() if r[column] == unit
+            }
     return expected
 
 
