@@ -259,7 +259,7 @@ def test_bad_report_options_are_usage_errors(
     argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as stop:
-        main(["report", *argv, "--db", str(tmp_path / "s.db")])
+        main(["report", *argv, "--db", str(tmp_path / "s.db"), "--lang", "en"])
     assert stop.value.code == 2
     assert message in capsys.readouterr().err
 
