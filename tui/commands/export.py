@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.cli import EXIT_FAILED, EXIT_OK, common_options
+from tui.cli import EXIT_FAILED, EXIT_OK, common_options, say
 from tui.commands.report.parse import parse_as_of, parse_fiscal_year, parse_status
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ExportKind:
     help: str
+    """The catalogue key of the kind's one-line help."""
     run: Callable[[argparse.Namespace], int]
     options: Callable[[argparse.ArgumentParser], None]
 
@@ -37,15 +38,16 @@ class ExportKind:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="write lists and reports as XLSX or CSV files",
-        description="Files for people: volunteers' lists, PP-due lists, claim work lists, "
-        "CID batches for NHSO's rights check, the director's report.",
+        help=say("cli.help.export.cmd"),
+        description=say("cli.help.export.description"),
         parents=[common_options()],
     )
-    kinds = parser.add_subparsers(dest="export", metavar="KIND", required=True)
+    kinds = parser.add_subparsers(
+        dest="export", metavar=say("cli.help.export.kind_metavar"), required=True
+    )
     for name, kind in EXPORTS.items():
         sub = kinds.add_parser(
-            name, help=kind.help, description=kind.help, parents=[common_options()]
+            name, help=say(kind.help), description=say(kind.help), parents=[common_options()]
         )
         sub.add_argument(
             "-o",
@@ -53,34 +55,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             type=Path,
             default=None,
             metavar="FILE",
-            help="the file to write (default: KIND_UNIT_BEDATE.EXT here)",
+            help=say("cli.help.export.output"),
         )
         sub.add_argument(
             "--as-of",
             type=parse_as_of,
             default=None,
             metavar="YYYY-MM-DD",
-            help="evaluate on this date (default: today)",
+            help=say("cli.help.export.as_of"),
         )
-        sub.add_argument("--hospcode", default=None, help="only this unit")
+        sub.add_argument("--hospcode", default=None, help=say("cli.help.export.hospcode"))
         kind.options(sub)
         sub.set_defaults(func=kind.run)
 
 
 def _format_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx (printable, default) or csv"
+        "--format", choices=("xlsx", "csv"), default="xlsx", help=say("cli.help.export.format")
     )
-    parser.add_argument(
-        "--no-bom", action="store_true", help="CSV without the UTF-8 byte-order mark"
-    )
+    parser.add_argument("--no-bom", action="store_true", help=say("cli.help.export.no_bom"))
 
 
 def _person_options(parser: argparse.ArgumentParser) -> None:
     _format_options(parser)
-    parser.add_argument(
-        "--show-cid", action="store_true", help="whole citizen IDs instead of masked ones (audited)"
-    )
+    parser.add_argument("--show-cid", action="store_true", help=say("cli.help.export.show_cid"))
 
 
 def _list_options(parser: argparse.ArgumentParser) -> None:
@@ -89,20 +87,19 @@ def _list_options(parser: argparse.ArgumentParser) -> None:
         "--by",
         choices=("village", "volunteer"),
         default=None,
-        help="one sheet per village (default) or per volunteer (HOME VHVID; "
-        "the default with --volunteer)",
+        help=say("cli.help.export.by"),
     )
     parser.add_argument(
         "--village",
         default=None,
         metavar="V",
-        help="only this village (its name as listed, e.g. 'หมู่ 3')",
+        help=say("cli.help.export.village"),
     )
     parser.add_argument(
         "--volunteer",
         default=None,
         metavar="ID",
-        help="only the houses of this volunteer (HOME VHVID)",
+        help=say("cli.help.export.volunteer"),
     )
 
 
@@ -111,13 +108,13 @@ def _gaps_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--with-due",
         action="store_true",
-        help="add a column of the PP services each person is due for",
+        help=say("cli.help.export.with_due"),
     )
 
 
 def _due_options(parser: argparse.ArgumentParser) -> None:
     _list_options(parser)
-    parser.add_argument("--item", default=None, help="only this catalog item, e.g. FIT")
+    parser.add_argument("--item", default=None, help=say("cli.help.export.item"))
 
 
 def _fiscal(parser: argparse.ArgumentParser) -> None:
@@ -126,14 +123,14 @@ def _fiscal(parser: argparse.ArgumentParser) -> None:
         type=parse_fiscal_year,
         default=None,
         metavar="N",
-        help="Thai fiscal year (Buddhist era), default: the as-of date's",
+        help=say("cli.help.export.fiscal_year"),
     )
     parser.add_argument(
         "--month",
         type=_month,
         default=None,
         metavar="M",
-        help="only this calendar month (1-12) of the fiscal year",
+        help=say("cli.help.export.month"),
     )
 
 
@@ -146,7 +143,7 @@ def _claims_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=None,
         metavar="S",
-        help="a sheet for this status (repeatable; default: UNCLAIMED, DENIED, PARTIAL, PENDING)",
+        help=say("cli.help.export.status"),
     )
 
 
@@ -156,7 +153,7 @@ def _batch_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=None,
         metavar="CODE",
-        help="persons with this gap (repeatable; default: setting cid_batch_gaps)",
+        help=say("cli.help.export.gap"),
     )
 
 
@@ -167,7 +164,7 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
 
 def _month(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 12:
-        raise argparse.ArgumentTypeError(f"not a month {text!r}: use 1-12")
+        raise argparse.ArgumentTypeError(say("cli.help.export.bad_month", text=repr(text)))
     return int(text)
 
 
@@ -376,21 +373,15 @@ def run_cid_batch(args: argparse.Namespace) -> int:
 
 EXPORTS: dict[str, ExportKind] = {
     "gaps": ExportKind(
-        "volunteers' lists: houses with rights gaps, per village or volunteer",
+        "cli.help.export.gaps",
         run_gaps,
         _gaps_options,
     ),
-    "pp-due": ExportKind(
-        "who is due for a PP screening this fiscal year", run_pp_due, _due_options
-    ),
-    "claims": ExportKind(
-        "the claims officer's work list, one sheet per claim status", run_claims, _claims_options
-    ),
-    "cid-batch": ExportKind(
-        "CIDs for NHSO's batch rights check (text, 500 per file)", run_cid_batch, _batch_options
-    ),
+    "pp-due": ExportKind("cli.help.export.pp_due", run_pp_due, _due_options),
+    "claims": ExportKind("cli.help.export.claims", run_claims, _claims_options),
+    "cid-batch": ExportKind("cli.help.export.cid_batch", run_cid_batch, _batch_options),
     "report": ExportKind(
-        "the director's report: indicators against targets, trend, units",
+        "cli.help.export.report",
         run_report,
         _report_options,
     ),
