@@ -28,11 +28,11 @@ SCHEMA_REVISIONS = (
     "0003",
     "0004",
     "0005",
-    "0006_followup",
-    "0006_statements",
-    "0006_exports",
-    "0006_ingest",
-    "0006_trust",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
 )
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 

@@ -23,8 +23,8 @@ from tests.syncserver import add_followup, add_person, add_right, outbox_size, s
 
 VERSIONS = Path(__file__).resolve().parents[1] / "store/migrations/versions"
 MIGRATION = VERSIONS / "0004_sync.py"
-STATEMENTS_MIGRATION = VERSIONS / "0006_statements_real_layouts.py"
-EXPORTS_MIGRATION = VERSIONS / "0006_exports_log_and_volunteers.py"
+STATEMENTS_MIGRATION = VERSIONS / "0007_statements_real_layouts.py"
+EXPORTS_MIGRATION = VERSIONS / "0008_exports_log_and_volunteers.py"
 
 
 def entries(engine: Engine) -> list[tuple[str, str, str]]:

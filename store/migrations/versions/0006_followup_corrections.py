@@ -1,6 +1,6 @@
 """follow-up corrections: an entry may edit or retract an earlier one (still append-only)
 
-Revision ID: 0006_followup
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-02 01:00:00.000000
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_followup"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """import issues keep their catalogue message (key and parameters) beside the English text
 
-Revision ID: 0006_ingest
-Revises: 0006_exports
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 01:00:00.000000
 
 The reason of a row issue was stored as English text only, so the app could not show it in
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_ingest"
-down_revision = "0006_exports"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

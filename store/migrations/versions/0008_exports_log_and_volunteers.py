@@ -1,7 +1,7 @@
 """exports: the export log the province reads, and the HOME file's volunteer and household head
 
-Revision ID: 0006_exports
-Revises: 0006_statements
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 00:45:00.000000
 
 `house` gains VHVID (the village health volunteer responsible for the house) and HEADID (the PID
@@ -18,8 +18,8 @@ from alembic import op
 
 from store.outbox import drop_capture, install_capture
 
-revision = "0006_exports"
-down_revision = "0006_statements"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """NHSO statements as they really come: KTB item lines, e-Claim REP visits, STM, SMT transfers
 
-Revision ID: 0006_statements
-Revises: 0006_followup
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 01:00:00.000000
 
 `pp_statement_line` gains the KTB REP INDIVIDUAL's service name, NHSO's stated outcome, its
@@ -18,8 +18,8 @@ from alembic import op
 
 from store.outbox import drop_capture, install_capture
 
-revision = "0006_statements"
-down_revision = "0006_followup"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

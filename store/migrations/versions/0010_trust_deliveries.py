@@ -1,7 +1,7 @@
 """audit of NHSO records that follow a CID to a unit
 
-Revision ID: 0006_trust
-Revises: 0006_ingest
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 01:00:00.000000
 
 The server records every NHSO record it sends to a unit because the unit holds a person with
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_trust"
-down_revision = "0006_ingest"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
