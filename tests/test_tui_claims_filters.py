@@ -44,7 +44,7 @@ async def test_the_highlighted_services_reason_is_shown_whole(url: str) -> None:
     with read_tx(engine) as conn:
         report = claims_report(conn, 2568, as_of=AS_OF, lang="en")
     engine.dispose()
-    longest = max((c["reason"] or "" for c in report["claims"]), key=len)
+    longest = max((c["reason"] or "" for c in report.to_json()["claims"]), key=len)
     assert len(longest) > 30, "the test store has a reason longer than its column"
     app = make_app(url, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
