@@ -96,7 +96,6 @@ class HelpScreen(SitthiModal[None]):
 GENERAL_KEYS: tuple[Binding, ...] = (
     Binding("ctrl+p", "", "help.palette"),
     Binding("tab", "", "help.tab"),
-    Binding("escape", "", "help.leave_input"),
 )
-"""Keys that work everywhere but are not the app's own bindings: Textual's command palette,
-moving between fields, and leaving a text box (see `SitthiApp.action_leave_input`)."""
+"""Keys that work everywhere but are not the app's own bindings: Textual's command palette and
+moving between fields (leaving a text box is the app's own `escape` binding)."""
