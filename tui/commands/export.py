@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.cli import EXIT_FAILED, EXIT_OK, common_options, say
-from tui.commands.report.parse import parse_as_of, parse_fiscal_year, parse_status
+from tui.commands.report.parse import add_fiscal_year_option, parse_as_of, parse_status
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -118,13 +118,7 @@ def _due_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _fiscal(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--fiscal-year",
-        type=parse_fiscal_year,
-        default=None,
-        metavar="N",
-        help=say("cli.help.export.fiscal_year"),
-    )
+    add_fiscal_year_option(parser)
     parser.add_argument(
         "--month",
         type=_month,
