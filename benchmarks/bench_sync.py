@@ -48,7 +48,7 @@ from sqlalchemy import Engine, create_engine, text  # noqa: E402
 from store.cid import check_digit  # noqa: E402
 from store.engine import open_store, read_tx, write_tx  # noqa: E402
 from sync.client import SyncError, sync_once  # noqa: E402
-from tests.faultproxy import FaultProxy, Faults  # noqa: E402
+from tests.support.faultproxy import FaultProxy, Faults  # noqa: E402
 
 SECTION_START = "<!-- bench_sync:start -->"
 SECTION_END = "<!-- bench_sync:end -->"
@@ -252,7 +252,7 @@ def at_once(count: int, job: Callable[[int], None]) -> tuple[list[float], list[s
 
 def many_facilities(server: Server, server_store: Engine, work: Path, count: int) -> dict[str, Any]:
     from sync.server.admin import add_facility
-    from tests.syncserver import add_catalog_item, add_followup, add_person, add_right
+    from tests.support.syncserver import add_catalog_item, add_followup, add_person, add_right
 
     units = [f"{20001 + i}" for i in range(count)]
     tokens = {unit: add_facility(server_store, unit) for unit in units}

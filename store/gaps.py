@@ -395,7 +395,7 @@ def judgement_changes(person: PersonFacts, rules: GapRules) -> list[dt.date]:
     evaluation, and a trend need judge a person once per span, not once per day. Each date and
     the day after it are listed (strict and non-strict comparisons alike), which errs on the
     side of judging again. A rule that compares another date with the as-of date must add it
-    here (tests/test_gaps_trend.py checks every day of two years against `evaluate`).
+    here (tests/integration/test_gaps_trend.py checks every day of two years against `evaluate`).
     """
     one = dt.timedelta(days=1)
     days: set[dt.date] = set()

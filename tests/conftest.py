@@ -95,6 +95,6 @@ def anyio_backend() -> str:
 @pytest.fixture
 def url(tmp_path: Path) -> str:
     """The URL of a small synthetic centre's store, as the app's tests open it."""
-    from tests.tui_pilot import centre_url
+    from tests.support.tui_pilot import centre_url
 
     return centre_url(tmp_path)

@@ -1,0 +1,137 @@
+"""ARCHITECTURE.md stays true: the tests it names exist, every package is on its map, and the
+"only place" rules it states hold in the code."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "ARCHITECTURE.md"
+PACKAGES = ("store", "sync", "exporters", "tui")
+TEST_REF = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
+
+
+def _section(title: str) -> str:
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index(f"## {title}")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def _test_names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+            "test"
+        ):
+            names.add(node.name)
+    return names
+
+
+def test_every_test_the_document_names_exists() -> None:
+    refs = TEST_REF.findall(DOC.read_text(encoding="utf-8"))
+    assert refs, "ARCHITECTURE.md names no tests"
+    missing = [
+        f"{file}::{name}"
+        for file, name in refs
+        if not (ROOT / file).is_file() or name not in _test_names(ROOT / file)
+    ]
+    assert missing == [], f"ARCHITECTURE.md names tests that do not exist: {missing}"
+
+
+def test_every_sync_guarantee_has_a_test() -> None:
+    rows = [
+        line
+        for line in _section("5. Sync guarantees").splitlines()
+        if line.startswith("| ") and not line.startswith("| guarantee")
+    ]
+    assert len(rows) >= 8
+    for row in rows:
+        assert TEST_REF.search(row), f"a guarantee without a test: {row[:80]}"
+
+
+def _packages() -> Iterator[str]:
+    for top in PACKAGES:
+        for init in sorted((ROOT / top).rglob("__init__.py")):
+            folder = init.parent.relative_to(ROOT).as_posix()
+            if "migrations" not in folder:
+                yield folder
+
+
+def test_every_package_is_on_the_map() -> None:
+    mapped = _section("2. Module map")
+    missing = [p for p in _packages() if f"`{p}/" not in mapped and f"`{p}`" not in mapped]
+    assert missing == [], f"packages missing from ARCHITECTURE.md's module map: {missing}"
+
+
+def _modules(*tops: str) -> Iterator[tuple[str, ast.Module]]:
+    for top in tops:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            yield relative, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _imports(tree: ast.Module) -> Iterator[tuple[str, str]]:
+    """(module, name) for every `from module import name`, and (module, "") for `import m`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                yield node.module, alias.name
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, ""
+
+
+def test_only_the_importer_is_used_to_load_files() -> None:
+    allowed = {"sync.ingest.importer", "sync.ingest.results"}
+    offenders = [
+        (path, module)
+        for path, tree in _modules(*PACKAGES)
+        if not path.startswith("sync/ingest/")
+        for module, _ in _imports(tree)
+        if module.startswith("sync.ingest") and module not in allowed
+    ]
+    assert offenders == []
+
+
+def test_only_evaluate_units_applies_the_gap_rules() -> None:
+    users = {
+        path
+        for path, tree in _modules(*PACKAGES)
+        for module, name in _imports(tree)
+        if module == "store.gaps" and name == "evaluate"
+    }
+    assert users == {"store/kpi.py"}
+
+
+def test_only_the_gateway_opens_the_store_in_the_app() -> None:
+    store_openers = {"open_store", "read_tx", "write_tx"}
+    app_modules = [
+        (path, tree)
+        for path, tree in _modules("tui")
+        if not path.startswith(("tui/commands/", "tui/cli.py"))
+    ]
+    offenders = [
+        path
+        for path, tree in app_modules
+        for module, name in _imports(tree)
+        if module == "store.engine" and (name in store_openers or not name)
+        if path != "tui/gateway.py"
+    ]
+    assert offenders == []
+    assert any(path == "tui/gateway.py" for path, _ in app_modules)
+
+
+def test_only_the_outbox_writes_the_change_log() -> None:
+    writes = re.compile(r"(INSERT\s+INTO|DELETE\s+FROM)\s+sync_change\b", re.IGNORECASE)
+    writers = {
+        path.relative_to(ROOT).as_posix()
+        for top in PACKAGES
+        for path in (ROOT / top).rglob("*.py")
+        if writes.search(path.read_text(encoding="utf-8"))
+    }
+    assert writers == {"store/outbox.py", "store/migrations/versions/0004_sync.py"}

@@ -1,0 +1,113 @@
+"""NHSO records follow a CID to a unit only for the people it answers for, audited, within a
+daily limit of people new to the unit: a unit cannot fish records by making up persons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from store.engine import write_tx
+from sync.server.settings import DeliverySettings
+from tests.support.syncserver import (
+    Province,
+    RunningServer,
+    add_person,
+    add_rights_in_bulk,
+    centre_store,
+    province_fixture,  # noqa: F401
+    put,
+    snapshot,
+    sync_all,
+    synthetic_cid,
+)
+from tui.cli import main
+
+LIMIT = 5
+
+
+@pytest.fixture(name="limited")
+def limited_server(province: Province) -> Iterator[RunningServer]:
+    server = RunningServer(province.engine, delivery=DeliverySettings(new_people_per_day=LIMIT))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def a_day_passes(province: Province) -> None:
+    """Move every recorded delivery one day back, as if the deliveries were made yesterday."""
+    with write_tx(province.engine) as conn:
+        days = [row[0] for row in conn.execute(text("SELECT DISTINCT day FROM sync_delivery"))]
+        for day in days:
+            old = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+            conn.execute(
+                text("UPDATE sync_delivery SET day = :new WHERE day = :old"),
+                {"new": old - dt.timedelta(days=1), "old": old},
+            )
+
+
+def audit(province: Province, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    url = province.engine.url.render_as_string(hide_password=False)
+    assert main(["server", "audit", "--json", "--db", url]) == 0
+    found: list[dict[str, object]] = json.loads(capsys.readouterr().out)
+    return found
+
+
+def test_a_made_up_person_outside_the_units_population_gets_no_records(
+    limited: RunningServer, province: Province, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    patient = synthetic_cid(42)
+    b, a = centre_store(tmp_path / "b.db"), centre_store(tmp_path / "a.db")
+    with write_tx(b) as conn:
+        add_person(conn, "10002", "1", patient)
+    with write_tx(province.engine) as conn:
+        add_rights_in_bulk(conn, [patient], hsub="10002")
+    sync_all(b, limited.url, province.tokens["10002"])
+    with write_tx(a) as conn:
+        made_up = add_person(conn, "10001", "900", patient)
+        put(conn, "person", {"id": made_up, "typearea": "4"})
+    sync_all(a, limited.url, province.tokens["10001"])
+    sync_all(a, limited.url, province.tokens["10001"])
+    assert snapshot(a)["nhso_right"] == {}
+    assert len(snapshot(b)["nhso_right"]) == 1
+    assert audit(province, capsys) == []
+    a.dispose()
+    b.dispose()
+
+
+def test_records_for_many_people_new_to_a_unit_are_limited_per_day_and_flagged(
+    limited: RunningServer, province: Province, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cids = [synthetic_cid(100 + n) for n in range(12)]
+    with write_tx(province.engine) as conn:
+        add_rights_in_bulk(conn, cids, hsub="10999")
+    a = centre_store(tmp_path / "a.db")
+    with write_tx(a) as conn:
+        for n, cid in enumerate(cids):
+            add_person(conn, "10001", str(n), cid)
+    for _ in range(2):
+        sync_all(a, limited.url, province.tokens["10001"])
+    assert len(snapshot(a)["nhso_right"]) == LIMIT
+    days = audit(province, capsys)
+    assert [(d["hospcode"], d["records"], d["people"], d["held"], d["flagged"]) for d in days] == [
+        ("10001", LIMIT, LIMIT, len(cids) - LIMIT, True)
+    ]
+    url = province.engine.url.render_as_string(hide_password=False)
+    assert main(["--lang", "en", "server", "audit", "--db", url]) == 0
+    shown = capsys.readouterr().out
+    assert "unit 10001: 5 records for 5 people" in shown and "FLAGGED: 7 records held" in shown
+    with write_tx(a) as conn:
+        add_person(conn, "10001", "0", cids[0], name="edited")
+    sync_all(a, limited.url, province.tokens["10001"])
+    assert len(snapshot(a)["nhso_right"]) == LIMIT, "the limit holds for the rest of the day"
+    a_day_passes(province)
+    for _ in range(2):
+        sync_all(a, limited.url, province.tokens["10001"])
+    assert len(snapshot(a)["nhso_right"]) == 2 * LIMIT, "a new day lets the next ones go"
+    a.dispose()

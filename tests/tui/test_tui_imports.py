@@ -1,0 +1,72 @@
+"""The imports screen: batches with their counts, each batch's issues, importing by path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from tests.support.tui_pilot import column, make_app, person_zip, settle, text
+from tests.support.tui_store import BATCH_LOADED, BATCH_REFUSED
+from tui.app import SitthiApp
+from tui.screens.imports import FILE_WIDTH
+from tui.widgets.fields import fit_middle
+
+pytestmark = pytest.mark.anyio
+
+
+def batches(app: SitthiApp) -> DataTable[object]:
+    return app.screen.query_one("#batches", DataTable)
+
+
+async def test_batches_newest_first_with_the_selected_batchs_issues(url: str) -> None:
+    app = make_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        assert [str(k.value) for k in batches(app).rows] == [BATCH_LOADED, BATCH_REFUSED]
+        assert column(batches(app), "status") == ["สำเร็จ", "ถูกปฏิเสธ"]
+        issues = app.screen.query_one("#issues", DataTable)
+        assert column(issues, "line") == ["7", "12", "15"]
+        assert column(issues, "field") == ["BIRTH", "CID", "D_UPDATE"]
+        await pilot.press("down")
+        await settle(pilot)
+        assert "missing mandatory column PID" in text(app.screen.query_one("#batch-message"))
+        assert issues.row_count == 0
+
+
+async def test_a_file_imported_by_path_shows_up_everywhere(url: str, tmp_path: Path) -> None:
+    export = person_zip(tmp_path, "40", "ใหม่")
+    app = make_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one("#path").value = str(export)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert batches(app).row_count == 3
+        assert column(batches(app), "file")[0] == fit_middle(export.name, FILE_WIDTH)
+        await pilot.press("1")
+        await settle(pilot)
+        assert "ประชากรรับผิดชอบ 19 คน" in text(app.screen.query_one("#coverage"))
+        assert app.gateway.violations == []
+
+
+async def test_a_path_that_does_not_exist_is_reported_and_nothing_changes(
+    url: str, tmp_path: Path
+) -> None:
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one("#path").value = str(tmp_path / "missing.zip")
+        await pilot.press("enter")
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert any("missing.zip: refused" in note for note in notes)
+        assert batches(app).row_count == 2

@@ -1,0 +1,94 @@
+"""Screens that add up: each total is the sum of its parts or says what the rest is, and the
+same thing has the same count on every screen and in the reports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from textual.widgets import DataTable
+
+from store.engine import open_store, read_tx
+from store.gaps_report import gaps_report
+from store.kpi import kpi_report
+from store.pp.report import claims_report
+from store.queries.dashboard import PpMoney
+from store.thaidate import fiscal_year
+from tests.support.tui_pilot import make_app, settle, text
+from tests.support.tui_store import AS_OF, HOSPCODE
+from tui.cli import main
+
+pytestmark = pytest.mark.anyio
+
+
+def reports(url: str) -> tuple[dict[str, object], list[dict[str, object]], int]:
+    engine = open_store(url)
+    with read_tx(engine) as conn:
+        unit = kpi_report(conn, AS_OF).to_json()["units"][0]
+        claims = claims_report(conn, fiscal_year(AS_OF), as_of=AS_OF).to_json()["claims"]
+        persons = len(gaps_report(conn, AS_OF, HOSPCODE, False).gaps)
+    engine.dispose()
+    return unit, claims, persons
+
+
+def pp_money(block: dict[str, object]) -> PpMoney:
+    """The dashboard's money from the report's JSON block, amounts back in Decimal."""
+    names = ("eligible_baht", "paid_baht", "pending_baht", "denied_baht", "unclaimed_baht")
+    rate = block["claim_rate_pct"]
+    return PpMoney(
+        fiscal_year=int(block["fiscal_year"]),  # type: ignore[call-overload]
+        qualifying=int(block["qualifying"]),  # type: ignore[call-overload]
+        **{k: Decimal(str(block[k])) for k in names},
+        claim_rate_pct=None if rate is None else Decimal(str(rate)),
+        target_pct=60.0,
+    )
+
+
+def test_the_pp_amounts_add_up_to_what_is_claimable(url: str) -> None:
+    unit, claims, _ = reports(url)
+    pp = pp_money(unit["pp"])  # type: ignore[arg-type]
+    short = sum(
+        (Decimal(str(c["rate"])) - Decimal(str(c["paid"] or 0)))
+        for c in claims
+        if c["status"] == "PARTIAL"
+    )
+    assert short > 0, "the test store has a partly paid claim"
+    assert Decimal(str(pp.underpaid_baht)) == short
+    parts = [pp.paid_baht, pp.pending_baht, pp.denied_baht, pp.unclaimed_baht, pp.underpaid_baht]
+    assert Decimal(str(round(sum(parts), 2))) == Decimal(str(pp.eligible_baht))
+
+
+async def test_the_overview_shows_the_short_paid_rest(url: str) -> None:
+    unit, _, _ = reports(url)
+    pp = pp_money(unit["pp"])  # type: ignore[arg-type]
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = text(app.screen.query_one("#pp"))
+    assert f"short-paid {pp.underpaid_baht:,.0f}" in shown
+    for amount in (pp.paid_baht, pp.pending_baht, pp.denied_baht, pp.unclaimed_baht):
+        assert f"{amount:,.0f}" in shown
+
+
+async def test_persons_with_gaps_are_one_count_on_every_screen(url: str) -> None:
+    _, _, persons = reports(url)
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        listed = app.screen.query_one("#worklist", DataTable).row_count
+        await pilot.press("u")
+        await settle(pilot)
+        units = app.screen.query_one("#units", DataTable)
+        in_league = str(units.get_cell(HOSPCODE, "gaps"))
+    assert listed == persons == int(in_league)
+
+
+def test_the_facility_list_population_is_the_kpi_population(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unit, _, _ = reports(url)
+    assert main(["facility", "list", "--db", url, "--lang", "en"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(HOSPCODE))
+    assert f" {unit['population']:,} " in f" {line} "

@@ -1,0 +1,213 @@
+"""The province view: a league table of the store's units and drill-down into one unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, insert
+from textual.widgets import DataTable
+
+from store.cid import check_digit
+from store.engine import write_tx
+from store.ids import stable_id
+from store.models import SQLModel
+from tests.support.tui_pilot import column, make_app, settle, text
+from tests.support.tui_store import (
+    AS_OF,
+    BATCH_LOADED,
+    D_UPDATE,
+    HOSPCODE,
+    IMPORTED_AT,
+    RECENT_CHECK,
+    build_store,
+)
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.units import UnitsScreen
+from tui.screens.worklist import WorklistScreen
+from tui.widgets.navbar import NavBar
+
+pytestmark = pytest.mark.anyio
+
+_T = SQLModel.metadata.tables
+
+NORTH = "05678"
+SOUTH = "07777"
+NORTH_PEOPLE = 4
+"""All covered: UC registered at the unit itself."""
+SOUTH_PEOPLE = 4
+"""Two covered, two checked at NHSO with no right at all: 50 % coverage, the worst of the three."""
+
+
+def build_three_units(url: str) -> None:
+    """The test centre of `tests.support.tui_store`, and two more units with a few people each."""
+    engine = build_store(url)
+    with write_tx(engine) as conn:
+        _add_unit(conn, NORTH, "รพ.สต.บ้านเหนือ", NORTH_PEOPLE, uncovered=0)
+        _add_unit(conn, SOUTH, "รพ.สต.บ้านใต้", SOUTH_PEOPLE, uncovered=2)
+    engine.dispose()
+
+
+def _add_unit(conn: Connection, hospcode: str, name: str, people: int, uncovered: int) -> None:
+    conn.execute(insert(_T["facility"]).values(hospcode=hospcode, name=name))
+    for n in range(1, people + 1):
+        first12 = f"3{hospcode}{n:06d}"
+        cid = first12 + str(check_digit(first12))
+        pid = str(n)
+        conn.execute(
+            insert(_T["person"]).values(
+                id=stable_id("person", hospcode, pid),
+                hospcode=hospcode,
+                pid=pid,
+                cid=cid,
+                hid="1",
+                name="คนที่",
+                lname=f"{hospcode}-{n}",
+                sex="1",
+                birth=dt.date(1980, 1, 1),
+                nation="099",
+                typearea="1",
+                discharge="9",
+                telephone="",
+                mobile="",
+                d_update=D_UPDATE,
+                batch_id=BATCH_LOADED,
+            )
+        )
+        covered = n > uncovered
+        if covered:
+            conn.execute(
+                insert(_T["card"]).values(
+                    id=stable_id("card", hospcode, pid, "0100"),
+                    hospcode=hospcode,
+                    pid=pid,
+                    instype_new="0100",
+                    main=hospcode,
+                    cid=cid,
+                    d_update=D_UPDATE,
+                    batch_id=BATCH_LOADED,
+                )
+            )
+        conn.execute(
+            insert(_T["nhso_right"]).values(
+                id=stable_id("nhso_right", cid),
+                cid=cid,
+                maininscl="UCS" if covered else "",
+                hsub=hospcode if covered else "",
+                checkdate=RECENT_CHECK,
+                checked_on=RECENT_CHECK,
+                imported_at=IMPORTED_AT,
+                batch_id=BATCH_LOADED,
+            )
+        )
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'province.db'}"
+    build_three_units(url)
+    return url
+
+
+def table_of(app: object) -> DataTable[object]:
+    return app.screen.query_one("#units", DataTable)  # type: ignore[attr-defined]
+
+
+async def test_the_units_key_lists_every_unit_worst_coverage_first(url: str) -> None:
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, UnitsScreen)
+        table = table_of(app)
+        assert column(table, "hospcode") == [SOUTH, HOSPCODE, NORTH]
+        assert column(table, "name")[0] == "รพ.สต.บ้านใต้"
+        assert column(table, "population")[2] == str(NORTH_PEOPLE)
+        coverage = column(table, "coverage")
+        assert coverage[0] == "50.00 % ✗"
+        assert coverage[2] == "100.00 % ✓"
+        assert column(table, "gaps")[2] == "0"
+        assert "by coverage, worst first" in text(app.screen.query_one("#units-summary"))
+
+
+async def test_sorting_by_claim_rate_puts_units_without_pp_money_last(url: str) -> None:
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("u", "s"):
+            await pilot.press(key)
+            await settle(pilot)
+        table = table_of(app)
+        assert column(table, "hospcode") == [HOSPCODE, NORTH, SOUTH]
+        assert column(table, "pp")[0].endswith("✗")
+        assert column(table, "pp")[1:] == ["–", "–"]
+        assert "PP claim rate" in text(app.screen.query_one("#units-summary"))
+
+
+async def test_enter_on_a_unit_shows_that_unit_only_until_all_units_is_chosen(url: str) -> None:
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        everyone = app.screen
+        assert isinstance(everyone, DashboardScreen) and everyone.coverage is not None
+        assert everyone.coverage.units == 3
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert app.hospcode == SOUTH
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen) and dashboard.coverage is not None
+        assert (dashboard.coverage.units, dashboard.coverage.population) == (1, SOUTH_PEOPLE)
+        assert dashboard.coverage.coverage_pct == 50.0
+        assert "Unit 07777 รพ.สต.บ้านใต้" in text(dashboard.query_one(NavBar))
+
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, WorklistScreen) and app.screen.rows is not None
+        assert {row.evaluation.person.hospcode for row in app.screen.rows} == {SOUTH}
+        assert len(app.screen.rows) == 2
+
+        await pilot.press("u", "a")
+        await settle(pilot)
+        assert app.hospcode is None
+        assert isinstance(app.screen, UnitsScreen)
+        assert "Unit" not in text(app.screen.query_one(NavBar))
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, WorklistScreen) and app.screen.rows is not None
+        assert {row.evaluation.person.hospcode for row in app.screen.rows} == {HOSPCODE, SOUTH}
+        assert app.gateway.violations == []
+
+
+async def test_the_command_palette_opens_the_units_and_returns_to_all(url: str) -> None:
+    app = make_app(url, lang="en", hospcode=NORTH)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"All units")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.hospcode is None
+        assert isinstance(app.screen, UnitsScreen)
+        assert table_of(app).row_count == 3
+
+
+async def test_a_single_centre_sees_its_one_unit_and_an_unchanged_top_line(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'centre.db'}"
+    build_store(url).dispose()
+    app = make_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = text(app.screen.query_one(NavBar))
+        await pilot.press("u")
+        await settle(pilot)
+        assert column(table_of(app), "hospcode") == [HOSPCODE]
+        assert text(app.screen.query_one(NavBar)) == before
+        assert AS_OF.year + 543 == int(before.split()[-1])
+        assert app.gateway.violations == []
