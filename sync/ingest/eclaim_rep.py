@@ -11,24 +11,14 @@ comes back in a later REP under a new REP number and is a line of its own.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 
 from sqlalchemy import Table
 
 from store.models import NhsoRepLine
 from sync.ingest.convert import Column
-from sync.ingest.spec import LoadContext, LoaderSpec
+from sync.ingest.spec import LoaderSpec, number_lines, unit_of_file
 
 KIND = "eclaim_rep"
-
-
-def _complete(values: dict[str, list[object]], lines: Sequence[int], context: LoadContext) -> None:
-    values["line_no"] = list(lines)
-    values["imported_at"] = [context.now] * len(lines)
-
-
-def _defaults(context: LoadContext) -> dict[str, str | None]:
-    return {"hospcode": context.file.hospcode}
 
 
 @functools.cache
@@ -52,7 +42,7 @@ def eclaim_rep_spec() -> LoaderSpec:
         required=frozenset({"hospcode", "tran_id", "cid", "date_serv"}),
         key=("hospcode", "rep_no", "tran_id"),
         version="imported_at",
-        complete=_complete,
+        complete=number_lines,
         hospcode="hospcode",
-        defaults=_defaults,
+        defaults=unit_of_file,
     )

@@ -20,7 +20,7 @@ from store.models import PpStatementLine
 from store.pp.nhso_errors import code_in_text
 from store.reference import table
 from sync.ingest.convert import Column, Derived
-from sync.ingest.spec import LoadContext, LoaderSpec
+from sync.ingest.spec import LoadContext, LoaderSpec, number_lines, unit_of_file
 
 KIND = "ktb_rep_individual"
 OUTCOMES = "nhso_statement_outcomes.csv"
@@ -45,13 +45,8 @@ def _error_code(fields: Mapping[str, str]) -> str:
 
 
 def _complete(values: dict[str, list[object]], lines: Sequence[int], context: LoadContext) -> None:
-    values["line_no"] = list(lines)
-    values["imported_at"] = [context.now] * len(lines)
+    number_lines(values, lines, context)
     values["item_code"] = [""] * len(lines)
-
-
-def _defaults(context: LoadContext) -> dict[str, str | None]:
-    return {"hospcode": context.file.hospcode}
 
 
 @functools.cache
@@ -79,5 +74,5 @@ def ktb_rep_spec() -> LoaderSpec:
         ),
         complete=_complete,
         hospcode="hospcode",
-        defaults=_defaults,
+        defaults=unit_of_file,
     )

@@ -9,24 +9,14 @@ the bank account, after what was held back, offset and taxed.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 
 from sqlalchemy import Table
 
 from store.models import NhsoTransfer
 from sync.ingest.convert import Column
-from sync.ingest.spec import LoadContext, LoaderSpec
+from sync.ingest.spec import LoaderSpec, number_lines, unit_of_file
 
 KIND = "nhso_smt"
-
-
-def _complete(values: dict[str, list[object]], lines: Sequence[int], context: LoadContext) -> None:
-    values["line_no"] = list(lines)
-    values["imported_at"] = [context.now] * len(lines)
-
-
-def _defaults(context: LoadContext) -> dict[str, str | None]:
-    return {"hospcode": context.file.hospcode}
 
 
 @functools.cache
@@ -49,7 +39,7 @@ def smt_spec() -> LoaderSpec:
         required=frozenset({"hospcode", "transfer_date", "batch_no"}),
         key=("hospcode", "batch_no", "fund", "sub_fund", "transfer_date"),
         version="imported_at",
-        complete=_complete,
+        complete=number_lines,
         hospcode="hospcode",
-        defaults=_defaults,
+        defaults=unit_of_file,
     )

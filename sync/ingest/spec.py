@@ -44,6 +44,20 @@ Completion = Callable[[dict[str, list[object]], Sequence[int], LoadContext], Non
 numbers (the second argument) rather than from the file's fields."""
 
 
+def number_lines(
+    values: dict[str, list[object]], lines: Sequence[int], context: LoadContext
+) -> None:
+    """A `Completion` for statement lines, which are kept as written and never replaced: each is
+    named by its row number in the sheet and ordered by the import time (the last decides)."""
+    values["line_no"] = list(lines)
+    values["imported_at"] = [context.now] * len(lines)
+
+
+def unit_of_file(context: LoadContext) -> dict[str, str | None]:
+    """Defaults for statement rows: a blank unit is the file's own (a title row or its name)."""
+    return {"hospcode": context.file.hospcode}
+
+
 @dataclass(frozen=True)
 class LoaderSpec:
     """Target table, natural key and column conversions of one kind of rows.

@@ -12,20 +12,14 @@ leading zeros get them back.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 
 from sqlalchemy import Table
 
 from store.models import PpStatementLine
 from sync.ingest.convert import Column
-from sync.ingest.spec import LoadContext, LoaderSpec
+from sync.ingest.spec import LoaderSpec, number_lines
 
 KIND = "nhso_statement"
-
-
-def _complete(values: dict[str, list[object]], lines: Sequence[int], context: LoadContext) -> None:
-    values["line_no"] = list(lines)
-    values["imported_at"] = [context.now] * len(lines)
 
 
 @functools.cache
@@ -46,6 +40,6 @@ def statement_spec() -> LoaderSpec:
         required=frozenset({"hospcode", "cid", "date_serv", "item_code"}),
         key=("batch_id", "line_no"),
         version="imported_at",
-        complete=_complete,
+        complete=number_lines,
         hospcode="hospcode",
     )

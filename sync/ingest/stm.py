@@ -10,24 +10,14 @@ the earlier copy.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 
 from sqlalchemy import Table
 
 from store.models import NhsoStmLine
 from sync.ingest.convert import Column
-from sync.ingest.spec import LoadContext, LoaderSpec
+from sync.ingest.spec import LoaderSpec, number_lines, unit_of_file
 
 KIND = "nhso_stm"
-
-
-def _complete(values: dict[str, list[object]], lines: Sequence[int], context: LoadContext) -> None:
-    values["line_no"] = list(lines)
-    values["imported_at"] = [context.now] * len(lines)
-
-
-def _defaults(context: LoadContext) -> dict[str, str | None]:
-    return {"hospcode": context.file.hospcode}
 
 
 @functools.cache
@@ -49,7 +39,7 @@ def stm_spec() -> LoaderSpec:
         required=frozenset({"hospcode", "tran_id"}),
         key=("hospcode", "rep_no", "tran_id"),
         version="imported_at",
-        complete=_complete,
+        complete=number_lines,
         hospcode="hospcode",
-        defaults=_defaults,
+        defaults=unit_of_file,
     )
