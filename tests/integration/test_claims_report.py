@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from store.cid import mask_cid
+from tests.support.cli import run
 from tests.support.ingest_builders import HOSPCODE, cid
 from tests.support.pp_builders import (
     FIRST_STATEMENT,
@@ -27,12 +28,6 @@ CLAIM_KEYS = ["hospcode", "pid", "date_serv", "item", "rate", "status", "paid", 
               "error_code"]  # fmt: skip
 UNMATCHED_KEYS = ["hospcode", "cid", "date_serv", "item", "paid", "error_code", "statement_id",
                   "reason"]  # fmt: skip
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 
 from exporters.audit import audit_path
 from exporters.cid_batch import CidBatch
+from tests.support.cli import run
 from tests.support.export_builders import (
     AS_OF,
     BAD_CID,
@@ -22,7 +23,6 @@ from tests.support.export_builders import (
     village_zip,
 )
 from tests.support.ingest_builders import HOSPCODE, cid
-from tui.cli import main
 
 UCWS_COLUMNS = (
     "person_id",
@@ -56,12 +56,6 @@ UCWS_COLUMNS = (
 )
 THAI_RESPONSIBLE = RESPONSIBLE_WITH_GAPS - 2
 """Everyone UNCHECKED but the non-Thai person and the one with a broken CID."""
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from exporters.audit import audit_path
 from store.cid import format_cid, mask_cid
 from store.engine import open_store
+from tests.support.cli import run
 from tests.support.export_builders import (
     AS_OF,
     INJECTION_NAMES,
@@ -33,16 +34,9 @@ from tests.support.pp_builders import (
     statement_csv,
     statement_xlsx,
 )
-from tui.cli import main
 
 HEADER_ROW = 2
 FIRST_DATA_ROW = 3
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

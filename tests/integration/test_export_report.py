@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.support.cli import run
 from tests.support.export_builders import village_zip
 from tests.support.pp_builders import (
     AS_OF,
@@ -19,13 +20,6 @@ from tests.support.pp_builders import (
     statement_csv,
     statement_xlsx,
 )
-from tui.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from store.engine import open_store, read_tx, write_tx
 from store.facts import FACILITY, PARTNER_UNIT
+from tests.support.cli import run
 from tests.support.gaps_data import HAND_COUNTED, OTHER_UNIT, UNIT, StoreRows, hand_counted_unit
 from tui.cli import main
 
@@ -17,12 +18,6 @@ from tui.cli import main
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return str(tmp_path / "centre.db")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def stored_partners(db: str) -> list[tuple[str, str]]:

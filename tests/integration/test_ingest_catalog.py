@@ -12,16 +12,10 @@ from store.engine import open_store, read_tx
 from store.models import PpCatalogItem
 from store.pp.catalog import COLUMNS
 from store.pp.catalog_store import load_catalog
+from tests.support.cli import run
 from tests.support.pp_builders import catalog_file
-from tui.cli import main
 
 TABLE = PpCatalogItem.__table__  # type: ignore[attr-defined]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def stored_rows(url: str) -> list[tuple[int, str, str, str]]:

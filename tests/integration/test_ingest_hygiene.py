@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-import tui.cli
 from store import models
 from store.engine import open_store, read_tx, write_tx
 from store.ids import stable_id
 from store.queries.imports import batch_issues, recent_batches
+from tests.support.cli import run
 from tests.support.ingest_builders import (
     HOSPCODE,
     cid,
@@ -35,12 +35,6 @@ TODAY = dt.date.today()
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = tui.cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def import_json(capsys: pytest.CaptureFixture[str], url: str, *paths: Path) -> tuple[int, dict]:  # type: ignore[type-arg]

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from exporters.audit import audit_path
 from store.cid import mask_cid
 from store.engine import open_store, write_tx
+from tests.support.cli import run
 from tests.support.gaps_data import HAND_COUNTED, UNIT, StoreRows, hand_counted_unit, make_cid
 from tui.cli import main
 from tui.commands.report import parse_as_of, print_kpi
@@ -33,12 +34,6 @@ def filled_store(url: str) -> str:
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return filled_store(f"sqlite:///{tmp_path / 'centre.db'}")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

@@ -11,10 +11,10 @@ import pytest
 from rich.text import Text
 from sqlalchemy import update
 
-import tui.cli
 from store import models
 from store.controls import remove_controls, terminal_safe
 from store.engine import open_store, write_tx
+from tests.support.cli import run
 from tests.support.gaps_data import UNIT, StoreRows, make_cid
 from tests.support.ingest_builders import export_zip, f43_text, person
 from tests.support.tui_pilot import make_app, settle, text
@@ -28,12 +28,6 @@ CLEAR = "\x1b[2J"
 C1_CSI = "\x9b2J"
 """The same in the 8-bit form some terminals still obey."""
 HOSTILE = f"{TITLE}สมชาย{CLEAR}{C1_CSI}"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = tui.cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def raw_controls(printed: str) -> set[str]:
