@@ -48,6 +48,8 @@ class Session:
         tmux("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT), command, env=env)
         # tmux holds a lone Esc for 500 ms by default, turning "Esc then 3" into Alt+3.
         tmux("set-option", "-s", "escape-time", "20")
+        # Closing one session must not take the server down under the next one's new-session.
+        tmux("set-option", "-s", "exit-empty", "off")
         tmux("pipe-pane", "-o", "-t", name, f"cat >> {log}")
 
     def screen(self) -> str:
