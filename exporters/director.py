@@ -27,13 +27,13 @@ from sqlalchemy import Connection, select
 
 from exporters.document import Cell, Chart, ChartType, Column, Document, Kind, Section
 from store.codes import setting_float
-from store.gaps import CoverageTally
 from store.i18n import render
 from store.kpi import coverage_target_pct, pp_claim_target_pct
 from store.models import SQLModel
 from store.pp.statement_store import c_rate_target_pct
 from store.queries.claims import Money
 from store.queries.report_figures import ReportFigures, UnitFigures
+from store.rights.rules import CoverageTally
 from store.thaidate import BE_OFFSET, THAI_MONTHS_SHORT, fiscal_year_bounds
 
 KIND = "report"
@@ -261,7 +261,7 @@ def _league(t: _Texts, figures: ReportFigures, names: dict[str, str]) -> Section
 
 
 def _gaps(t: _Texts, figures: ReportFigures) -> Section:
-    from store.gaps import explanation
+    from store.rights.rules import explanation
 
     gaps: dict[str, int] = {}
     for unit in figures.units:

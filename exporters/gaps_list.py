@@ -11,9 +11,9 @@ from sqlalchemy import Connection
 
 from exporters.document import Cell, Column, Document, Kind, Section
 from exporters.people import Grouping, ListContext, grouped, load_context, selected
-from store.gaps import action, explanation
 from store.pp.catalog import CatalogItem
 from store.queries.worklist import WorkRow, work_rows
+from store.rights.rules import action, explanation
 
 KIND = "gaps"
 DueMap = Mapping[tuple[str, str], Sequence[CatalogItem]]

@@ -13,10 +13,10 @@ from sqlalchemy import Connection, select
 
 from store.cid import format_cid, mask_cid
 from store.codes import setting
-from store.gaps import PersonFacts
 from store.i18n import render
 from store.kpi import natural_key
 from store.models import SQLModel
+from store.rights.rules import PersonFacts
 from store.thaidate import age_on
 
 _TABLES = SQLModel.metadata.tables
@@ -78,7 +78,7 @@ def unit_of_store(conn: Connection, hospcode: str | None) -> str | None:
     else None (every unit of a province's store)."""
     if hospcode is not None:
         return hospcode
-    from store.facts import unit_hospcodes
+    from store.rights.inputs import unit_hospcodes
 
     units = unit_hospcodes(conn)
     return units[0] if len(units) == 1 else None

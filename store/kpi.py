@@ -1,6 +1,6 @@
 """The rights KPI per unit, and the judgement every rights report and screen stands on.
 
-The KPI report, the gaps work list (`store.gaps_report`) and the terminal app's screens all go
+The KPI report, the gaps work list (`store.rights.report`) and the terminal app's screens all go
 through `evaluate_units`, so a count on the dashboard and a row in the work list always come
 from the same judgement. `kpi_report` returns a typed `KpiReport`; its `to_json` is the stable,
 versioned `--json` output of `sitthi report kpi`:
@@ -45,8 +45,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from store import codes
-from store.facts import UnitFacts, iter_unit_facts
-from store.gaps import CoverageTally, Evaluation, GapRules, evaluate, tally
+from store.rights.inputs import UnitFacts, iter_unit_facts
+from store.rights.rules import CoverageTally, Evaluation, GapRules, evaluate, tally
 
 if TYPE_CHECKING:
     from store.pp.report import PpMoney

@@ -60,7 +60,7 @@ from sync.protocol import (
     sync_table,
     unpack,
 )
-from sync.rows import decode_rows, delete_ids, insert_new, read_rows, table_for, upsert
+from sync.wire_rows import decode_rows, delete_ids, insert_new, read_rows, table_for, upsert
 
 log = logging.getLogger("sitthi.sync")
 

@@ -40,8 +40,8 @@ from store.i18n import render
 from store.outbox import pending_count
 from store.private import FILE_MODE, private_file
 from sync.client import ServerUnavailable, SyncClient, SyncError, SyncResult
+from sync.daemon_status import STOPPED, DaemonStatus, now_text, store_name, write_status
 from sync.ingest.results import REFUSED
-from sync.status import STOPPED, DaemonStatus, now_text, store_name, write_status
 from sync.watch import RESCAN_S, SETTLE_S, FolderWatcher, ImportMemory, content_hash
 
 log = logging.getLogger("sitthi.daemon")

@@ -8,7 +8,7 @@ compressed both ways. A batch of rows is sent per table as column names and valu
     {"person": {"columns": ["id", "hospcode", ...], "rows": [[...], ...], "deleted": ["id", ...]}}
 
 Values are JSON scalars; dates and datetimes are ISO 8601 text (datetimes made in Sitthi are UTC
-with `+00:00`), decimals are text. `sync.rows` converts between these and database values.
+with `+00:00`), decimals are text. `sync.wire_rows` converts between these and database values.
 
 Each message is a pydantic dataclass: its fields are the one definition of the body, from which
 pydantic derives the check of what arrives (`from_json`), the body sent (`to_json`, keys in field

@@ -280,7 +280,7 @@ class SitthiApp(App[None]):
     @work(thread=True, group="poll", exclusive=True, exit_on_error=False)
     def _poll(self) -> None:
         from store.queries.changes import change_marker
-        from sync.status import status_path
+        from sync.daemon_status import status_path
 
         marker = self.gateway.read(change_marker)
         try:

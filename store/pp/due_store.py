@@ -16,12 +16,12 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from store.gaps import Evaluation, PersonFacts
 from store.pp.catalog import CatalogItem
 from store.pp.catalog_store import load_catalog
 from store.pp.due import DueItems, DuePerson, due_for, due_items_for, to_earn
 from store.pp.eligibility import evaluate
 from store.pp.queries import load_persons, load_services
+from store.rights.rules import Evaluation, PersonFacts
 from store.thaidate import fiscal_year
 
 History = dict[tuple[str, str], dict[str, list[dt.date]]]

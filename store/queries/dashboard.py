@@ -17,8 +17,6 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from store.facts import UnitFacts, iter_unit_facts
-from store.gaps import CoverageTally, GapRules, evaluate_on_days
 from store.kpi import (
     KpiReport,
     UnitKpi,
@@ -31,6 +29,8 @@ from store.pp.report import PpMoney as ReportMoney
 from store.pp.statement_figures import StatementFigures
 from store.queries.states import STATE_NONE, STATE_OPEN, STATE_RESOLVED, STATES
 from store.queries.worklist import work_rows
+from store.rights.inputs import UnitFacts, iter_unit_facts
+from store.rights.rules import CoverageTally, GapRules, evaluate_on_days
 
 TREND_MONTHS = 12
 
@@ -184,7 +184,7 @@ def coverage_trend(
 
 def trend_of(units: list[UnitFacts], days: list[dt.date]) -> Trend:
     """Coverage of the units' persons on each of `days` (sorted), each person judged once per
-    span in which the rules cannot change (`store.gaps.evaluate_on_days`)."""
+    span in which the rules cannot change (`store.rights.rules.evaluate_on_days`)."""
     rules = GapRules.from_reference()
     covered = dict.fromkeys(days, 0)
     thai = dict.fromkeys(days, 0)

@@ -5,7 +5,7 @@ figures, the coverage at each month end, the money month by month and item by it
 money of the same days a year earlier. Asked for one by one (`kpi_report`, `coverage_trend`,
 `money_by_month`, `claims_view`, `period_money` twice) that reads and judges the same rows six
 times; here each unit's facts are read once and judged once per span in which the rules cannot
-change (`store.gaps.evaluate_on_days`), and the services of both fiscal years are judged and
+change (`store.rights.rules.evaluate_on_days`), and the services of both fiscal years are judged and
 matched with their statement lines once. The figures are those functions' figures: the same
 rules, tallies and money sums (`tally`, `money_summary`, `money`, `persons_due`).
 """
@@ -18,8 +18,6 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from store.facts import iter_unit_facts
-from store.gaps import CoverageTally, GapRules, evaluate_on_days, tally
 from store.pp.catalog_store import load_catalog
 from store.pp.claims import ZERO, ClaimStatus, MoneySummary, ServiceClaim, match_claims
 from store.pp.claims import money_summary as unit_money
@@ -31,6 +29,8 @@ from store.pp.statement_figures import StatementFigures
 from store.pp.statement_store import period_statement_figures
 from store.queries.claims import Money, MonthMoney, money, months_money
 from store.queries.dashboard import Trend, TrendPoint, month_ends
+from store.rights.inputs import iter_unit_facts
+from store.rights.rules import CoverageTally, GapRules, evaluate_on_days, tally
 from store.thaidate import fiscal_year as fiscal_year_of
 from store.thaidate import fiscal_year_bounds
 

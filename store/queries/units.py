@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
-from store.gaps import tally
 from store.kpi import coverage_target_pct, evaluate_units, pp_claim_target_pct
 from store.models import SQLModel
 from store.pp.report import pp_blocks
+from store.rights.rules import tally
 from store.thaidate import fiscal_year
 
 SORT_KEYS = ("coverage", "claim_rate")

@@ -16,10 +16,10 @@ from sqlalchemy import Connection, select
 
 from store.codes import gap_codes
 from store.followup import FollowupEntry, current_states, followup_action
-from store.gaps import Evaluation
 from store.kpi import natural_key, work_list
 from store.models import SQLModel
 from store.queries.states import STATE_NONE, STATE_OPEN, STATES
+from store.rights.rules import Evaluation
 
 PERSON = SQLModel.metadata.tables["person"]
 

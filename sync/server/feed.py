@@ -29,10 +29,10 @@ from sync.protocol import (
     SyncTable,
     TableRows,
 )
-from sync.rows import decode_rows, delete_ids, insert_new, owners, read_rows, table_for, upsert
 from sync.server.auth import HOSPCODE_PATTERN, Identity
 from sync.server.settings import TrustSettings
 from sync.server.trust import check_rows, reason
+from sync.wire_rows import decode_rows, delete_ids, insert_new, owners, read_rows, table_for, upsert
 
 MAX_POSITION_JUMP = 1_000_000_000
 """How far past its acknowledged position a store's next batch may claim to reach: far more

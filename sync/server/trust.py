@@ -1,6 +1,6 @@
 """Server side: checking every pushed row against the token that pushed it.
 
-The server never believes a unit about ownership. Rows arrive decoded (`sync.rows.decode_rows`)
+The server never believes a unit about ownership. Rows arrive decoded (`sync.wire_rows.decode_rows`)
 and pass through these checks before they are written, each refusing only the rows that fail:
 - a facility-owned row names the pushing unit, and its id is the one its natural key gives
   (`store.ids.stable_id` of the key the importer uses, which includes the unit), so a unit
@@ -30,9 +30,9 @@ from store.followup import FollowupError, followup_action
 from store.i18n import render
 from store.ids import stable_id
 from sync.protocol import PERSON_TABLE, Rejection, Role, SyncTable
-from sync.rows import READ_CHUNK, table_for
 from sync.server.auth import Identity
 from sync.server.settings import TrustSettings
+from sync.wire_rows import READ_CHUNK, table_for
 
 FOLLOWUP_TABLE = "followup_log"
 HLC_PATTERN = re.compile(r"([0-9]{13})-([0-9]{6})-(.+)", re.ASCII)

@@ -103,7 +103,7 @@ def test_only_evaluate_units_applies_the_gap_rules() -> None:
         path
         for path, tree in _modules(*PACKAGES)
         for module, name in _imports(tree)
-        if module == "store.gaps" and name == "evaluate"
+        if module == "store.rights.rules" and name == "evaluate"
     }
     assert users == {"store/kpi.py"}
 

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from store import paths
 from store.engine import open_store, read_tx
 from sync.daemon import LOG_FILE, Daemon, DaemonOptions, backoff_delay, configure_logging
-from sync.status import read_status, status_path, store_name
+from sync.daemon_status import read_status, status_path, store_name
 from tests.support.syncserver import free_port, make_province, running_server, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]

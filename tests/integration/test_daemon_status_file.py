@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from store.engine import open_store
-from sync.status import DaemonStatus, read_status, status_path, store_name, write_status
+from sync.daemon_status import DaemonStatus, read_status, status_path, store_name, write_status
 
 
 def test_two_stores_have_two_status_files(tmp_path: Path) -> None:

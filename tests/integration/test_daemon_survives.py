@@ -25,7 +25,7 @@ from store import paths
 from store.engine import open_store, read_tx
 from store.paths import resolve_url
 from sync.daemon import LOG_FILE, Daemon, DaemonOptions
-from sync.status import read_status, status_path
+from sync.daemon_status import read_status, status_path
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 60.0

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from store import models
 from store.engine import open_store, read_tx
-from store.facts import partner_units
 from store.kpi import kpi_report
 from store.paths import data_dir, default_db_path, demo_db_path
 from store.pp.claims import ClaimStatus
 from store.pp.queries import Period, period_claims
+from store.rights.inputs import partner_units
 from tui.cli import main
 
 TODAY = "2025-05-20"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from store.engine import open_store, read_tx, write_tx
-from store.facts import FACILITY, PARTNER_UNIT
+from store.rights.inputs import FACILITY, PARTNER_UNIT
 from tests.support.cli import run
 from tests.support.gaps_data import HAND_COUNTED, OTHER_UNIT, UNIT, StoreRows, hand_counted_unit
 from tui.cli import main

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from store.engine import read_tx, write_tx
-from store.facts import save_partner_units
 from store.followup import (
     FollowupError,
     append_followup,
@@ -21,6 +20,7 @@ from store.followup import (
     retract_followup,
 )
 from store.models import FollowupLog
+from store.rights.inputs import save_partner_units
 from tests.support.syncserver import (
     Province,
     RunningServer,

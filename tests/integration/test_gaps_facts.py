@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from store.engine import read_tx, write_tx
-from store.facts import (
+from store.rights.inputs import (
     iter_unit_facts,
     list_units,
     load_unit_facts,

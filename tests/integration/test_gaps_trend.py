@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from store.engine import open_store, read_tx, write_tx
-from store.facts import iter_unit_facts
-from store.gaps import GapRules, evaluate, evaluate_on_days
 from store.queries.dashboard import month_ends, trend_of
+from store.rights.inputs import iter_unit_facts
+from store.rights.rules import GapRules, evaluate, evaluate_on_days
 from tests.support.gaps_data import AS_OF, StoreRows, hand_counted_unit
 
 

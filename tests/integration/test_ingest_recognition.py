@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 
 import tui.cli
 from store.engine import read_tx
-from store.gaps import tally
 from store.kpi import evaluate_units
+from store.rights.rules import tally
 from sync.ingest.importer import import_paths
 from sync.ingest.kinds import tabular_kinds
 from sync.ingest.limits import DEFAULT_LIMITS

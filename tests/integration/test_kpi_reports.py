@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 from store import codes
 from store.cid import mask_cid
 from store.engine import read_tx, write_tx
-from store.gaps_report import gaps_report
 from store.kpi import evaluate_units, kpi_report, work_list
 from store.pp.claims import ZERO, claim_rate_pct
 from store.pp.report import PpMoney
+from store.rights.report import gaps_report
 from tests.support.gaps_data import (
     AS_OF,
     EMPTY_UNIT,

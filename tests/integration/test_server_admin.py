@@ -83,7 +83,7 @@ def test_files_are_created_for_their_owner_only_whatever_the_umask(
 ) -> None:
     from sync.config import set_value
     from sync.daemon import LOG_FILE, configure_logging
-    from sync.status import DaemonStatus, status_path, write_status
+    from sync.daemon_status import DaemonStatus, status_path, write_status
     from sync.watch import ImportMemory
 
     store = tmp_path / "new" / "folder" / "centre.db"

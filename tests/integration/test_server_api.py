@@ -145,7 +145,7 @@ def test_a_unit_may_not_take_over_an_id_held_by_another_unit(
 
 
 def _wire(value: object) -> object:
-    from sync.rows import encode_value
+    from sync.wire_rows import encode_value
 
     return encode_value(value)
 

@@ -30,7 +30,7 @@ from sync.protocol import (
     supported,
     unpack,
 )
-from sync.rows import decode_value, encode_value
+from sync.wire_rows import decode_value, encode_value
 
 SAMPLE = Table(
     "sample",

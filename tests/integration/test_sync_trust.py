@@ -31,7 +31,7 @@ from sync.protocol import (
     pack,
     unpack,
 )
-from sync.rows import read_rows, table_for
+from sync.wire_rows import read_rows, table_for
 from tests.support.syncserver import (
     Province,
     RunningServer,

@@ -14,8 +14,8 @@ from sqlalchemy import Connection, insert
 
 from store import models
 from store.cid import check_digit
-from store.facts import save_partner_units
 from store.ids import stable_id
+from store.rights.inputs import save_partner_units
 
 AS_OF = dt.date(2025, 1, 15)
 UNIT = "10001"

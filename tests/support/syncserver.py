@@ -29,9 +29,9 @@ from store.engine import open_store, read_tx
 from store.ids import stable_id
 from sync.client import SyncResult
 from sync.protocol import REGISTRY, Role
-from sync.rows import table_for
 from sync.server.admin import add_facility, add_user
 from sync.server.app import create_app
+from sync.wire_rows import table_for
 
 IMPORTED = dt.datetime(2025, 1, 15, 9, 30, tzinfo=dt.UTC)
 IGNORED_IN_COMPARISON = ("batch_id",)

@@ -81,7 +81,7 @@ async def test_an_empty_store_says_so_instead_of_showing_zeros(tmp_path: Path) -
 
 
 async def test_the_sync_daemons_status_is_shown_and_followed(url: str) -> None:
-    from sync.status import DaemonStatus, write_status
+    from sync.daemon_status import DaemonStatus, write_status
 
     app = make_app(url, lang="en", poll_seconds=0.2)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -103,7 +103,7 @@ async def test_the_sync_daemons_status_is_shown_and_followed(url: str) -> None:
 
 
 async def test_another_stores_daemon_is_not_shown(url: str, tmp_path: Path) -> None:
-    from sync.status import DaemonStatus, write_status
+    from sync.daemon_status import DaemonStatus, write_status
 
     other = f"sqlite:///{tmp_path / 'another-centre.db'}"
     write_status(DaemonStatus(pid=os.getpid(), pending=64115, store=other))

@@ -12,7 +12,6 @@ from sqlalchemy import Engine, insert
 
 from store.engine import read_tx, write_tx
 from store.followup import append_followup
-from store.gaps_report import gaps_report
 from store.kpi import KpiReport, UnitKpi, kpi_report
 from store.models import SQLModel
 from store.pp.report import PpMoney
@@ -36,6 +35,7 @@ from store.queries.worklist import (
     villages,
     work_rows,
 )
+from store.rights.report import gaps_report
 from tests.support.tui_store import (
     AS_OF,
     BATCH_LOADED,

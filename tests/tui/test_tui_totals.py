@@ -9,10 +9,10 @@ import pytest
 from textual.widgets import DataTable
 
 from store.engine import open_store, read_tx
-from store.gaps_report import gaps_report
 from store.kpi import kpi_report
 from store.pp.report import claims_report
 from store.queries.dashboard import PpMoney
+from store.rights.report import gaps_report
 from store.thaidate import fiscal_year
 from tests.support.tui_pilot import make_app, settle, text
 from tests.support.tui_store import AS_OF, HOSPCODE

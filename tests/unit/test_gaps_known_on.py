@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store.gaps import NhsoFact, evaluate, known_on
+from store.rights.rules import NhsoFact, evaluate, known_on
 from tests.support.gaps_data import AS_OF, OTHER_UNIT, UNIT
 from tests.unit.test_gaps_rules import RULES, nhso, person
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from store import codes, paths
-from store.gaps import (
+from store.rights.rules import (
     CardFact,
     GapRules,
     NhsoFact,

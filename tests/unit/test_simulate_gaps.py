@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from store.gaps import CardFact, NhsoFact, PersonFacts, evaluate, tally
+from store.rights.rules import CardFact, NhsoFact, PersonFacts, evaluate, tally
 from sync.simulate.centre import Centre, build_centre
 from sync.simulate.population import Person
 from sync.simulate.records import NhsoRow

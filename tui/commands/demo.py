@@ -214,8 +214,8 @@ def _build(
 ) -> DemoBuild | int:
     """Write the files, import them, name the unit and its partner; the exit status on failure."""
     from store.engine import write_tx
-    from store.facts import save_partner_units, save_unit_name
     from store.paths import demo_db_path, display_url, resolve_url
+    from store.rights.inputs import save_partner_units, save_unit_name
     from sync.ingest.importer import import_paths
     from sync.simulate.centre import build_centre
     from sync.simulate.files import write_centre_files

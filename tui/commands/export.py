@@ -203,7 +203,7 @@ def _open(args: argparse.Namespace) -> Engine | None:
     unit (a centre's) exports that unit: its code names the file, heads the pages and is
     recorded in the export log."""
     from store.engine import open_store, read_tx
-    from store.facts import unit_hospcodes
+    from store.rights.inputs import unit_hospcodes
 
     engine = open_store(getattr(args, "db", None))
     with read_tx(engine) as conn:

@@ -79,9 +79,9 @@ def register(subparsers: Subparsers) -> None:
 
 def list_facilities(args: argparse.Namespace) -> int:
     from store.engine import read_tx
-    from store.facts import list_units
-    from store.gaps import tally
     from store.kpi import evaluate_units
+    from store.rights.inputs import list_units
+    from store.rights.rules import tally
 
     text = TEXTS[args.lang]
     with opened_store(args.db) as engine, read_tx(engine) as conn:
@@ -111,7 +111,7 @@ def list_facilities(args: argparse.Namespace) -> int:
 
 def name_facility(args: argparse.Namespace) -> int:
     from store.engine import write_tx
-    from store.facts import save_unit_name
+    from store.rights.inputs import save_unit_name
 
     name = args.name.strip()
     if not name:
@@ -125,7 +125,7 @@ def name_facility(args: argparse.Namespace) -> int:
 def edit_partners(args: argparse.Namespace) -> int:
     """Show, or replace / add / remove, the partner units of one unit."""
     from store.engine import write_tx
-    from store.facts import partner_units, save_partner_units
+    from store.rights.inputs import partner_units, save_partner_units
 
     text = TEXTS[args.lang]
     hospcode: str = args.hospcode

@@ -121,7 +121,7 @@ class DashboardScreen(SitthiScreen):
         store = self.sitthi.gateway.url
 
         def daemon() -> DaemonView | None:
-            from sync.status import is_running, read_status
+            from sync.daemon_status import is_running, read_status
 
             status = read_status(store)
             if status is None:

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from store.followup import FollowupEntry, FollowupRecord
-    from store.gaps import CardFact, NhsoFact
     from store.queries.person import Contact
     from store.queries.worklist import WorkRow
+    from store.rights.rules import CardFact, NhsoFact
     from tui.i18n import Translator
 
 
@@ -238,7 +238,7 @@ def _field(t: Translator, key: str, value: str) -> Content:
 
 
 def card_content(row: WorkRow, t: Translator) -> Content:
-    from store.gaps import newest_card
+    from store.rights.rules import newest_card
 
     card = newest_card(row.evaluation.person)
     if card is None:
@@ -258,7 +258,7 @@ def card_lines(card: CardFact, t: Translator) -> list[Content]:
 
 
 def nhso_content(row: WorkRow, t: Translator) -> Content:
-    from store.gaps import newest_nhso
+    from store.rights.rules import newest_nhso
 
     record = newest_nhso(row.evaluation.person)
     if record is None:

@@ -1,7 +1,7 @@
 """`sitthi report kpi|gaps|claims`: the reports as aligned tables (Thai or English) or `--json`.
 
 Each report is one entry of `REPORTS` with its runner and its own options. The reports come typed
-from `store.kpi` (kpi), `store.gaps_report` (gaps) and `store.pp.report` (claims); this command
+from `store.kpi` (kpi), `store.rights.report` (gaps) and `store.pp.report` (claims); this command
 is the edge where they become the stable, versioned JSON (`to_json`) or the tables of
 `tui.commands.report.render`. Its options are read by `tui.commands.report.parse`. `--show-cid`
 prints whole CIDs: a deliberate export of person-level data, recorded in the audit log before
@@ -30,9 +30,9 @@ from tui.commands.report.parse import (
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from store.gaps_report import GapsReport
     from store.kpi import KpiReport
     from store.pp.report import ClaimsReport
+    from store.rights.report import GapsReport
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def print_claims(args: argparse.Namespace) -> int:
 
 def print_gaps(args: argparse.Namespace) -> int:
     """The gaps work list; with `--show-cid` the export is audited first."""
-    from store.gaps_report import gaps_report
+    from store.rights.report import gaps_report
 
     options = _Options.of(args)
     show_cid = bool(getattr(args, "show_cid", False))
@@ -183,7 +183,7 @@ def _reading(args: argparse.Namespace) -> Iterator[Connection]:
 
 
 def _unit_known(conn: Connection, options: _Options) -> bool:
-    from store.facts import unit_hospcodes
+    from store.rights.inputs import unit_hospcodes
 
     if options.hospcode is None or unit_hospcodes(conn, options.hospcode):
         return True

@@ -1,6 +1,6 @@
 """`sitthi report` as text: the KPI, gaps and claims reports as aligned tables, Thai or English.
 
-The renderers read the typed results of `store.kpi`, `store.gaps_report` and `store.pp.report`;
+The renderers read the typed results of `store.kpi`, `store.rights.report` and `store.pp.report`;
 the money tables are in `tui.commands.report.money`.
 """
 
@@ -17,10 +17,10 @@ from tui.commands.report.texts import TEXTS
 from tui.commands.tables import format_table
 
 if TYPE_CHECKING:
-    from store.gaps import CoverageTally
-    from store.gaps_report import GapsReport
     from store.kpi import KpiReport, UnitKpi
     from store.pp.report import ClaimsReport
+    from store.rights.report import GapsReport
+    from store.rights.rules import CoverageTally
 
 
 def format_date(day: dt.date, lang: str) -> str:
@@ -32,8 +32,8 @@ def format_date(day: dt.date, lang: str) -> str:
 
 def render_kpi(report: KpiReport, lang: str) -> str:
     """The KPI report as text: coverage against the target, then persons per gap code."""
-    from store.gaps import explanation
     from store.kpi import combined_tally, coverage_target_pct
+    from store.rights.rules import explanation
 
     text = TEXTS[lang]
     target = coverage_target_pct()
@@ -87,7 +87,7 @@ def _coverage_cells(
 
 def render_gaps(report: GapsReport, lang: str) -> str:
     """The gaps work list as text: one table per unit, then what each code found means."""
-    from store.gaps import explanation, in_rank_order
+    from store.rights.rules import explanation, in_rank_order
 
     text = TEXTS[lang]
     date = format_date(report.as_of, lang)

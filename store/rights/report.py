@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from store.cid import mask_cid
-from store.gaps import Evaluation, action, explanation
 from store.kpi import REPORT_VERSION, work_list
+from store.rights.rules import Evaluation, action, explanation
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from store import models
-from store.gaps import CardFact, NhsoFact, PersonFacts
+from store.rights.rules import CardFact, NhsoFact, PersonFacts
 
 _TABLES = models.SQLModel.metadata.tables
 PERSON = _TABLES["person"]

@@ -1,7 +1,7 @@
 """Rights-gap rules: pure functions of one person's facts and an as-of date (domain.md section 4).
 
-Nothing here touches the database; `store.facts` loads the inputs and `store.kpi` builds reports,
-so every side (reports, the terminal app, the provincial server) gets the same answer.
+Nothing here touches the database; `store.rights.inputs` loads the inputs and `store.kpi` builds
+reports, so every side (reports, the terminal app, the provincial server) gets the same answer.
 
 Where the specification leaves a case open, the rules decide as follows:
 
