@@ -5,9 +5,10 @@ Every step is safe to interrupt and repeat. A push batch is read in one snapshot
 and the rows they name), and its entries are removed only when the server acknowledges them; an
 entry re-recorded by an edit made meanwhile has a higher id and stays. A pull page is applied
 together with its cursor in one transaction, with capture switched off so the rows do not
-re-enter the outbox. After a failure at any byte the next round resends what was not
-acknowledged and re-reads from the last stored cursor; the server applies a batch it has already
-acknowledged as a no-op.
+re-enter the outbox (and, during a snapshot of the server's tables, with the snapshot position
+the page gave, sent back with the next request). After a failure at any byte the next round
+resends what was not acknowledged and re-reads from the last stored cursor; the server applies a
+batch it has already acknowledged as a no-op.
 """
 
 from __future__ import annotations
@@ -117,6 +118,11 @@ def node_id(engine: Engine) -> str:
 
 def cursor_key(server: str) -> str:
     return f"cursor {server.rstrip('/')}"
+
+
+def snapshot_key(server: str) -> str:
+    """Where a store keeps the position of a snapshot under way from `server` (protocol 2)."""
+    return f"snapshot {server.rstrip('/')}"
 
 
 def sent_key(server: str) -> str:
@@ -329,11 +335,13 @@ class SyncClient:
         key = cursor_key(self.server)
         with read_tx(self.engine) as conn:
             cursor = int(get_state(conn, key) or 0)
+            at = get_state(conn, snapshot_key(self.server)) or ""
         readable = _readable(Role(welcome.role))
         for _ in range(_page_budget()):
             if self.should_stop():
                 return
-            answer = self._post("pull", PullRequest(self.node, cursor, PULL_PAGE_ROWS).to_json())
+            request = PullRequest(self.node, cursor, PULL_PAGE_ROWS, snapshot=at)
+            answer = self._post("pull", request.to_json())
             try:
                 page = PullPage.from_json(answer)
             except ProtocolError as exc:
@@ -341,7 +349,7 @@ class SyncClient:
             if page.cursor < cursor:
                 raise SyncRefused(says("sync.client.went_back", server=self.server))
             self._apply_page(page, readable, key)
-            cursor = page.cursor
+            cursor, at = page.cursor, page.snapshot
             if not page.more:
                 return
 
@@ -356,6 +364,7 @@ class SyncClient:
                     conn, name, payload, self.result, f"pull-{page.cursor}"
                 )
             set_state(conn, key, str(page.cursor))
+            set_state(conn, snapshot_key(self.server), page.snapshot)
 
 
 def _apply_table(

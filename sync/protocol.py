@@ -35,8 +35,15 @@ from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_
 from pydantic.dataclasses import dataclass
 from pydantic_core import SchemaSerializer, SchemaValidator, ValidationError
 
-PROTOCOL_VERSION = 1
-"""The version this code speaks. Raise it when a message or table changes incompatibly."""
+PROTOCOL_VERSION = 2
+"""The version this code speaks. Raise it when a message or table changes incompatibly.
+
+2: a pull may answer with a snapshot position (`PullPage.snapshot`) that the reader sends back
+(`PullRequest.snapshot`): the server's change log is compacted, and a provincial reader whose
+cursor is older than what the log still holds reads the tables themselves first. A protocol-1
+client never sees the field; one that would need a snapshot is refused with 426."""
+SNAPSHOT_PROTOCOL_VERSION = 2
+"""The oldest client version that can follow a snapshot."""
 MIN_PROTOCOL_VERSION = 1
 """The oldest client version the server still serves."""
 
@@ -309,6 +316,9 @@ class PullRequest(_Message):
     limit: Annotated[StrictInt, Field(ge=1, le=PULL_PAGE_ROWS)]
     unit: StrictStr = Field(default="", exclude_if=lambda unit: not unit)
     """Sent only when a provincial reader names a unit."""
+    snapshot: StrictStr = Field(default="", max_length=80, exclude_if=lambda at: not at)
+    """Protocol 2: the snapshot position the last page gave, sent back unchanged while a
+    snapshot is under way (never otherwise)."""
 
 
 @dataclass(config=_CONFIG)
@@ -318,6 +328,10 @@ class PullPage(_Message):
     cursor: StrictInt
     tables: dict[str, TableRows]
     more: StrictBool
+    snapshot: StrictStr = Field(default="", exclude_if=lambda at: not at)
+    """Protocol 2: where a snapshot of the tables stands after this page (sent only during a
+    snapshot, when `cursor` stays where the reader was); the reader keeps it with the cursor
+    and sends it back. The last page of a snapshot leaves it out and moves the cursor on."""
 
     def __len__(self) -> int:
         return sum(len(rows) for rows in self.tables.values())

@@ -7,7 +7,9 @@ bytes and `/healthz` answers at once whatever a push holds. Every error a client
 A pull first numbers the changes committed before it (waiting for a sequencer
 already at work), so it sees every write that finished before it began; a background task does
 the same every second, so a large load straight into the store is numbered before the units come
-asking. Errors are JSON `{"error": code, "message": text}`; messages never carry row content.
+asking. Another compacts the change log every ten minutes (`sync.server.compaction`), in short
+transactions of its own. Errors are JSON `{"error": code, "message": text}`; messages never
+carry row content.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from sync.protocol import (
 from sync.server import feed
 from sync.server.auth import Identity, bearer_token, identify
 from sync.server.body import read_message
+from sync.server.compaction import compact_log
 from sync.server.openapi import schema
 from sync.server.sequencer import ensure_counter, sequence_pending
 from sync.server.settings import DeliverySettings, TrustSettings
@@ -63,6 +66,7 @@ log = logging.getLogger("sitthi.server")
 MAX_WIRE_BYTES = 16 * 1024 * 1024
 """Largest compressed request body accepted."""
 SEQUENCE_EVERY_S = 1.0
+COMPACT_EVERY_S = 600.0
 
 
 @dataclass
@@ -140,6 +144,8 @@ async def _call(request: Request, work: Callable[[Engine, Identity, dict[str, An
         raise ApiError(400, "bad_request", str(exc)) from exc
     except feed.Forbidden as exc:
         raise ApiError(403, "forbidden", str(exc)) from exc
+    except feed.TooOld as exc:
+        raise ApiError(426, "protocol", str(exc)) from exc
     except (DataError, IntegrityError) as exc:
         log.warning("a request the store cannot take: %s", type(exc.orig or exc).__name__)
         raise ApiError(
@@ -184,13 +190,17 @@ def _push(
 
 
 def _pull(
-    engine: Engine, identity: Identity, message: dict[str, Any], settings: DeliverySettings
+    engine: Engine,
+    identity: Identity,
+    message: dict[str, Any],
+    settings: DeliverySettings,
+    client_protocol: int,
 ) -> PullPage:
     request = PullRequest.from_json(message)
     unit = feed.pull_unit(identity, request.unit)
     sequence_pending(engine, settings=settings)
     with read_tx(engine) as conn:
-        page = feed.pull_page(conn, identity, request, unit)
+        page = feed.pull_page(conn, identity, request, unit, client_protocol)
     with write_tx(engine) as conn:
         feed.touch_peer(conn, identity, request.node_id)
         feed.record_pull(conn, identity, request.node_id, request.cursor)
@@ -210,7 +220,10 @@ async def push(request: Request) -> Response:
 
 async def pull(request: Request) -> Response:
     settings: DeliverySettings = request.app.state.delivery
-    page: PullPage = await _call(request, functools.partial(_pull, settings=settings))
+    sent = request.headers.get(PROTOCOL_HEADER, "")
+    version = int(sent) if sent.isascii() and sent.isdigit() and len(sent) <= 4 else 0
+    work = functools.partial(_pull, settings=settings, client_protocol=version)
+    page: PullPage = await _call(request, work)
     return await _respond(request, page.to_json())
 
 
@@ -232,10 +245,23 @@ async def _sequence_forever(engine: Engine, every: float, settings: DeliverySett
         await anyio.sleep(every)
 
 
+async def _compact_forever(engine: Engine, every: float) -> None:
+    while True:
+        await anyio.sleep(every)
+        try:
+            done = await run_in_threadpool(compact_log, engine)
+        except (OperationalError, DBAPIError) as exc:
+            log.warning("compacting the change log failed: %s", type(exc.orig or exc).__name__)
+            continue
+        if done.removed:
+            log.info("change log compacted: %d entries removed, %d kept", done.removed, done.kept)
+
+
 def create_app(
     engine: Engine,
     *,
     sequence_every: float = SEQUENCE_EVERY_S,
+    compact_every: float = COMPACT_EVERY_S,
     trust: TrustSettings | None = None,
     delivery: DeliverySettings | None = None,
 ) -> Starlette:
@@ -247,6 +273,7 @@ def create_app(
         await run_in_threadpool(ensure_counter, engine)
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(_sequence_forever, engine, sequence_every, deliveries)
+            tasks.start_soon(_compact_forever, engine, compact_every)
             yield
             tasks.cancel_scope.cancel()
 

@@ -1,9 +1,11 @@
 """Server side: what a pull returns, and applying what a push sends, under the ownership rules.
 
 A unit reads the rows routed to it (province-owned rows and follow-up events about its people);
-a provincial reader reads every change but its own. A unit writes only rows naming its own
-hospcode, and never a row whose id is already held by another unit's row; the province writes
-only province-owned tables; both append follow-up events, which are never changed or deleted.
+a provincial reader reads every change but its own, from the change log while its cursor is at
+or above the log's compaction horizon, else by a snapshot of the tables (`sync.server.snapshot`).
+A unit writes only rows naming its own hospcode, and never a row whose id is already held by
+another unit's row; the province writes only province-owned tables; both append follow-up
+events, which are never changed or deleted.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
 from store.outbox import writing_as
 from sync.protocol import (
+    PROTOCOL_VERSION,
     REGISTRY,
+    SNAPSHOT_PROTOCOL_VERSION,
     Owner,
     ProtocolError,
     PullPage,
@@ -30,7 +34,9 @@ from sync.protocol import (
     TableRows,
 )
 from sync.server.auth import HOSPCODE_PATTERN, Identity
+from sync.server.compaction import log_horizon
 from sync.server.settings import TrustSettings
+from sync.server.snapshot import Position, snapshot_page, start
 from sync.server.trust import check_rows, reason
 from sync.wire_rows import decode_rows, delete_ids, insert_new, owners, read_rows, table_for, upsert
 
@@ -45,6 +51,10 @@ MAX_ID_CHARS = 36
 
 class Forbidden(PermissionError):
     """A request the token may not make; the text says why."""
+
+
+class TooOld(Exception):
+    """A reader that needs a snapshot speaks a protocol without snapshots; the text says so."""
 
 
 def _check_id(value: str, what: str) -> None:
@@ -222,7 +232,13 @@ def _own_rows_only(
     )
 
 
-def pull_page(conn: Connection, identity: Identity, request: PullRequest, unit: str) -> PullPage:
+def pull_page(
+    conn: Connection,
+    identity: Identity,
+    request: PullRequest,
+    unit: str,
+    client_protocol: int = PROTOCOL_VERSION,
+) -> PullPage:
     """Rows changed after the request's cursor that `unit` (or a provincial reader) receives."""
     if identity.role is Role.PROVINCE and not unit:
         entries = conn.execute(
@@ -232,8 +248,20 @@ def pull_page(conn: Connection, identity: Identity, request: PullRequest, unit: 
             ),
             {"c": request.cursor, "me": identity.origin, "n": request.limit},
         ).all()
+        horizon = log_horizon(conn)
+        if request.snapshot or request.cursor < horizon:
+            if client_protocol < SNAPSHOT_PROTOCOL_VERSION:
+                raise TooOld(
+                    "this reader is older than the server's change log and needs a snapshot, "
+                    f"which protocol {SNAPSHOT_PROTOCOL_VERSION} brings: install the Sitthi "
+                    "version the province uses"
+                )
+            at = Position.decode(request.snapshot) if request.snapshot else start(conn)
+            return snapshot_page(conn, request, at, identity.origin, horizon)
         readable = {entry.name for entry in REGISTRY}
     else:
+        if request.snapshot:
+            raise ProtocolError("'snapshot' belongs to a provincial reader's full feed")
         entries = conn.execute(
             text(
                 "SELECT seq, table_name, row_id FROM sync_route "

@@ -1,5 +1,5 @@
-"""`sitthi server run|add-facility|add-user|tokens|audit`: the provincial sync server and its
-accounts.
+"""`sitthi server run|add-facility|add-user|tokens|audit|compact`: the provincial sync server and
+its accounts.
 
 The server's store is the one every command uses: `--db` (a PostgreSQL URL in production), else
 `SITTHI_DB`, else the user store. A new token is printed once and kept only as a digest: hand it
@@ -7,6 +7,8 @@ to the unit (`sitthi config set token ...`) over a safe channel. `tokens list` s
 record (never the token), `tokens revoke ID` stops one, `tokens rotate ID` replaces one (the
 unit's stores keep their place and need only the new token). `audit` shows, per unit and day,
 the NHSO records that followed a CID to the unit, flagging units held at their daily limit.
+`compact` removes the change-log entries every active provincial reader has read, as the running
+server does every ten minutes (`sync.server.compaction`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ DEFAULT_AUDIT_DAYS = 30
 
 
 def register(subparsers: Subparsers) -> None:
+    from sync.server.compaction import ACTIVE_READER_DAYS
     from sync.server.settings import DEFAULT_MAX_CLOCK_SKEW_S, DEFAULT_NEW_PEOPLE_PER_DAY
 
     parser = add_command(subparsers, "server", "cli.help.server.cmd", "cli.help.server.description")
@@ -92,6 +95,17 @@ def register(subparsers: Subparsers) -> None:
     )
     audit.add_argument("--json", action="store_true", help=say("server.help.json"))
     audit.set_defaults(func=show_audit)
+
+    compact = add_command(actions, "compact", "server.compact.help")
+    compact.add_argument(
+        "--active-days",
+        type=int,
+        default=ACTIVE_READER_DAYS,
+        metavar="N",
+        help=say("server.compact.help_days", default=ACTIVE_READER_DAYS),
+    )
+    compact.add_argument("--json", action="store_true", help=say("server.help.json"))
+    compact.set_defaults(func=compact_log)
 
 
 def _say(_args: argparse.Namespace, key: str, **params: object) -> str:
@@ -267,4 +281,19 @@ def show_audit(args: argparse.Namespace) -> int:
         if day.flagged:
             line += " " + _say(args, "server.audit.flagged", held=day.held)
         print(line)
+    return EXIT_OK
+
+
+def compact_log(args: argparse.Namespace) -> int:
+    from sync.server import compaction
+
+    engine = _open(args)
+    try:
+        done = compaction.compact_log(engine, active_days=max(0, args.active_days))
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(done.to_json()))
+        return EXIT_OK
+    print(_say(args, "server.compact.done", **done.to_json()))
     return EXIT_OK
