@@ -249,6 +249,29 @@ def acknowledge(conn: Connection, upto: int) -> int:
     return int(result.rowcount or 0)
 
 
+def forget_read(conn: Connection, after: int, upto: int, tables: Iterable[str]) -> int:
+    """Server side: remove the entries numbered in (`after`, `upto`] of rows of `tables` that
+    still exist (an entry of a deleted row is kept: it is how a reader learns of the deletion).
+
+    On PostgreSQL entries a writer holds are skipped, not waited for (`SKIP LOCKED`): the
+    writer is re-recording that row, which gives it a new number anyway."""
+    exists = " OR ".join(
+        f"(c.table_name = '{name}' AND EXISTS (SELECT 1 FROM \"{name}\" r WHERE r.id = c.row_id))"
+        for name in tables
+    )
+    if not exists:
+        return 0
+    skip_locked = " FOR UPDATE SKIP LOCKED" if conn.dialect.name == "postgresql" else ""
+    removed = conn.execute(
+        text(
+            "DELETE FROM sync_change WHERE id IN (SELECT c.id FROM sync_change c "
+            f"WHERE c.seq > :after AND c.seq <= :upto AND ({exists}){skip_locked})"
+        ),
+        {"after": after, "upto": upto},
+    ).rowcount
+    return int(removed or 0)
+
+
 def discard(conn: Connection, ids: Sequence[int]) -> None:
     """Drop entries that are not for sending from this store (rows it does not own)."""
     if ids:

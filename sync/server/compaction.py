@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, text
 
 from store.engine import read_tx, write_tx
-from store.outbox import get_state, set_state
+from store.outbox import forget_read, get_state, set_state
 from sync.protocol import REGISTRY, Role
 from sync.server.sequencer import COUNTER_KEY
 
@@ -92,24 +92,10 @@ def _window_end(conn: Connection, after: int, horizon: int, chunk: int) -> int:
     return horizon if end is None else int(end)
 
 
-_ROW_EXISTS = " OR ".join(
-    f"(c.table_name = '{entry.name}' AND EXISTS "
-    f'(SELECT 1 FROM "{entry.name}" r WHERE r.id = c.row_id))'
-    for entry in REGISTRY
-)
-
-
 def _remove_window(conn: Connection, after: int, end: int) -> int:
-    skip_locked = " FOR UPDATE SKIP LOCKED" if conn.dialect.name == "postgresql" else ""
-    removed = conn.execute(
-        text(
-            "DELETE FROM sync_change WHERE id IN (SELECT c.id FROM sync_change c "
-            f"WHERE c.seq > :after AND c.seq <= :end AND ({_ROW_EXISTS}){skip_locked})"
-        ),
-        {"after": after, "end": end},
-    ).rowcount
+    removed = forget_read(conn, after, end, [entry.name for entry in REGISTRY])
     set_state(conn, PROGRESS_KEY, str(end))
-    return int(removed or 0)
+    return removed
 
 
 def compact_log(
