@@ -4,6 +4,7 @@ log no longer covers (new, idle, restored from a backup) still receives every ro
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -25,6 +26,7 @@ from sync.server.admin import add_user
 from sync.server.auth import revoke
 from sync.server.compaction import compact_log, log_horizon
 from sync.server.sequencer import sequence_pending
+from tests.support.cli import run
 from tests.support.syncserver import (
     Province,
     RunningServer,
@@ -364,3 +366,20 @@ def test_every_reader_converges_whatever_compaction_runs_between_syncs(
             world.settle_and_check()
         finally:
             world.close()
+
+
+def test_sitthi_server_compact_says_what_it_removed_in_thai_and_english(
+    province: Province, server: RunningServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unit = open_store(tmp_path / "unit.db")
+    import_people(unit, 1, 5)
+    sync_all(unit, server.url, province.tokens[UNIT])
+    sequence_pending(province.engine)
+    db = str(province.engine.url.render_as_string(hide_password=False))
+    code, out, _err = run(capsys, "server", "compact", "--db", db, "--json")
+    assert code == 0 and json.loads(out)["removed"] == 5 and json.loads(out)["kept"] == 0
+    code, out, _err = run(capsys, "--lang", "th", "server", "compact", "--db", db)
+    assert code == 0 and "ลบรายการที่อ่านแล้ว" in out and "0 รายการ" in out
+    code, out, _err = run(capsys, "--lang", "en", "server", "compact", "--db", db)
+    assert code == 0 and "0 entries removed, 0 kept" in out
+    unit.dispose()
