@@ -8,6 +8,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -383,3 +384,37 @@ def test_sitthi_server_compact_says_what_it_removed_in_thai_and_english(
     code, out, _err = run(capsys, "--lang", "en", "server", "compact", "--db", db)
     assert code == 0 and "0 entries removed, 0 kept" in out
     unit.dispose()
+
+
+def test_compaction_running_beside_pushes_and_pulls_loses_nothing(
+    province: Province, server: RunningServer, tmp_path: Path
+) -> None:
+    unit = open_store(tmp_path / "unit.db")
+    reader = open_store(tmp_path / "reader.db")
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def keep_compacting() -> None:
+        while not stop.is_set():
+            try:
+                compact_log(province.engine, chunk=3)
+            except BaseException as exc:
+                failures.append(exc)
+                return
+
+    compactor = threading.Thread(target=keep_compacting, daemon=True)
+    compactor.start()
+    try:
+        for round_no in range(6):
+            import_people(unit, 1 + 4 * round_no, 8, name=f"r{round_no}")
+            import_rights(province.engine, 1 + 3 * round_no, 3)
+            sync_all(unit, server.url, province.tokens[UNIT])
+            sync_all(reader, server.url, province.tokens["province"])
+    finally:
+        stop.set()
+        compactor.join(timeout=30)
+    assert failures == []
+    sync_all(reader, server.url, province.tokens["province"])
+    assert held(reader) == held(province.engine)
+    unit.dispose()
+    reader.dispose()
