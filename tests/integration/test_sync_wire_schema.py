@@ -32,6 +32,9 @@ from sync.protocol import (
     Welcome,
     pack,
 )
+from sync.server.admin import add_user
+from sync.server.compaction import compact_log
+from sync.server.sequencer import sequence_pending
 from tests.support.syncserver import (
     Exchange,
     RunningServer,
@@ -101,6 +104,12 @@ def _record(tmp_path: Path) -> Recorded:
         assert first.pushed and first.pulled
         sync_all(centre, server.url, province.tokens[UNIT])
         sync_all(reader, server.url, province.tokens["province"])
+        sync_all(reader, server.url, province.tokens["province"])
+        sequence_pending(province.engine)
+        compact_log(province.engine)
+        late = centre_store(tmp_path / "late.db")
+        assert sync_all(late, server.url, add_user(province.engine, "late reader")).pulled
+        late.dispose()
         hello = pack({"node_id": "n", "client_version": "0.1"})
         assert _post(server.url, "hello", hello, "sitthi_wrong", "1").status_code == 401
         assert _post(server.url, "hello", hello, province.tokens[UNIT], "0").status_code == 426
@@ -139,6 +148,17 @@ def test_every_real_message_fits_the_served_schema(
         assert (f"{API_PREFIX}/{name}", 200) in checked, name
     assert {400, 401, 426} <= {status for _, status in checked}
     assert ("/healthz", 200) in checked
+
+
+def test_a_snapshot_of_the_tables_travels_in_the_same_messages(exchanges: Recorded) -> None:
+    """A reader that joined after compaction read a snapshot; its pages were checked above."""
+    _document, recorded = exchanges
+    pages = [
+        _body(e.response_body, e.response_headers)
+        for e in recorded
+        if e.path == f"{API_PREFIX}/pull" and e.status == 200
+    ]
+    assert any(page.get("snapshot") for page in pages)
 
 
 def test_the_schema_refuses_what_the_server_refuses(
