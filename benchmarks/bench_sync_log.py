@@ -102,6 +102,7 @@ def build_unit(work: Path, server: Engine, number: int, persons: int) -> tuple[s
     finally:
         engine.dispose()
     import_paths(server, [p for p in paths if p.suffix != ".zip"])
+    print(f"unit {hospcode} built", file=sys.stderr, flush=True)
     return hospcode, store
 
 
@@ -166,6 +167,7 @@ def measure(units: int, persons: int) -> dict[str, Any]:
                 sync_once(engine, running.url, tokens[code], timeout=300)
                 engine.dispose()
             pushed_s = time.perf_counter() - started
+            print(f"units pushed in {pushed_s:.0f} s", file=sys.stderr, flush=True)
             sequence_pending(server)
             reader = open_store(work / "reader.db")
             started = time.perf_counter()
