@@ -182,6 +182,12 @@ def iter_unit_facts(conn: Connection, hospcode: str | None = None) -> Iterator[U
         yield load_unit_facts(conn, code)
 
 
+def unit_facts_of(conn: Connection, hospcodes: Iterable[str]) -> Iterator[UnitFacts]:
+    """The facts of each of `hospcodes`, in the order given, one unit at a time."""
+    for code in hospcodes:
+        yield load_unit_facts(conn, code)
+
+
 def _cards(conn: Connection, hospcode: str) -> dict[str, list[CardFact]]:
     query = select(
         CARD.c.pid,

@@ -30,6 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from store.engine import read_tx, write_tx
+from store.judged.refresh import refresh_after_change
 from sync.protocol import (
     API_PREFIX,
     MIN_PROTOCOL_VERSION,
@@ -232,6 +233,17 @@ async def _sequence_forever(engine: Engine, every: float, settings: DeliverySett
         await anyio.sleep(every)
 
 
+async def _refresh_forever(engine: Engine, every: float) -> None:
+    """Judge again the units that pushes made stale, right after they were applied (the
+    stored judgements the province's readers read, `store.judged`)."""
+    while True:
+        try:
+            await run_in_threadpool(refresh_after_change, engine)
+        except (OperationalError, DBAPIError) as exc:
+            log.warning("refreshing judgements failed: %s", type(exc.orig or exc).__name__)
+        await anyio.sleep(every)
+
+
 def create_app(
     engine: Engine,
     *,
@@ -247,6 +259,7 @@ def create_app(
         await run_in_threadpool(ensure_counter, engine)
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(_sequence_forever, engine, sequence_every, deliveries)
+            tasks.start_soon(_refresh_forever, engine, sequence_every)
             yield
             tasks.cancel_scope.cancel()
 

@@ -61,11 +61,13 @@ class UnitsScreen(SitthiScreen):
         as_of = self.sitthi.as_of
 
         def league(conn: Connection) -> League:
+            from store.judged.refresh import refresh_judgements
             from store.queries.units import unit_league
 
+            refresh_judgements(conn, as_of)
             return unit_league(conn, as_of)
 
-        self.fetch(league, self.show_league)
+        self.fetch(league, self.show_league, write=True)
 
     def render_data(self) -> None:
         if self.league is not None:
