@@ -49,10 +49,12 @@ def stored_kpi_report(
         query = query.where(UNIT.c.hospcode == hospcode)
     stored = {code: decode(text) for code, text in conn.execute(query)}
     missing = [code for code in known if code not in stored]
-    judged: dict[str, UnitKpi] = {
-        unit.kpi.hospcode: unit.kpi
-        for unit in judged_units(conn, as_of, fiscal_year=year, units=missing)
-    }
+    judged: dict[str, UnitKpi] = {}
+    if missing:
+        judged = {
+            unit.kpi.hospcode: unit.kpi
+            for unit in judged_units(conn, as_of, fiscal_year=year, units=missing)
+        }
     return KpiReport(as_of, tuple(stored.get(code) or judged[code] for code in known))
 
 
@@ -95,7 +97,7 @@ def unit_summaries(conn: Connection, as_of: dt.date) -> list[UnitSummary]:
         for row in conn.execute(select(*columns).where(*_holds(as_of, year)))
     }
     missing = [code for code in known if code not in stored]
-    for unit in judged_units(conn, as_of, fiscal_year=year, units=missing):
+    for unit in judged_units(conn, as_of, fiscal_year=year, units=missing) if missing else ():
         kpi = unit.kpi
         stored[kpi.hospcode] = UnitSummary(
             kpi.hospcode,
