@@ -601,7 +601,7 @@ class JudgedService(SQLModel, table=True):
     date_serv: dt.date
     status: str = Field(max_length=16)
     rate: Decimal = Field(max_digits=12, decimal_places=2)
-    paid: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    paid: Decimal = Field(max_digits=12, decimal_places=2, description="money actually paid")
 
 
 class JudgedMonth(SQLModel, table=True):

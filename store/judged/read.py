@@ -17,9 +17,18 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Connection, select
 
 from store.judged.codec import decode
-from store.judged.refresh import MONTH, PERSON, STALE, UNIT, month_tallies, rules_key
+from store.judged.refresh import (
+    MONTH,
+    PERSON,
+    SERVICE,
+    STALE,
+    UNIT,
+    fresh_units,
+    month_tallies,
+    rules_key,
+)
 from store.kpi import KpiReport, UnitKpi, evaluate_units, judged_units
-from store.pp.claims import claim_rate_pct
+from store.pp.claims import ZERO, ClaimStatus, claim_rate_pct
 from store.rights.inputs import unit_facts_of, unit_hospcodes
 from store.rights.rules import CoverageTally, GapRules, tally
 from store.thaidate import fiscal_year as fiscal_year_of
@@ -172,4 +181,28 @@ def _judged_now(
             for ev in unit.evaluations
             if ev.codes
         )
+    return found
+
+
+def stored_months_money(
+    conn: Connection, year: int, as_of: dt.date, hospcode: str | None = None
+) -> dict[dt.date, tuple[Decimal, Decimal]] | None:
+    """Paid and unclaimed baht by service month (first days) from the stored claim statuses,
+    as `store.queries.claims.months_money` sums them; None unless every unit's stored
+    judgements hold for `as_of` and `year` is its fiscal year."""
+    known = unit_hospcodes(conn, hospcode)
+    if year != fiscal_year_of(as_of) or not set(known) <= fresh_units(conn, as_of, year, hospcode):
+        return None
+    query = select(SERVICE.c.date_serv, SERVICE.c.status, SERVICE.c.rate, SERVICE.c.paid).where(
+        SERVICE.c.status != ClaimStatus.NOT_ELIGIBLE.value
+    )
+    if hospcode is not None:
+        query = query.where(SERVICE.c.hospcode == hospcode)
+    found: dict[dt.date, tuple[Decimal, Decimal]] = {}
+    for row in conn.execute(query):
+        month = row.date_serv.replace(day=1)
+        paid, unclaimed = found.get(month, (ZERO, ZERO))
+        if row.status == ClaimStatus.UNCLAIMED.value:
+            unclaimed += row.rate
+        found[month] = (paid + row.paid, unclaimed)
     return found

@@ -210,7 +210,7 @@ def _store_unit(
             "date_serv": claim.evaluation.service.date,
             "status": claim.status.value,
             "rate": claim.evaluation.item.rate,
-            "paid": claim.line.paid if claim.line is not None else None,
+            "paid": claim.paid,
         }
         for claim in unit.claims
     ]

@@ -24,10 +24,13 @@ from store.models import SQLModel
 from store.outbox import applying_remote, writing_as
 from store.pp.catalog import Catalog, shipped_catalog
 from store.pp.catalog_store import replace_catalog
+from store.pp.queries import Period, period_claims
+from store.queries.claims import money_by_month, months_money
 from store.queries.dashboard import coverage_trend, followup_summary
 from store.queries.units import unit_league
 from store.queries.worklist import work_rows
 from store.rights.inputs import save_partner_units, unit_hospcodes
+from store.thaidate import fiscal_year
 from tests.support.tui_store import AS_OF, HOSPCODE, OTHER_UNIT, PEOPLE, build_store
 
 T = SQLModel.metadata.tables
@@ -216,6 +219,10 @@ def _figures_agree(conn: Connection, as_of: dt.date) -> None:
         states.count("resolved"),
     )
     assert sum(row.gaps for row in league.values()) == len(rows)
+    year = fiscal_year(as_of)
+    months = [m.month for m in money_by_month(conn, year, as_of)]
+    claims = period_claims(conn, Period(year, None, as_of)).claims
+    assert money_by_month(conn, year, as_of) == months_money(claims, months)
 
 
 @settings(

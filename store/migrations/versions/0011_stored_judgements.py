@@ -71,7 +71,7 @@ def upgrade() -> None:
         sa.Column("date_serv", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("rate", _RATE, nullable=False),
-        sa.Column("paid", _RATE, nullable=True),
+        sa.Column("paid", _RATE, nullable=False),
         sa.PrimaryKeyConstraint("service_id", "item", name=op.f("pk_judged_service")),
     )
     op.create_index(
