@@ -56,7 +56,7 @@ def load_persons(conn: Connection, hospcode: str | None = None) -> dict[tuple[st
     query = for_unit(select(*columns), PERSONS, hospcode)
     return {
         (r.hospcode, r.pid): Person(r.sex, r.birth, is_thai_nation(r.nation), r.cid)
-        for r in conn.execute(query)
+        for r in conn.execute(query).all()
     }
 
 
@@ -89,7 +89,7 @@ def load_services(
         query = query.where(SERVICES.c.source.in_(sorted(sources)))
     if until is not None:
         query = query.where(SERVICES.c.date_serv <= until)
-    return [service_from_row(row) for row in conn.execute(query).mappings()]
+    return [service_from_row(row) for row in conn.execute(query).mappings().all()]
 
 
 def load_statement_lines(
@@ -119,7 +119,7 @@ def load_statement_lines(
             remark=r.remark,
             tran_id=r.tran_id,
         )
-        for r in conn.execute(query)
+        for r in conn.execute(query).all()
     ]
 
 
@@ -148,7 +148,7 @@ def load_visit_lines(
             line_no=r.line_no,
             id=r.id,
         )
-        for r in conn.execute(query)
+        for r in conn.execute(query).all()
     ]
     if not visits:
         return []
