@@ -205,14 +205,15 @@ def judged_units(
     units, in order) instead of every known unit or `hospcode`."""
     from store.pp.catalog_store import load_catalog
     from store.pp.claims import money_summary
-    from store.pp.due_store import offered_items, persons_due, service_history
-    from store.pp.queries import Period, period_claims
+    from store.pp.due_store import history_of, offered_items, persons_due, service_history
+    from store.pp.queries import Period, claims_of, evaluated_services
     from store.pp.report import PpMoney
     from store.pp.statement_store import period_statement_figures
     from store.thaidate import fiscal_year as fiscal_year_of
 
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
     period = Period(year, as_of=as_of)
+    last = period.bounds[1]
     catalog = load_catalog(conn)
     rates_from = catalog.rates_year(year)
     offered = offered_items(conn, as_of)
@@ -221,9 +222,14 @@ def judged_units(
     for facts in found:
         (unit,) = evaluate_units(conn, as_of, rules=rules, facts=(facts,))
         counts = tally(unit.evaluations)
-        history = service_history(conn, as_of, offered, unit.hospcode)
+        services = evaluated_services(conn, last, unit.hospcode, catalog)
+        history = (
+            history_of(services, offered)
+            if last == as_of
+            else service_history(conn, as_of, offered, unit.hospcode)
+        )
         due = persons_due(unit.evaluations, offered, history, as_of)
-        claims = period_claims(conn, period, unit.hospcode, catalog).claims
+        claims = claims_of(conn, period, services, unit.hospcode, catalog).claims
         summaries = money_summary(claims, year)
         money = PpMoney.of(summaries[0] if summaries else None, year, rates_from)
         statements = period_statement_figures(conn, period, [unit.hospcode], unit.hospcode)

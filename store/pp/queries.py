@@ -34,7 +34,7 @@ from store.pp.claims import (
     match_claims,
     money_summary,
 )
-from store.pp.eligibility import Person, Service, evaluate, is_thai_nation
+from store.pp.eligibility import Evaluation, Person, Service, evaluate, is_thai_nation
 from store.pp.sources import row_fields
 from store.thaidate import fiscal_year_bounds
 
@@ -218,9 +218,29 @@ def period_claims(
     """The PP services dated in the period with their status (not-eligible ones included), in
     date order, and the statement lines of those days that belong to no service."""
     catalog = catalog or load_catalog(conn)
+    evaluations = evaluated_services(conn, period.bounds[1], hospcode, catalog)
+    return claims_of(conn, period, evaluations, hospcode, catalog)
+
+
+def evaluated_services(
+    conn: Connection, until: dt.date, hospcode: str | None, catalog: Catalog
+) -> list[Evaluation]:
+    """Every stored service of the catalog's sources dated up to `until`, judged for
+    eligibility (earlier services count towards an item's limits, so all years are read)."""
+    services = load_services(conn, hospcode, sources=catalog.sources, until=until)
+    return evaluate(services, load_persons(conn, hospcode), catalog)
+
+
+def claims_of(
+    conn: Connection,
+    period: Period,
+    evaluations: list[Evaluation],
+    hospcode: str | None,
+    catalog: Catalog,
+) -> ClaimResult:
+    """`period_claims` of services already judged (`evaluated_services` up to the period's
+    last day): matched with the period's statement lines."""
     first, last = period.bounds
-    services = load_services(conn, hospcode, sources=catalog.sources, until=last)
-    evaluations = evaluate(services, load_persons(conn, hospcode), catalog)
     lines = load_statement_lines(conn, hospcode, between=(first, last))
     visits = load_visit_lines(conn, hospcode, between=(first, last))
     result = match_claims(evaluations, lines, catalog, visits)
