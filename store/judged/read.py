@@ -160,9 +160,7 @@ def persons_with_gaps(
     if hospcode is not None:
         query = query.where(PERSON.c.hospcode == hospcode)
     found = [(row.hospcode, row.person_id) for row in conn.execute(query)]
-    done = {code for code, _ in found} | set(
-        conn.execute(fresh.where(UNIT.c.hospcode.in_(known))).scalars()
-    )
+    done = fresh_units(conn, as_of, year, hospcode)
     missing = [code for code in known if code not in done]
     found.extend(_judged_now(conn, as_of, missing))
     return found
