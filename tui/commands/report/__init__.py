@@ -6,7 +6,9 @@ is the edge where they become the stable, versioned JSON (`to_json`) or the tabl
 `tui.commands.report.render`. Its options are read by `tui.commands.report.parse`. `--show-cid`
 prints whole CIDs: a deliberate export of person-level data, recorded in the audit log before
 anything is written. `--fiscal-year` (Buddhist era) picks the year of PP money and claims; by
-default it is the fiscal year of the as-of date.
+default it is the fiscal year of the as-of date. `kpi` reads the stored judgements
+(`store.judged`), judging and storing the stale units first; `kpi --fresh` evaluates every unit
+from the inputs and stores nothing; both print the same JSON.
 """
 
 from __future__ import annotations
