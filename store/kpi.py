@@ -45,10 +45,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from store import codes
-from store.rights.inputs import UnitFacts, iter_unit_facts
+from store.rights.inputs import UnitFacts, iter_unit_facts, unit_facts_of
 from store.rights.rules import CoverageTally, Evaluation, GapRules, evaluate, tally
 
 if TYPE_CHECKING:
+    from store.pp.claims import ServiceClaim
     from store.pp.report import PpMoney
     from store.pp.statement_figures import StatementFigures
 
@@ -179,6 +180,76 @@ def combined_tally(units: Sequence[UnitKpi]) -> CoverageTally:
     )
 
 
+@dataclass(frozen=True)
+class JudgedUnit:
+    """One unit judged on one date: its KPI line with the judgements it was counted from."""
+
+    kpi: UnitKpi
+    facts: UnitFacts
+    evaluations: tuple[Evaluation, ...]
+    claims: tuple[ServiceClaim, ...]
+    """The unit's PP services of the fiscal year up to the as-of date, with their status."""
+
+
+def judged_units(
+    conn: Connection,
+    as_of: dt.date,
+    hospcode: str | None = None,
+    fiscal_year: int | None = None,
+    *,
+    units: Iterable[str] | None = None,
+) -> Iterator[JudgedUnit]:
+    """Each unit's KPI line (schema in the module docstring), one unit at a time, so that a
+    province streams through with one unit's facts and services in memory; PP money of
+    `fiscal_year`, by default the as-of date's. `units` names the units to judge (known
+    units, in order) instead of every known unit or `hospcode`."""
+    from store.pp.catalog_store import load_catalog
+    from store.pp.claims import money_summary
+    from store.pp.due_store import history_of, offered_items, persons_due, service_history
+    from store.pp.queries import Period, claims_of, evaluated_services
+    from store.pp.report import PpMoney
+    from store.pp.statement_store import period_statement_figures
+    from store.thaidate import fiscal_year as fiscal_year_of
+
+    year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
+    period = Period(year, as_of=as_of)
+    last = period.bounds[1]
+    catalog = load_catalog(conn)
+    rates_from = catalog.rates_year(year)
+    offered = offered_items(conn, as_of)
+    rules = GapRules.from_reference()
+    found = iter_unit_facts(conn, hospcode) if units is None else unit_facts_of(conn, units)
+    for facts in found:
+        (unit,) = evaluate_units(conn, as_of, rules=rules, facts=(facts,))
+        counts = tally(unit.evaluations)
+        services = evaluated_services(conn, last, unit.hospcode, catalog)
+        history = (
+            history_of(services, offered)
+            if last == as_of
+            else service_history(conn, as_of, offered, unit.hospcode)
+        )
+        due = persons_due(unit.evaluations, offered, history, as_of)
+        claims = claims_of(conn, period, services, unit.hospcode, catalog).claims
+        summaries = money_summary(claims, year)
+        money = PpMoney.of(summaries[0] if summaries else None, year, rates_from)
+        statements = period_statement_figures(conn, period, [unit.hospcode], unit.hospcode)
+        kpi = UnitKpi(
+            hospcode=unit.hospcode,
+            population=counts.population,
+            thai_population=counts.thai_population,
+            covered=counts.covered,
+            coverage_pct=counts.coverage_pct,
+            gaps=counts.gaps,
+            pp=replace(
+                money,
+                due_count=sum(len(p.items) for p in due),
+                to_earn_baht=sum((p.to_earn_baht for p in due), Decimal("0")),
+            ),
+            statements=statements[unit.hospcode],
+        )
+        yield JudgedUnit(kpi, facts, unit.evaluations, claims)
+
+
 def kpi_report(
     conn: Connection,
     as_of: dt.date,
@@ -186,39 +257,6 @@ def kpi_report(
     fiscal_year: int | None = None,
 ) -> KpiReport:
     """Population, coverage, gap counts and PP money of each unit (schema in the module
-    docstring); PP money of `fiscal_year`, by default the as-of date's."""
-    from store.pp.due_store import offered_items, persons_due, service_history
-    from store.pp.queries import Period
-    from store.pp.report import pp_blocks
-    from store.pp.statement_store import period_statement_figures
-    from store.thaidate import fiscal_year as fiscal_year_of
-
-    year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
-    offered = offered_items(conn, as_of)
-    history = service_history(conn, as_of, offered, hospcode)
-    tallies = []
-    due: dict[str, dict[str, Any]] = {}
-    for unit in evaluate_units(conn, as_of, hospcode):
-        tallies.append((unit.hospcode, tally(unit.evaluations)))
-        persons = persons_due(unit.evaluations, offered, history, as_of)
-        due[unit.hospcode] = {
-            "due_count": sum(len(p.items) for p in persons),
-            "to_earn_baht": sum((p.to_earn_baht for p in persons), Decimal("0")),
-        }
-    codes_ = [code for code, _ in tallies]
-    money = pp_blocks(conn, year, codes_, as_of=as_of, hospcode=hospcode)
-    figures = period_statement_figures(conn, Period(year, as_of=as_of), codes_, hospcode)
-    units = tuple(
-        UnitKpi(
-            hospcode=code,
-            population=counts.population,
-            thai_population=counts.thai_population,
-            covered=counts.covered,
-            coverage_pct=counts.coverage_pct,
-            gaps=counts.gaps,
-            pp=replace(money[code], **due[code]),
-            statements=figures[code],
-        )
-        for code, counts in tallies
-    )
-    return KpiReport(as_of, units)
+    docstring), evaluated from the inputs now; `store.judged.read.stored_kpi_report` gives the
+    same report from the stored judgements."""
+    return KpiReport(as_of, tuple(j.kpi for j in judged_units(conn, as_of, hospcode, fiscal_year)))

@@ -2,9 +2,11 @@
 
 Timestamps Sitthi makes are timezone-aware UTC; `d_update` keeps the exporter's wall clock as
 written (naive), since it is only compared with other `d_update` values of the same rows.
-Judgements (gaps, claim status) are not stored here: they are computed from these rows and an
-as-of date by the rules modules. Every row's `id` is a stable UUIDv5 of its natural key
-(`store.ids.stable_id`) so that every machine names the same row the same way.
+Judgements (gaps, claim status) are computed from these rows and an as-of date by the rules
+modules; the `judged_*` tables keep them (`store.judged`), never as a second source of truth:
+they are refreshed whenever their inputs change and equal a fresh evaluation. Every row's `id`
+is a stable UUIDv5 of its natural key (`store.ids.stable_id`) so that every machine names the
+same row the same way.
 """
 
 from __future__ import annotations
@@ -529,3 +531,89 @@ class ExportLog(SQLModel, table=True):
     user: str = Field(default="", max_length=200)
     node_id: str = Field(default="", max_length=36)
     created_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+
+
+MONEY = 14
+"""Digits of a stored baht sum (12 before the point: a province's year of PP money fits)."""
+
+
+class JudgedStale(SQLModel, table=True):
+    """A unit whose inputs changed since its judgements were stored (`store.judged`).
+
+    Only the triggers `store.judged.marks` installs add rows, in the writer's transaction; the
+    refresh removes a unit's row in the transaction that stores its new judgements."""
+
+    __tablename__ = "judged_stale"
+
+    hospcode: str = Field(primary_key=True, max_length=CODE)
+
+
+class JudgedUnit(SQLModel, table=True):
+    """One unit's stored KPI line on one as-of date, and what it was computed from.
+
+    `rules_key` fingerprints the rules' code version and the reference tables in force;
+    `report` is the unit's typed KPI line encoded exactly (`store.judged.codec`); the columns
+    beside it are the figures the league table reads without decoding it."""
+
+    __tablename__ = "judged_unit"
+
+    hospcode: str = Field(primary_key=True, max_length=CODE)
+    as_of: dt.date
+    fiscal_year: int
+    rules_key: str = Field(max_length=64)
+    computed_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+    population: int
+    thai_population: int
+    covered: int
+    persons_with_gaps: int
+    eligible_baht: Decimal = Field(max_digits=MONEY, decimal_places=2)
+    paid_baht: Decimal = Field(max_digits=MONEY, decimal_places=2)
+    due_count: int
+    to_earn_baht: Decimal = Field(max_digits=MONEY, decimal_places=2)
+    rep_lines: int
+    rep_lines_c: int
+    report: str = Field(sa_type=Text)
+
+
+class JudgedPerson(SQLModel, table=True):
+    """One person's stored judgement on the unit's stored as-of date (`judged_unit.as_of`)."""
+
+    __tablename__ = "judged_person"
+
+    hospcode: str = Field(primary_key=True, max_length=CODE)
+    pid: str = Field(primary_key=True, max_length=CODE)
+    person_id: str = Field(max_length=36)
+    codes: str = Field(default="", max_length=200, description="gap codes in rank order")
+    responsible: bool
+    in_coverage: bool
+    covered: bool
+
+
+class JudgedService(SQLModel, table=True):
+    """One PP service's stored claim status for one catalog item (the unit's fiscal year)."""
+
+    __tablename__ = "judged_service"
+    __table_args__ = (Index("ix_judged_service_hospcode_date_serv", "hospcode", "date_serv"),)
+
+    service_id: str = Field(primary_key=True, max_length=36)
+    item: str = Field(primary_key=True, max_length=32)
+    hospcode: str = Field(max_length=CODE)
+    date_serv: dt.date
+    status: str = Field(max_length=16)
+    rate: Decimal = Field(max_digits=12, decimal_places=2)
+    paid: Decimal = Field(max_digits=12, decimal_places=2, description="money actually paid")
+
+
+class JudgedMonth(SQLModel, table=True):
+    """A closed month of one unit: its figures at the month's last day as known when it was
+    first computed after that day; later data does not change them (as HDC's reports)."""
+
+    __tablename__ = "judged_month"
+
+    hospcode: str = Field(primary_key=True, max_length=CODE)
+    month_end: dt.date = Field(primary_key=True)
+    population: int
+    thai_population: int
+    covered: int
+    persons_with_gaps: int
+    closed_at: dt.datetime = Field(sa_type=DateTime(timezone=True))

@@ -28,6 +28,7 @@ from store.engine import read_tx, write_tx
 from store.errors import SitthiError
 from store.followup import renew_node_id, store_node_id
 from store.i18n import message as says
+from store.judged.refresh import refresh_after_change
 from store.outbox import (
     acknowledge,
     applying_remote,
@@ -181,11 +182,14 @@ class SyncClient:
         self.close()
 
     def run(self) -> SyncResult:
-        """Handshake, push everything, pull everything; stops early when asked to."""
+        """Handshake, push everything, pull everything; stops early when asked to. Units the
+        pulled rows made stale are judged again right after (`store.judged`)."""
         welcome = self.hello()
         self.push_all(welcome)
         if not self.should_stop():
             self.pull_all(welcome)
+        if self.result.pulled:
+            refresh_after_change(self.engine)
         with read_tx(self.engine) as conn:
             self.result.pending = pending_count(conn, welcome.writable)
         self.result.complete = not self.should_stop()

@@ -42,6 +42,7 @@ COMMAND_MODULES = (
     "tui.commands.server",
     "tui.commands.config",
     "tui.commands.daemon",
+    "tui.commands.recompute",
 )
 
 EXIT_OK = 0

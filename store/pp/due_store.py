@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from store.pp.catalog import CatalogItem
 from store.pp.catalog_store import load_catalog
 from store.pp.due import DueItems, DuePerson, due_for, due_items_for, to_earn
+from store.pp.eligibility import Evaluation as ServiceEvaluation
 from store.pp.eligibility import evaluate
 from store.pp.queries import load_persons, load_services
 from store.rights.rules import Evaluation, PersonFacts
@@ -69,17 +70,23 @@ def service_history(
     conn: Connection, as_of: dt.date, offered: DueItems, hospcode: str | None = None
 ) -> History:
     """Every person's qualifying services of the offered items up to the as-of date."""
-    found: History = defaultdict(lambda: defaultdict(list))
     if not offered.items:
-        return found
+        return history_of((), offered)
     catalog = load_catalog(conn)
     sources = frozenset(item.source for item in offered.items)
-    wanted = {item.item for item in offered.items}
     services = load_services(conn, hospcode, sources=sources, until=as_of)
-    for judged in evaluate(services, load_persons(conn, hospcode), catalog):
-        if judged.eligible and judged.item.item in wanted:
-            service = judged.service
-            found[(service.hospcode, service.pid)][judged.item.item].append(service.date)
+    return history_of(evaluate(services, load_persons(conn, hospcode), catalog), offered)
+
+
+def history_of(judged: Iterable[ServiceEvaluation], offered: DueItems) -> History:
+    """The dates of each person's eligible services of the offered items, from services
+    judged up to the as-of date."""
+    found: History = defaultdict(lambda: defaultdict(list))
+    wanted = {item.item for item in offered.items}
+    for evaluation in judged:
+        if evaluation.eligible and evaluation.item.item in wanted:
+            service = evaluation.service
+            found[(service.hospcode, service.pid)][evaluation.item.item].append(service.date)
     return found
 
 

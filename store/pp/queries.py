@@ -34,7 +34,7 @@ from store.pp.claims import (
     match_claims,
     money_summary,
 )
-from store.pp.eligibility import Person, Service, evaluate, is_thai_nation
+from store.pp.eligibility import Evaluation, Person, Service, evaluate, is_thai_nation
 from store.pp.sources import row_fields
 from store.thaidate import fiscal_year_bounds
 
@@ -56,7 +56,7 @@ def load_persons(conn: Connection, hospcode: str | None = None) -> dict[tuple[st
     query = for_unit(select(*columns), PERSONS, hospcode)
     return {
         (r.hospcode, r.pid): Person(r.sex, r.birth, is_thai_nation(r.nation), r.cid)
-        for r in conn.execute(query)
+        for r in conn.execute(query).all()
     }
 
 
@@ -89,7 +89,7 @@ def load_services(
         query = query.where(SERVICES.c.source.in_(sorted(sources)))
     if until is not None:
         query = query.where(SERVICES.c.date_serv <= until)
-    return [service_from_row(row) for row in conn.execute(query).mappings()]
+    return [service_from_row(row) for row in conn.execute(query).mappings().all()]
 
 
 def load_statement_lines(
@@ -119,7 +119,7 @@ def load_statement_lines(
             remark=r.remark,
             tran_id=r.tran_id,
         )
-        for r in conn.execute(query)
+        for r in conn.execute(query).all()
     ]
 
 
@@ -148,7 +148,7 @@ def load_visit_lines(
             line_no=r.line_no,
             id=r.id,
         )
-        for r in conn.execute(query)
+        for r in conn.execute(query).all()
     ]
     if not visits:
         return []
@@ -218,9 +218,29 @@ def period_claims(
     """The PP services dated in the period with their status (not-eligible ones included), in
     date order, and the statement lines of those days that belong to no service."""
     catalog = catalog or load_catalog(conn)
+    evaluations = evaluated_services(conn, period.bounds[1], hospcode, catalog)
+    return claims_of(conn, period, evaluations, hospcode, catalog)
+
+
+def evaluated_services(
+    conn: Connection, until: dt.date, hospcode: str | None, catalog: Catalog
+) -> list[Evaluation]:
+    """Every stored service of the catalog's sources dated up to `until`, judged for
+    eligibility (earlier services count towards an item's limits, so all years are read)."""
+    services = load_services(conn, hospcode, sources=catalog.sources, until=until)
+    return evaluate(services, load_persons(conn, hospcode), catalog)
+
+
+def claims_of(
+    conn: Connection,
+    period: Period,
+    evaluations: list[Evaluation],
+    hospcode: str | None,
+    catalog: Catalog,
+) -> ClaimResult:
+    """`period_claims` of services already judged (`evaluated_services` up to the period's
+    last day): matched with the period's statement lines."""
     first, last = period.bounds
-    services = load_services(conn, hospcode, sources=catalog.sources, until=last)
-    evaluations = evaluate(services, load_persons(conn, hospcode), catalog)
     lines = load_statement_lines(conn, hospcode, between=(first, last))
     visits = load_visit_lines(conn, hospcode, between=(first, last))
     result = match_claims(evaluations, lines, catalog, visits)

@@ -159,14 +159,21 @@ def person_names(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str
 def money_by_month(
     conn: Connection, year: int, as_of: dt.date, hospcode: str | None = None
 ) -> list[MonthMoney]:
-    """Paid and unclaimed baht of the fiscal year's services by service month, up to `as_of`."""
-    claims = period_claims(conn, Period(year, None, as_of), hospcode).claims
+    """Paid and unclaimed baht of the fiscal year's services by service month, up to `as_of`:
+    from the stored claim statuses when they hold (`store.judged`), else judged now."""
+    from store.judged.read import stored_months_money
+
     first, last = fiscal_year_bounds(year)
     months = []
     day = first
     while day <= min(last, as_of):
         months.append(day)
         day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    stored = stored_months_money(conn, year, as_of, hospcode)
+    if stored is not None:
+        none = (ZERO, ZERO)
+        return [MonthMoney(m, *stored.get(m, none)) for m in months]
+    claims = period_claims(conn, Period(year, None, as_of), hospcode).claims
     return months_money(claims, months)
 
 

@@ -1,10 +1,12 @@
-"""The numbers on the dashboard, taken from the same report functions as `sitthi report`.
+"""The numbers on the dashboard, taken from the same report functions as `sitthi report`,
+read from the stored judgements (`store.judged.read`).
 
-The monthly trend re-evaluates the rules at each month end with what the store holds now (the
-rules are pure functions of the inputs and a date). A point therefore answers "how did that
-month end look with the NHSO checks made by then", whenever they were imported: a check made
-after the month end is not known on it (domain 7.3), one made before but imported later improves
-that month too. It needs no history table and its last point is the headline figure exactly.
+The monthly trend's points are the units' closed months (`store.judged.refresh`): each month's
+figures at its last day as the store knew them when the month was first judged after it ended,
+kept when later data changes the present, as HDC's reports are. A month not closed yet is
+judged at its end with what the store holds now: a check made after the month end is not known
+on it (domain 7.3), one made before but imported later counts. The last point is the headline
+figure exactly.
 """
 
 from __future__ import annotations
@@ -17,19 +19,20 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
+from store.followup import current_states
+from store.judged.read import month_figures, persons_with_gaps, stored_kpi_report
 from store.kpi import (
     KpiReport,
     UnitKpi,
     combined_tally,
     coverage_target_pct,
-    kpi_report,
     pp_claim_target_pct,
 )
 from store.pp.report import PpMoney as ReportMoney
 from store.pp.statement_figures import StatementFigures
 from store.queries.states import STATE_NONE, STATE_OPEN, STATE_RESOLVED, STATES
-from store.queries.worklist import work_rows
-from store.rights.inputs import UnitFacts, iter_unit_facts
+from store.queries.worklist import followup_state
+from store.rights.inputs import UnitFacts
 from store.rights.rules import CoverageTally, GapRules, evaluate_on_days
 
 TREND_MONTHS = 12
@@ -162,7 +165,7 @@ def coverage_from_report(report: KpiReport) -> Coverage:
 
 
 def coverage(conn: Connection, as_of: dt.date, hospcode: str | None = None) -> Coverage:
-    return coverage_from_report(kpi_report(conn, as_of, hospcode))
+    return coverage_from_report(stored_kpi_report(conn, as_of, hospcode))
 
 
 def month_ends(as_of: dt.date, months: int = TREND_MONTHS) -> list[dt.date]:
@@ -179,7 +182,14 @@ def coverage_trend(
     conn: Connection, as_of: dt.date, hospcode: str | None = None, months: int = TREND_MONTHS
 ) -> Trend:
     """Coverage at each month end (see the module docstring), oldest first."""
-    return trend_of(list(iter_unit_facts(conn, hospcode)), month_ends(as_of, months))
+    days = month_ends(as_of, months)
+    closed = month_figures(conn, days[:-1], hospcode)
+    now = stored_kpi_report(conn, as_of, hospcode).units
+    covered = {day: sum(unit[day].covered for unit in closed.values()) for day in days[:-1]}
+    thai = {day: sum(unit[day].thai_population for unit in closed.values()) for day in days[:-1]}
+    covered[as_of] = sum(unit.covered for unit in now)
+    thai[as_of] = sum(unit.thai_population for unit in now)
+    return _trend(days, covered, thai)
 
 
 def trend_of(units: list[UnitFacts], days: list[dt.date]) -> Trend:
@@ -194,6 +204,10 @@ def trend_of(units: list[UnitFacts], days: list[dt.date]) -> Trend:
             for day, ev in zip(days, judged, strict=True):
                 covered[day] += int(ev.covered)
                 thai[day] += int(ev.in_coverage)
+    return _trend(days, covered, thai)
+
+
+def _trend(days: list[dt.date], covered: dict[dt.date, int], thai: dict[dt.date, int]) -> Trend:
     points = tuple(
         TrendPoint(
             day, CoverageTally(0, thai[day], covered[day], {}).coverage_pct, covered[day], thai[day]
@@ -220,8 +234,8 @@ class FollowupSummary:
 def followup_summary(
     conn: Connection, as_of: dt.date, hospcode: str | None = None
 ) -> FollowupSummary:
-    rows = work_rows(conn, as_of, hospcode)
+    states = current_states(conn, hospcode)
     counts = {state: 0 for state in STATES}
-    for row in rows:
-        counts[row.state] += 1
+    for _unit, person_id in persons_with_gaps(conn, as_of, hospcode):
+        counts[followup_state(states.get(person_id))] += 1
     return FollowupSummary(counts[STATE_NONE], counts[STATE_OPEN], counts[STATE_RESOLVED])

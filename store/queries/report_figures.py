@@ -4,9 +4,10 @@ A province's report needs, for every unit, the KPI report's coverage, gaps, PP m
 figures, the coverage at each month end, the money month by month and item by item, and the
 money of the same days a year earlier. Asked for one by one (`kpi_report`, `coverage_trend`,
 `money_by_month`, `claims_view`, `period_money` twice) that reads and judges the same rows six
-times; here each unit's facts are read once and judged once per span in which the rules cannot
-change (`store.rights.rules.evaluate_on_days`), and the services of both fiscal years are judged and
-matched with their statement lines once. The figures are those functions' figures: the same
+times; here each unit's facts are read and judged once on the report's last day, the month
+ends before it are the units' closed months (`store.judged.read.month_figures`: as they were
+closed, or judged now while not closed yet), and the services of both fiscal years are judged
+and matched with their statement lines once. The figures are those functions' figures: the same
 rules, tallies and money sums (`tally`, `money_summary`, `money`, `persons_due`).
 """
 
@@ -18,6 +19,8 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
+from store.judged.read import month_figures
+from store.kpi import evaluate_units
 from store.pp.catalog_store import load_catalog
 from store.pp.claims import ZERO, ClaimStatus, MoneySummary, ServiceClaim, match_claims
 from store.pp.claims import money_summary as unit_money
@@ -29,8 +32,7 @@ from store.pp.statement_figures import StatementFigures
 from store.pp.statement_store import period_statement_figures
 from store.queries.claims import Money, MonthMoney, money, months_money
 from store.queries.dashboard import Trend, TrendPoint, month_ends
-from store.rights.inputs import iter_unit_facts
-from store.rights.rules import CoverageTally, GapRules, evaluate_on_days, tally
+from store.rights.rules import CoverageTally, GapRules, tally
 from store.thaidate import fiscal_year as fiscal_year_of
 from store.thaidate import fiscal_year_bounds
 
@@ -116,15 +118,15 @@ def report_figures(
     before = Period(year - 1, as_of=before_end)
     year_claims = [c for c in claims if current.contains(c.evaluation.service.date)]
     money_by_unit = {m.hospcode: m for m in unit_money(year_claims, year)}
+    closed = month_figures(conn, days[:-1], hospcode)
+    for day in days[:-1]:
+        covered[day] = sum(unit[day].covered for unit in closed.values())
+        thai[day] = sum(unit[day].thai_population for unit in closed.values())
     units = []
-    for unit in iter_unit_facts(conn, hospcode):
-        at_end = []
-        for person in unit.persons:
-            spans = evaluate_on_days(person, days, partners=unit.partners, rules=rules)
-            for day, judgement in zip(days, spans, strict=True):
-                covered[day] += int(judgement.covered)
-                thai[day] += int(judgement.in_coverage)
-            at_end.append(spans[-1])
+    for unit in evaluate_units(conn, end, hospcode, rules):
+        at_end = unit.evaluations
+        covered[end] += sum(int(judgement.covered) for judgement in at_end)
+        thai[end] += sum(int(judgement.in_coverage) for judgement in at_end)
         due = persons_due(at_end, offered, history, end)
         units.append(
             UnitFigures(

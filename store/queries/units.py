@@ -1,6 +1,7 @@
-"""The province's league table: one line per unit, its figures counted by the same functions as
-`kpi_report` (`evaluate_units`, `tally`, `pp_blocks`), so a unit's line and its own dashboard
-never disagree. The gap figure is persons with a gap, the length of the unit's work list."""
+"""The province's league table: one line per unit, read from the stored judgements
+(`store.judged.read.unit_summaries`), which are the figures `kpi_report` gives, so a unit's line
+and its own dashboard never disagree. The gap figure is persons with a gap, the length of the
+unit's work list; the change is the coverage now against the last closed month's."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
-from store.kpi import coverage_target_pct, evaluate_units, pp_claim_target_pct
+from store.judged.read import month_figures, unit_summaries
+from store.kpi import coverage_target_pct, pp_claim_target_pct
 from store.models import SQLModel
-from store.pp.report import pp_blocks
-from store.rights.rules import tally
-from store.thaidate import fiscal_year
 
 SORT_KEYS = ("coverage", "claim_rate")
 """What the league table can be ordered by, worst first."""
@@ -29,6 +28,9 @@ class UnitRow:
     gaps: int
     """Persons with at least one gap (as many as the unit's work list shows)."""
     claim_rate_pct: float | None
+    coverage_change_pct: float | None = None
+    """Coverage now minus coverage at the end of last month (a closed month), in points;
+    None when either is unknown."""
 
 
 @dataclass(frozen=True)
@@ -38,30 +40,42 @@ class League:
     claim_target_pct: float
 
 
+def last_closed_month(as_of: dt.date) -> dt.date:
+    """The last day of the month before `as_of`'s: the month the change is measured against."""
+    return as_of.replace(day=1) - dt.timedelta(days=1)
+
+
 def unit_league(conn: Connection, as_of: dt.date) -> League:
     """Every unit in the store with its coverage, gap count and PP claim rate on `as_of`."""
     facility = SQLModel.metadata.tables["facility"]
     names = {
         row.hospcode: row.name for row in conn.execute(select(facility.c.hospcode, facility.c.name))
     }
-    tallies = {unit.hospcode: tally(unit.evaluations) for unit in evaluate_units(conn, as_of)}
-    money = pp_blocks(conn, fiscal_year(as_of), list(tallies), as_of=as_of)
+    before = last_closed_month(as_of)
+    months = month_figures(conn, [before])
     rows = tuple(
         UnitRow(
-            hospcode=hospcode,
-            name=names.get(hospcode, ""),
-            population=counts.population,
-            coverage_pct=counts.coverage_pct,
-            gaps=counts.persons_with_gaps,
-            claim_rate_pct=_percent(money[hospcode].claim_rate_pct),
+            hospcode=unit.hospcode,
+            name=names.get(unit.hospcode, ""),
+            population=unit.population,
+            coverage_pct=unit.coverage_pct,
+            gaps=unit.persons_with_gaps,
+            claim_rate_pct=_percent(unit.claim_rate_pct),
+            coverage_change_pct=_change(
+                unit.coverage_pct, months[unit.hospcode][before].coverage_pct
+            ),
         )
-        for hospcode, counts in tallies.items()
+        for unit in unit_summaries(conn, as_of)
     )
     return League(rows, coverage_target_pct(), pp_claim_target_pct())
 
 
 def _percent(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else round(now - before, 2)
 
 
 def sort_units(units: tuple[UnitRow, ...], key: str) -> list[UnitRow]:

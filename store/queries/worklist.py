@@ -54,13 +54,18 @@ class WorkRow:
     @property
     def state(self) -> str:
         """`none`, `open` (someone is on it) or `resolved` (nothing more to do)."""
-        if self.followup is None:
-            return STATE_NONE
-        return followup_action(self.followup.action).outcome or STATE_OPEN
+        return followup_state(self.followup)
 
     @property
     def last_checked(self) -> dt.date | None:
         return self.evaluation.last_checked
+
+
+def followup_state(entry: FollowupEntry | None) -> str:
+    """The state a person's deciding follow-up entry puts them in (`none` without one)."""
+    if entry is None:
+        return STATE_NONE
+    return followup_action(entry.action).outcome or STATE_OPEN
 
 
 @dataclass(frozen=True)

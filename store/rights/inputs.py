@@ -3,6 +3,8 @@
 Each unit costs a fixed handful of set-based queries (persons with their houses, CARD rows,
 DEATH rows, the NHSO records of the unit's CIDs, partner units), never one query per person, and
 only one unit's facts are in memory at a time, so a province's store streams through in order.
+Each query's rows are fetched at once (`.all()`): one unit's rows are few, and fetching them one
+by one cost a third of the loading time on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ def load_unit_facts(conn: Connection, hospcode: str) -> UnitFacts:
         .where(PERSON.c.hospcode == hospcode)
     )
     persons: dict[str, PersonFacts] = {}
-    for row in conn.execute(query):
+    for row in conn.execute(query).all():
         if row.pid in persons:
             continue
         persons[row.pid] = PersonFacts(
@@ -182,6 +184,12 @@ def iter_unit_facts(conn: Connection, hospcode: str | None = None) -> Iterator[U
         yield load_unit_facts(conn, code)
 
 
+def unit_facts_of(conn: Connection, hospcodes: Iterable[str]) -> Iterator[UnitFacts]:
+    """The facts of each of `hospcodes`, in the order given, one unit at a time."""
+    for code in hospcodes:
+        yield load_unit_facts(conn, code)
+
+
 def _cards(conn: Connection, hospcode: str) -> dict[str, list[CardFact]]:
     query = select(
         CARD.c.pid,
@@ -193,7 +201,7 @@ def _cards(conn: Connection, hospcode: str) -> dict[str, list[CardFact]]:
         CARD.c.sub,
     ).where(CARD.c.hospcode == hospcode)
     found: dict[str, list[CardFact]] = defaultdict(list)
-    for row in conn.execute(query):
+    for row in conn.execute(query).all():
         found[row.pid].append(
             CardFact(
                 instype=row.instype_new or "",
@@ -224,7 +232,7 @@ def _nhso_records(conn: Connection, hospcode: str) -> dict[str, list[NhsoFact]]:
         NHSO_RIGHT.c.imported_at,
     ).where(NHSO_RIGHT.c.cid.in_(unit_cids))
     found: dict[str, list[NhsoFact]] = defaultdict(list)
-    for row in conn.execute(query):
+    for row in conn.execute(query).all():
         found[row.cid].append(
             NhsoFact(
                 maininscl=row.maininscl or "",

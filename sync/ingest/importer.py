@@ -52,11 +52,20 @@ def import_paths(
     limits: Limits = DEFAULT_LIMITS,
 ) -> list[FileResult]:
     """Import each file (a folder stands for the files in it); one result per file, in order.
+    Then the units whose stored judgements the files made stale are judged again
+    (`store.judged.refresh.refresh_after_change`).
 
     `now` fixes the import time (tests, the demo); by default the clock is read as it goes.
     """
+    from store.judged.refresh import refresh_after_change
+
     clock = _fixed_clock(now) if now is not None else _utc_now
-    return [import_file(engine, path, clock=clock, limits=limits) for path in expand_paths(paths)]
+    results = [
+        import_file(engine, path, clock=clock, limits=limits) for path in expand_paths(paths)
+    ]
+    if any(result.status == LOADED for result in results):
+        refresh_after_change(engine)
+    return results
 
 
 def _utc_now() -> dt.datetime:

@@ -32,6 +32,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from store.engine import read_tx, write_tx
+from store.judged.refresh import refresh_after_change
 from sync.protocol import (
     API_PREFIX,
     MIN_PROTOCOL_VERSION,
@@ -257,6 +258,17 @@ async def _compact_forever(engine: Engine, every: float) -> None:
             log.info("change log compacted: %d entries removed, %d kept", done.removed, done.kept)
 
 
+async def _refresh_forever(engine: Engine, every: float) -> None:
+    """Judge again the units that pushes made stale, right after they were applied (the
+    stored judgements the province's readers read, `store.judged`)."""
+    while True:
+        try:
+            await run_in_threadpool(refresh_after_change, engine)
+        except (OperationalError, DBAPIError) as exc:
+            log.warning("refreshing judgements failed: %s", type(exc.orig or exc).__name__)
+        await anyio.sleep(every)
+
+
 def create_app(
     engine: Engine,
     *,
@@ -274,6 +286,7 @@ def create_app(
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(_sequence_forever, engine, sequence_every, deliveries)
             tasks.start_soon(_compact_forever, engine, compact_every)
+            tasks.start_soon(_refresh_forever, engine, sequence_every)
             yield
             tasks.cancel_scope.cancel()
 

@@ -135,3 +135,29 @@ def test_only_the_outbox_writes_the_change_log() -> None:
         if writes.search(path.read_text(encoding="utf-8"))
     }
     assert writers == {"store/outbox.py", "store/migrations/versions/0004_sync.py"}
+
+
+def test_only_the_refresh_writes_the_stored_judgements() -> None:
+    """The `judged_*` tables are written by `store/judged/refresh.py` alone (and `judged_stale`
+    by the triggers of `store/judged/marks.py`); everyone else reads them through the table
+    handles of `refresh.py`, so no other module names them."""
+    named = re.compile(r"""["'](judged_(?:unit|person|service|month|stale))["']""")
+    sql_writes = re.compile(r"(INSERT\s+INTO|DELETE\s+FROM|UPDATE)\s+judged_\w+", re.IGNORECASE)
+    naming = {
+        path.relative_to(ROOT).as_posix()
+        for top in PACKAGES
+        for path in (ROOT / top).rglob("*.py")
+        if named.search(path.read_text(encoding="utf-8"))
+    }
+    sql_writers = {
+        path.relative_to(ROOT).as_posix()
+        for top in PACKAGES
+        for path in (ROOT / top).rglob("*.py")
+        if sql_writes.search(path.read_text(encoding="utf-8"))
+    }
+    assert naming == {
+        "store/models.py",
+        "store/judged/refresh.py",
+        "store/migrations/versions/0011_stored_judgements.py",
+    }
+    assert sql_writers == {"store/judged/marks.py"}

@@ -200,11 +200,11 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def _print_kpi(url: str, lang: str, as_of: dt.date) -> int:
     from store.engine import read_tx
-    from store.kpi import kpi_report
+    from store.judged.read import stored_kpi_report
     from tui.commands.report.render import render_kpi
 
     with opened_store(url) as engine, read_tx(engine) as conn:
-        report = kpi_report(conn, as_of)
+        report = stored_kpi_report(conn, as_of)
     print(render_kpi(report, lang))
     return EXIT_OK
 
@@ -214,6 +214,7 @@ def _build(
 ) -> DemoBuild | int:
     """Write the files, import them, name the unit and its partner; the exit status on failure."""
     from store.engine import write_tx
+    from store.judged.refresh import refresh_judgements
     from store.paths import demo_db_path, display_url, resolve_url
     from store.rights.inputs import save_partner_units, save_unit_name
     from sync.ingest.importer import import_paths
@@ -244,6 +245,7 @@ def _build(
         with write_tx(engine) as conn:
             save_unit_name(conn, centre.hospcode, centre.name)
             save_partner_units(conn, centre.hospcode, [centre.partner])
+            refresh_judgements(conn, centre.today)
     for result in results:
         print("\n".join(summary_lines(result, args.lang)))
     print(text["partner"].format(unit=centre.hospcode, partner=centre.partner))

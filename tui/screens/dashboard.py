@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from store.controls import terminal_safe
-from tui.screens.base import SitthiScreen
+from tui.screens.base import SitthiScreen, describe_error
 from tui.widgets.charts import chart_floor, column_cells, hbar, spark
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
@@ -91,9 +91,10 @@ class DashboardScreen(SitthiScreen):
 
     @work(thread=True, group="figures", exclusive=True, exit_on_error=False)
     def load_figures(self, as_of: dt.date, hospcode: str | None) -> None:
-        """The headline first: coverage and PP money (the KPI report); then, one after the
-        other, the follow-up counts, the monthly PP money and the coverage trend (twelve
-        re-evaluations). One heavy query at a time keeps the memory peak of a low-end PC down;
+        """The units that changed are judged and stored first (`store.judged`); then the
+        headline: coverage and PP money (the KPI report); then, one after the other, the
+        follow-up counts, the monthly PP money and the coverage trend (closed months as they
+        were closed). One heavy query at a time keeps the memory peak of a low-end PC down;
         each panel shows as soon as its answer arrives. The store modules are imported here, in
         the worker, so the first frame does not wait for them."""
         from store.queries.claims import money_by_month
@@ -101,12 +102,26 @@ class DashboardScreen(SitthiScreen):
         from store.thaidate import fiscal_year
 
         year = fiscal_year(as_of)
+        if not self.refresh_judgements(as_of, hospcode):
+            return
         self.answer_in_turn(
             (lambda conn: coverage(conn, as_of, hospcode), self.show_coverage),
             (lambda conn: followup_summary(conn, as_of, hospcode), self.show_followups),
             (lambda conn: money_by_month(conn, year, as_of, hospcode), self.show_pp_months),
             (lambda conn: coverage_trend(conn, as_of, hospcode), self.show_trend),
         )
+
+    def refresh_judgements(self, as_of: dt.date, hospcode: str | None) -> bool:
+        """In the figures' worker: judge and store the units that changed since their
+        judgements were stored (`store.judged`), so the figures after it are reads."""
+        from store.judged.refresh import refresh_judgements
+
+        try:
+            self.sitthi.gateway.write(lambda conn: refresh_judgements(conn, as_of, hospcode))
+        except Exception as exc:
+            self.sitthi.call_from_thread(self.show_error, describe_error(exc))
+            return False
+        return True
 
     @work(thread=True, group="batch", exclusive=True, exit_on_error=False)
     def load_last_batch(self) -> None:

@@ -50,8 +50,10 @@ class UnitsScreen(SitthiScreen):
 
     def columns(self) -> Columns:
         """Sized for 80 columns: the unit's name takes what the figures leave."""
-        widths = {"hospcode": 5, "name": 22, "population": 8, "coverage": 10, "gaps": 6, "pp": 10}
-        return [Column(k, self.t(f"units.col_{k}"), w) for k, w in widths.items()]
+        widths = {"hospcode": 5, "name": 16, "population": 8, "coverage": 10, "gaps": 6, "pp": 10}
+        columns = [Column(k, self.t(f"units.col_{k}"), w) for k, w in widths.items()]
+        columns.insert(4, Column("change", self.t("units_history.col_change"), 6))
+        return columns
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -61,11 +63,13 @@ class UnitsScreen(SitthiScreen):
         as_of = self.sitthi.as_of
 
         def league(conn: Connection) -> League:
+            from store.judged.refresh import refresh_judgements
             from store.queries.units import unit_league
 
+            refresh_judgements(conn, as_of)
             return unit_league(conn, as_of)
 
-        self.fetch(league, self.show_league)
+        self.fetch(league, self.show_league, write=True)
 
     def render_data(self) -> None:
         if self.league is not None:
@@ -98,6 +102,7 @@ class UnitsScreen(SitthiScreen):
             row.name,
             self.t.number(row.population),
             marked(row.coverage_pct, league.coverage_target_pct),
+            change(row.coverage_change_pct),
             self.t.number(row.gaps),
             marked(row.claim_rate_pct, league.claim_target_pct),
         )
@@ -141,3 +146,8 @@ def marked(value: float | None, target: float) -> str:
     if value is None:
         return "–"
     return f"{value:.2f} % {MEETS if value >= target else BELOW}"
+
+
+def change(points: float | None) -> str:
+    """`+1.25`: coverage points against the last closed month; a dash without both figures."""
+    return "–" if points is None else f"{points:+.2f}"

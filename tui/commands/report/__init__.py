@@ -6,7 +6,9 @@ is the edge where they become the stable, versioned JSON (`to_json`) or the tabl
 `tui.commands.report.render`. Its options are read by `tui.commands.report.parse`. `--show-cid`
 prints whole CIDs: a deliberate export of person-level data, recorded in the audit log before
 anything is written. `--fiscal-year` (Buddhist era) picks the year of PP money and claims; by
-default it is the fiscal year of the as-of date.
+default it is the fiscal year of the as-of date. `kpi` reads the stored judgements
+(`store.judged`), judging and storing the stale units first; `kpi --fresh` evaluates every unit
+from the inputs and stores nothing; both print the same JSON.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from store.i18n import message
 from tui.cli import EXIT_FAILED, EXIT_OK, Subparsers, add_command, fail, opened_store, say
 from tui.commands.report.parse import (
     add_claims_options,
-    add_fiscal_year_option,
+    add_kpi_options,
     parse_as_of,
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Engine
 
     from store.kpi import KpiReport
     from store.pp.report import ClaimsReport
@@ -70,14 +72,23 @@ def register(subparsers: Subparsers) -> None:
 
 
 def print_kpi(args: argparse.Namespace) -> int:
-    """The KPI report; also what `sitthi` shows until the terminal app lands."""
+    """The KPI report from the stored judgements, the stale units judged and stored first;
+    with `--fresh` evaluated from the inputs without touching what is stored (the same JSON)."""
+    from store.engine import read_tx
+    from store.judged.read import stored_kpi_report
     from store.kpi import kpi_report
 
     options = _Options.of(args)
-    with _reading(args) as conn:
-        if not _unit_known(conn, options):
-            return EXIT_FAILED
-        report = kpi_report(conn, options.as_of, options.hospcode, options.fiscal_year)
+    fresh = bool(getattr(args, "fresh", False))
+    with opened_store(getattr(args, "db", None)) as engine:
+        if not fresh:
+            _refresh(engine, options)
+        with read_tx(engine) as conn:
+            if not _unit_known(conn, options):
+                return EXIT_FAILED
+            report = (kpi_report if fresh else stored_kpi_report)(
+                conn, options.as_of, options.hospcode, options.fiscal_year
+            )
     if options.json:
         _print_json(report)
     else:
@@ -140,7 +151,7 @@ REPORTS: dict[str, ReportKind] = {
         "cli.help.report.kpi",
         print_kpi,
         person_level=False,
-        options=add_fiscal_year_option,
+        options=add_kpi_options,
     ),
     "gaps": ReportKind("cli.help.report.gaps", print_gaps, person_level=True),
     "claims": ReportKind(
@@ -180,6 +191,18 @@ def _reading(args: argparse.Namespace) -> Iterator[Connection]:
 
     with opened_store(getattr(args, "db", None)) as engine, read_tx(engine) as conn:
         yield conn
+
+
+def _refresh(engine: Engine, options: _Options) -> None:
+    """Judge and store the units not stored for the report's day (its own fiscal year only:
+    the stored judgements are of the as-of date's fiscal year)."""
+    from store.engine import write_tx
+    from store.judged.refresh import refresh_judgements
+    from store.thaidate import fiscal_year
+
+    if options.fiscal_year == fiscal_year(options.as_of):
+        with write_tx(engine) as conn:
+            refresh_judgements(conn, options.as_of, options.hospcode)
 
 
 def _unit_known(conn: Connection, options: _Options) -> bool:

@@ -18,6 +18,12 @@ def add_fiscal_year_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_kpi_options(parser: argparse.ArgumentParser) -> None:
+    """The fiscal year, and `--fresh`: evaluate instead of reading the stored judgements."""
+    add_fiscal_year_option(parser)
+    parser.add_argument("--fresh", action="store_true", help=say("cli.help.judged.fresh"))
+
+
 def add_claims_options(parser: argparse.ArgumentParser) -> None:
     add_fiscal_year_option(parser)
     parser.add_argument(
