@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from store.controls import terminal_safe
-from tui.screens.base import SitthiScreen
+from tui.screens.base import SitthiScreen, Step
 from tui.widgets.charts import chart_floor, column_cells, hbar, spark
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
@@ -101,11 +101,24 @@ class DashboardScreen(SitthiScreen):
         from store.thaidate import fiscal_year
 
         year = fiscal_year(as_of)
+        asked = (as_of, hospcode)
         self.answer_in_turn(
-            (lambda conn: coverage(conn, as_of, hospcode), self.show_coverage),
-            (lambda conn: followup_summary(conn, as_of, hospcode), self.show_followups),
-            (lambda conn: money_by_month(conn, year, as_of, hospcode), self.show_pp_months),
-            (lambda conn: coverage_trend(conn, as_of, hospcode), self.show_trend),
+            Step(
+                lambda conn: coverage(conn, as_of, hospcode),
+                self.show_coverage,
+                ("coverage", *asked),
+            ),
+            Step(lambda conn: followup_summary(conn, as_of, hospcode), self.show_followups),
+            Step(
+                lambda conn: money_by_month(conn, year, as_of, hospcode),
+                self.show_pp_months,
+                ("pp_months", *asked),
+            ),
+            Step(
+                lambda conn: coverage_trend(conn, as_of, hospcode),
+                self.show_trend,
+                ("trend", *asked),
+            ),
         )
 
     @work(thread=True, group="batch", exclusive=True, exit_on_error=False)
@@ -113,7 +126,7 @@ class DashboardScreen(SitthiScreen):
         """The last good import and any refusal since (cheap), beside the figures."""
         from store.queries.imports import last_imports
 
-        self.answer_in_turn((last_imports, self.show_last_batch))
+        self.answer_in_turn(Step(last_imports, self.show_last_batch))
 
     def reload_daemon(self) -> None:
         """The sync daemon's status file (not in the store), read in a worker too."""

@@ -65,7 +65,7 @@ class UnitsScreen(SitthiScreen):
 
             return unit_league(conn, as_of)
 
-        self.fetch(league, self.show_league)
+        self.fetch(league, self.show_league, share=("league", as_of))
 
     def render_data(self) -> None:
         if self.league is not None:
