@@ -126,6 +126,9 @@ class SitthiApp(App[None]):
             self.prefs = self.prefs.with_lang(lang)
         self.environ = dict(os.environ if environ is None else environ)
         super().__init__()
+        # A tall terminal's screens get the class `-tall`: app.tcss gives the overview's
+        # panels the height.
+        self.VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
         self.gateway = StoreGateway(db)
         self.set_reactive(SitthiApp.hospcode, hospcode)
         self.unit_name = ""

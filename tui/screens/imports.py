@@ -72,7 +72,11 @@ class ImportsScreen(SitthiScreen):
 
     def issue_columns(self) -> Columns:
         widths = {"member": 14, "line": 6, "field": 12, "reason": 38}
-        return [Column(k, self.t(f"imports.col_{k}"), w) for k, w in widths.items()]
+        wide = {"member": 24, "field": 24, "reason": 90}
+        return [
+            Column(k, self.t(f"imports.col_{k}"), w, wide_width=wide.get(k))
+            for k, w in widths.items()
+        ]
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -51,7 +51,10 @@ class UnitsScreen(SitthiScreen):
     def columns(self) -> Columns:
         """Sized for 80 columns: the unit's name takes what the figures leave."""
         widths = {"hospcode": 5, "name": 22, "population": 8, "coverage": 10, "gaps": 6, "pp": 10}
-        return [Column(k, self.t(f"units.col_{k}"), w) for k, w in widths.items()]
+        return [
+            Column(k, self.t(f"units.col_{k}"), w, wide_width=50 if k == "name" else None)
+            for k, w in widths.items()
+        ]
 
     def on_mount(self) -> None:
         super().on_mount()

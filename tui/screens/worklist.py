@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from store.cid import format_cid, mask_cid
 from tui.screens.base import SitthiScreen
-from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_table
+from tui.widgets.fields import WIDE_ROOM, Column, Columns, add_columns, cursor_key, fill_table
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
@@ -78,7 +78,11 @@ class WorklistScreen(SitthiScreen):
     def columns(self) -> Columns:
         """Sized for 80 columns: the name and the first gap in full, the rest in the detail."""
         widths = {"name": 18, "cid": 17, "village": 8, "gaps": 13, "state": 13}
-        return [Column(k, self.t(f"worklist.col_{k}"), w) for k, w in widths.items()]
+        wide = {"name": 34, "village": 24, "gaps": 60, "state": 24}
+        return [
+            Column(k, self.t(f"worklist.col_{k}"), w, wide_width=wide.get(k))
+            for k, w in widths.items()
+        ]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -148,10 +152,15 @@ class WorklistScreen(SitthiScreen):
         )
 
     def cells(self, row: WorkRow) -> tuple[str, ...]:
+        """A wide terminal shows every gap by its name; 80 columns the first one, shortened,
+        and how many more."""
         cid = format_cid(row.cid) if row.person_id in self.revealed else mask_cid(row.cid)
-        gaps = self.t(f"gapshort.{row.codes[0]}")
-        if len(row.codes) > 1:
-            gaps += f" +{len(row.codes) - 1}"
+        if self.app.size.width >= WIDE_ROOM:
+            gaps = ", ".join(self.t(f"gap.{code}") for code in row.codes)
+        else:
+            gaps = self.t(f"gapshort.{row.codes[0]}")
+            if len(row.codes) > 1:
+                gaps += f" +{len(row.codes) - 1}"
         return (row.name, cid, row.village, gaps, self.state_label(row.followup, row.state))
 
     def state_label(self, entry: FollowupEntry | None, state: str) -> str:
