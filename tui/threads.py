@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-EXIT_WAIT_SECONDS = 0.5
+EXIT_WAIT_SECONDS = 0.25
 """How long the end of the app waits for busy worker threads."""
 
 

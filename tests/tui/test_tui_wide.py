@@ -19,9 +19,9 @@ __all__ = ["folder"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("key", ["1", "2", "3"], ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("key", ["1", "2", "3", "4"], ids=lambda v: v if isinstance(v, str) else "")
 def test_wide_screens(snap_compare: Any, folder: Path, lang: str, key: str) -> None:
-    """The overview (1), the work list (2) and the claims (3) at 160×48."""
+    """The overview (1), the work list (2), the claims (3) and the imports (4) at 160×48."""
     assert snap_compare(app_for(folder, lang), terminal_size=WIDE, run_before=keys(key))
 
 
