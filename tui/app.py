@@ -129,6 +129,8 @@ class SitthiApp(App[None]):
         # A tall terminal's screens get the class `-tall`: app.tcss gives the overview's
         # panels the height.
         self.VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+        # And a wide one (160 columns and more) `-wide`: the work list shows the person beside.
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (160, "-wide")]
         self.gateway = StoreGateway(db)
         self.set_reactive(SitthiApp.hospcode, hospcode)
         self.unit_name = ""

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
-from tests.support.tui_pilot import centre_url, column, make_app, settle
+from tests.support.tui_pilot import centre_url, column, make_app, settle, text
 from tests.tui.test_tui_snapshots import LANGS, app_for, folder, keys
 from tests.tui.test_tui_units import build_three_units
 
@@ -57,3 +57,22 @@ async def test_a_wide_work_list_names_every_gap(tmp_path: Path) -> None:
         gaps = column(app.screen.query_one("#worklist", DataTable), "gaps")
         assert any(", " in cell for cell in gaps)
         assert not any("+" in cell or "…" in cell for cell in gaps)
+
+
+@pytest.mark.anyio
+async def test_a_wide_work_list_shows_the_person_under_the_cursor_beside_it(tmp_path: Path) -> None:
+    url = centre_url(tmp_path)
+    for size, beside in ((WIDE, True), ((80, 24), False)):
+        app = make_app(url, lang="en")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("2", "down")
+            await settle(pilot)
+            detail = app.screen.query_one("#worklist-detail")
+            assert detail.display is beside
+            if beside:
+                table = app.screen.query_one("#worklist", DataTable)
+                second = column(table, "name")[1]
+                shown = text(app.screen.query_one("#worklist-person", Static))
+                assert shown.startswith(second)
+                assert "→" in shown

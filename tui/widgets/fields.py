@@ -29,7 +29,7 @@ from store.controls import terminal_safe
 
 MAX_COLUMN_WIDTH = 48
 ELLIPSIS = "…"
-WIDE_ROOM = 120
+WIDE_ROOM = 100
 """A table at least this wide is on a wide terminal: its columns may use `wide_width`."""
 CELL_PADDING = 2
 """DataTable's padding around each column's text."""
