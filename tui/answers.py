@@ -18,6 +18,8 @@ T = TypeVar("T")
 
 WAIT_STEP_SECONDS = 0.05
 """How often a waiting asker checks whether it was cancelled itself."""
+KEPT_ANSWERS = 32
+"""Answers kept at most (the oldest go first): a few screens' figures for a few units."""
 
 
 @dataclass
@@ -28,7 +30,7 @@ class _Pending:
 
 
 class SharedAnswers:
-    """Answers by (store version, question); thread safe."""
+    """Answers by (store version, question), oldest first; thread safe."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -83,6 +85,8 @@ class SharedAnswers:
             del self._pending[key]
             if version >= self._version:
                 self._answers[key] = answer
+                while len(self._answers) > KEPT_ANSWERS:
+                    del self._answers[next(iter(self._answers))]
         pending.answer, pending.answered = answer, True
         pending.done.set()
         return answer
