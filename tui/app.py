@@ -4,11 +4,13 @@ Screens are modes, one per navigation entry, switched with the number keys, a cl
 line, or the command palette. All store work runs in thread workers (see `tui.gateway`); the app
 itself only draws. A cheap change marker is polled in a worker every few seconds so that imports
 by the daemon or another `sitthi` appear without a key press, and nothing is redrawn when
-nothing changed.
+nothing changed. Workers run on threads of their own (`tui.threads`); quitting interrupts the
+store work in progress (`StoreGateway.close`) and waits for nobody.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import importlib
 import os
@@ -24,12 +26,14 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input
+from textual.worker import Worker, WorkerState
 
 from tui.gateway import StoreGateway
 from tui.i18n import DEFAULT_LANGUAGE, Translator
 from tui.prefs import Prefs, load_prefs, save_prefs, use_ansi_colours
 from tui.screens.base import SitthiScreen
 from tui.screens.dashboard import DashboardScreen
+from tui.threads import WorkerThreads
 
 POLL_SECONDS = 3.0
 FULL_THEME = "textual-dark"
@@ -122,6 +126,11 @@ class SitthiApp(App[None]):
             self.prefs = self.prefs.with_lang(lang)
         self.environ = dict(os.environ if environ is None else environ)
         super().__init__()
+        # A tall terminal's screens get the class `-tall`: app.tcss gives the overview's
+        # panels the height.
+        self.VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+        # And a wide one (160 columns and more) `-wide`: the work list shows the person beside.
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (160, "-wide")]
         self.gateway = StoreGateway(db)
         self.set_reactive(SitthiApp.hospcode, hospcode)
         self.unit_name = ""
@@ -132,6 +141,9 @@ class SitthiApp(App[None]):
         self.set_reactive(SitthiApp.lang, self.prefs.lang)
         self.set_reactive(SitthiApp.as_of, as_of or dt.date.today())
         self._marker: tuple[Any, ...] | None = None
+        self.store_version = 0
+        """Bumped when the store's change marker moved: answers shared between screens are
+        kept per store version (`StoreGateway.read`)."""
         self._daemon_mtime: int | None = None
         self._polled = False
         self.theme = self._theme_for(self.prefs.colours)
@@ -144,6 +156,7 @@ class SitthiApp(App[None]):
         return NAV
 
     def on_mount(self) -> None:
+        asyncio.get_running_loop().set_default_executor(WorkerThreads())
         self.gateway.bind_ui_thread()
         self.switch_mode("dashboard")
         self.call_after_refresh(self.poll_store)
@@ -166,6 +179,15 @@ class SitthiApp(App[None]):
 
     def on_unmount(self) -> None:
         self.gateway.close()
+
+    async def action_quit(self) -> None:
+        """Quit now: the store work still running is interrupted, not waited for."""
+        self.gateway.close()
+        self.exit()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.CANCELLED:
+            self.gateway.cancel(event.worker)
 
     def action_go(self, mode: str) -> None:
         if mode in self.MODES:
@@ -298,6 +320,7 @@ class SitthiApp(App[None]):
         if first:
             return
         if store_changed:
+            self.store_version += 1
             self.data_version += 1
         if daemon_changed:
             self.daemon_version += 1

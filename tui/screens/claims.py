@@ -89,6 +89,8 @@ class ClaimsScreen(SitthiScreen):
         yield SitthiFooter()
 
     def item_columns(self) -> Columns:
+        """The item's name gives way to the figures on a narrow terminal, so the claim rate
+        (the last column) is always shown whole."""
         widths = {
             "item": 22,
             "not_eligible": 7,
@@ -99,11 +101,20 @@ class ClaimsScreen(SitthiScreen):
             "unclaimed": 9,
             "rate": 7,
         }
-        return [Column(k, self.t(f"claims.col_{k}"), w) for k, w in widths.items()]
+        return [
+            Column(k, self.t(f"claims.col_{k}"), w, wide_width=44, flex=True)
+            if k == "item"
+            else Column(k, self.t(f"claims.col_{k}"), w)
+            for k, w in widths.items()
+        ]
 
     def service_columns(self) -> Columns:
         widths = {"date": 10, "name": 16, "item": 14, "status": 12, "reason": 22}
-        return [Column(k, self.t(f"claims.col_{k}"), w) for k, w in widths.items()]
+        wide = {"name": 30, "item": 40, "status": 26, "reason": 80}
+        return [
+            Column(k, self.t(f"claims.col_{k}"), w, wide_width=wide.get(k))
+            for k, w in widths.items()
+        ]
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from store.controls import terminal_safe
-from tui.screens.base import SitthiScreen, describe_error
+from tui.screens.base import SitthiScreen, Step, describe_error
 from tui.widgets.charts import chart_floor, column_cells, hbar, spark
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.navbar import NavBar
@@ -31,10 +31,19 @@ if TYPE_CHECKING:
     from tui.i18n import Translator
 
 TREND_HEIGHT = 4
+"""Rows of the trend chart on a 24-line terminal; a taller panel draws it taller."""
+TREND_MAX_HEIGHT = 16
+TREND_MAX_COLUMN = 5
+"""Cells per month of the trend chart at most, on a wide panel."""
+TREND_AXIS = 5
 PP_BAR_WIDTH = 12
 GAP_BAR_WIDTH = 12
+GAP_BAR_WIDE = 60
+"""The longest gap bar on a panel of a wide terminal."""
+WIDE_PANEL = 60
 COUNT_WIDTH = 7
 COVERAGE_BAR_WIDTH = 30
+COVERAGE_BAR_MAX = 70
 
 
 class DashboardScreen(SitthiScreen):
@@ -104,11 +113,24 @@ class DashboardScreen(SitthiScreen):
         year = fiscal_year(as_of)
         if not self.refresh_judgements(as_of, hospcode):
             return
+        asked = (as_of, hospcode)
         self.answer_in_turn(
-            (lambda conn: coverage(conn, as_of, hospcode), self.show_coverage),
-            (lambda conn: followup_summary(conn, as_of, hospcode), self.show_followups),
-            (lambda conn: money_by_month(conn, year, as_of, hospcode), self.show_pp_months),
-            (lambda conn: coverage_trend(conn, as_of, hospcode), self.show_trend),
+            Step(
+                lambda conn: coverage(conn, as_of, hospcode),
+                self.show_coverage,
+                ("coverage", *asked),
+            ),
+            Step(lambda conn: followup_summary(conn, as_of, hospcode), self.show_followups),
+            Step(
+                lambda conn: money_by_month(conn, year, as_of, hospcode),
+                self.show_pp_months,
+                ("pp_months", *asked),
+            ),
+            Step(
+                lambda conn: coverage_trend(conn, as_of, hospcode),
+                self.show_trend,
+                ("trend", *asked),
+            ),
         )
 
     def refresh_judgements(self, as_of: dt.date, hospcode: str | None) -> bool:
@@ -128,7 +150,7 @@ class DashboardScreen(SitthiScreen):
         """The last good import and any refusal since (cheap), beside the figures."""
         from store.queries.imports import last_imports
 
-        self.answer_in_turn((last_imports, self.show_last_batch))
+        self.answer_in_turn(Step(last_imports, self.show_last_batch))
 
     def reload_daemon(self) -> None:
         """The sync daemon's status file (not in the store), read in a worker too."""
@@ -180,7 +202,8 @@ class DashboardScreen(SitthiScreen):
 
     def show_coverage(self, coverage: Coverage) -> None:
         self.coverage = coverage
-        self.query_one("#coverage", Static).update(coverage_content(coverage, self.t))
+        figure = self.query_one("#coverage", Static)
+        figure.update(coverage_content(coverage, self.t, figure.content_region.width))
         bars = self.query_one("#gap-bars", Static)
         bars.update(gap_bars_content(coverage, self.t, bars.content_region.width))
         self.render_pp()
@@ -188,10 +211,14 @@ class DashboardScreen(SitthiScreen):
     def on_resize(self) -> None:
         if self.coverage is not None:
             self.call_after_refresh(self.show_coverage, self.coverage)
+        if self.trend is not None:
+            self.call_after_refresh(self.show_trend, self.trend)
 
     def show_trend(self, trend: Trend) -> None:
         self.trend = trend
-        self.query_one("#trend", Static).update(trend_content(trend, self.t))
+        chart = self.query_one("#trend", Static)
+        region = chart.content_region
+        chart.update(trend_content(trend, self.t, region.width, region.height))
 
     def show_last_batch(self, batch: LastImports) -> None:
         self.last_batch = batch
@@ -218,7 +245,8 @@ def pct(value: float | Decimal | None) -> str:
     return "–" if value is None else f"{value:.2f} %"
 
 
-def coverage_content(coverage: Coverage, tr: Translator) -> Content:
+def coverage_content(coverage: Coverage, tr: Translator, width: int = 0) -> Content:
+    """The headline figure, its bar (longer on a wide panel) and what it is made of."""
     if coverage.coverage_pct is None:
         return Content(tr("dashboard.no_population"))
     ok = bool(coverage.meets_target)
@@ -233,7 +261,7 @@ def coverage_content(coverage: Coverage, tr: Translator) -> Content:
             "  ",
             (verdict, colour),
         ),
-        Content.styled(hbar(coverage.coverage_pct / 100, COVERAGE_BAR_WIDTH), colour),
+        Content.styled(hbar(coverage.coverage_pct / 100, coverage_bar_width(width)), colour),
         Content(tr("dashboard.target", target=f"{coverage.target_pct:g}")),
         Content(
             tr(
@@ -251,13 +279,21 @@ def coverage_content(coverage: Coverage, tr: Translator) -> Content:
     return Content("\n").join(lines)
 
 
+def coverage_bar_width(width: int) -> int:
+    """The 80-column bar, or on a panel of a wide terminal, most of its width."""
+    if width < WIDE_PANEL:
+        return COVERAGE_BAR_WIDTH
+    return min(COVERAGE_BAR_MAX, width - 2)
+
+
 def gap_bars_content(coverage: Coverage, tr: Translator, width: int) -> Content:
     """One line per gap kind: its name, the count and a bar, the bar taking what room is left."""
     if not coverage.gaps:
         return Content(tr("dashboard.no_population"))
     largest = max(coverage.gaps.values(), default=0) or 1
     label_width = max(_cells(tr(f"gap.{code}")) for code in coverage.gaps)
-    bar_width = min(GAP_BAR_WIDTH, max(0, width - label_width - COUNT_WIDTH))
+    longest = GAP_BAR_WIDE if width >= WIDE_PANEL else GAP_BAR_WIDTH
+    bar_width = min(longest, max(0, width - label_width - COUNT_WIDTH))
     lines = []
     for code, count in coverage.gaps.items():
         label = tr(f"gap.{code}")
@@ -273,14 +309,18 @@ def gap_bars_content(coverage: Coverage, tr: Translator, width: int) -> Content:
     return Content("\n").join(lines)
 
 
-def trend_content(trend: Trend, tr: Translator) -> Content:
+def trend_content(trend: Trend, tr: Translator, width: int = 0, height: int = 0) -> Content:
+    """Coverage month by month as columns, as tall and wide as the panel allows (the 24-line
+    chart at least), with the axis and the months it spans."""
     points = trend.points
     values = [p.coverage_pct for p in points]
     if all(v is None for v in values):
         return Content(tr("dashboard.no_population"))
     goal = trend.target_pct
     low = chart_floor(values, goal)
-    rows = column_cells(values, low, 100.0, TREND_HEIGHT, width=1)
+    rows_high = min(TREND_MAX_HEIGHT, max(TREND_HEIGHT, height - 1))
+    column = min(TREND_MAX_COLUMN, max(1, (width - TREND_AXIS) // len(values) - 1))
+    rows = column_cells(values, low, 100.0, rows_high, width=column)
     lines = []
     for index, cells in enumerate(rows):
         axis = f"{100:>3}%" if index == 0 else (f"{low:>3.0f}%" if index == len(rows) - 1 else "")

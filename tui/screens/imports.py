@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from store.controls import terminal_safe, terminal_safe_lines
 from tui.screens.base import SitthiScreen
 from tui.widgets.fields import (
+    WIDE_ROOM,
     Column,
     Columns,
     add_columns,
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 
 FILE_WIDTH = 24
+FILE_WIDE = 60
+"""A file's name on a wide terminal: whole, as a rule."""
 EXPORTS_SHOWN = 3
 """Latest exports listed under the imports: a glance, the full log is in the store."""
 
@@ -67,12 +70,20 @@ class ImportsScreen(SitthiScreen):
         yield SitthiFooter()
 
     def batch_columns(self) -> Columns:
-        widths = {"when": 16, "file": FILE_WIDTH, "status": 10, "loaded": 6, "issues": 12}
+        widths = {"when": 16, "file": self.file_width(), "status": 10, "loaded": 6, "issues": 12}
         return [Column(k, self.t(f"imports.col_{k}"), w) for k, w in widths.items()]
+
+    def file_width(self) -> int:
+        """Cut in the middle to 24 cells at 80 columns (its date and kind stay readable)."""
+        return FILE_WIDE if self.app.size.width >= WIDE_ROOM else FILE_WIDTH
 
     def issue_columns(self) -> Columns:
         widths = {"member": 14, "line": 6, "field": 12, "reason": 38}
-        return [Column(k, self.t(f"imports.col_{k}"), w) for k, w in widths.items()]
+        wide = {"member": 24, "field": 24, "reason": 90}
+        return [
+            Column(k, self.t(f"imports.col_{k}"), w, wide_width=wide.get(k))
+            for k, w in widths.items()
+        ]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -129,7 +140,7 @@ class ImportsScreen(SitthiScreen):
         local = batch.started_at.astimezone()
         return (
             f"{self.t.short_date(local.date())} {local:%H:%M}",
-            fit_middle(batch.file_name.replace("\\", "/").rsplit("/", 1)[-1], FILE_WIDTH),
+            fit_middle(batch.file_name.replace("\\", "/").rsplit("/", 1)[-1], self.file_width()),
             self.t(f"import_status.{batch.status}"),
             self.t.number(batch.rows_loaded),
             self.t("imports.issue_counts", errors=batch.issues, warnings=batch.warnings),

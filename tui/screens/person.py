@@ -102,7 +102,11 @@ class PersonScreen(SitthiScreen):
 
     def history_columns(self) -> Columns:
         widths = {"when": 16, "action": 22, "unit": 11, "note": 30}
-        return [Column(k, self.t(f"person.col_{k}"), w) for k, w in widths.items()]
+        wide = {"action": 34, "note": 80}
+        return [
+            Column(k, self.t(f"person.col_{k}"), w, wide_width=wide.get(k))
+            for k, w in widths.items()
+        ]
 
     def reload(self) -> None:
         person_id = self.row.person_id

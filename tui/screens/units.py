@@ -51,7 +51,10 @@ class UnitsScreen(SitthiScreen):
     def columns(self) -> Columns:
         """Sized for 80 columns: the unit's name takes what the figures leave."""
         widths = {"hospcode": 5, "name": 16, "population": 8, "coverage": 10, "gaps": 6, "pp": 10}
-        columns = [Column(k, self.t(f"units.col_{k}"), w) for k, w in widths.items()]
+        columns = [
+            Column(k, self.t(f"units.col_{k}"), w, wide_width=50 if k == "name" else None)
+            for k, w in widths.items()
+        ]
         columns.insert(4, Column("change", self.t("units_history.col_change"), 6))
         return columns
 
@@ -61,15 +64,19 @@ class UnitsScreen(SitthiScreen):
 
     def reload(self) -> None:
         as_of = self.sitthi.as_of
+        gateway = self.sitthi.gateway
+        share = self.shared(("league", as_of))
 
-        def league(conn: Connection) -> League:
+        def league() -> League:
+            """Store the units that changed first (a write, cheap when none did), then the
+            league: a read shared with any screen asking it at the same store version."""
             from store.judged.refresh import refresh_judgements
             from store.queries.units import unit_league
 
-            refresh_judgements(conn, as_of)
-            return unit_league(conn, as_of)
+            gateway.write(lambda conn: refresh_judgements(conn, as_of))
+            return gateway.read(lambda conn: unit_league(conn, as_of), share=share)
 
-        self.fetch(league, self.show_league, write=True)
+        self.off_ui(league, self.show_league, group="load")
 
     def render_data(self) -> None:
         if self.league is not None:

@@ -8,12 +8,22 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import DataTable, Input, Select, Static
 
 from store.cid import format_cid, mask_cid
+from store.controls import terminal_safe
 from tui.screens.base import SitthiScreen
-from tui.widgets.fields import Column, Columns, add_columns, cursor_key, fill_table
+from tui.widgets.fields import (
+    WIDE_ROOM,
+    Column,
+    Columns,
+    add_columns,
+    cursor_key,
+    fill_table,
+    table_room,
+)
 from tui.widgets.footer import SitthiFooter
 from tui.widgets.listtable import ListTable
 from tui.widgets.navbar import NavBar
@@ -72,13 +82,21 @@ class WorklistScreen(SitthiScreen):
         yield Static(t("common.loading"), id="worklist-summary", markup=False)
         table: DataTable[object] = ListTable(cursor_type="row", zebra_stripes=True, id="worklist")
         add_columns(table, self.columns())
-        yield table
+        with Horizontal(id="worklist-body"):
+            yield table
+            with VerticalScroll(id="worklist-detail", classes="panel") as detail:
+                detail.can_focus = False
+                yield Static("", id="worklist-person", markup=False)
         yield SitthiFooter()
 
     def columns(self) -> Columns:
         """Sized for 80 columns: the name and the first gap in full, the rest in the detail."""
         widths = {"name": 18, "cid": 17, "village": 8, "gaps": 13, "state": 13}
-        return [Column(k, self.t(f"worklist.col_{k}"), w) for k, w in widths.items()]
+        wide = {"name": 34, "village": 24, "gaps": 60, "state": 24}
+        return [
+            Column(k, self.t(f"worklist.col_{k}"), w, wide_width=wide.get(k))
+            for k, w in widths.items()
+        ]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -148,16 +166,55 @@ class WorklistScreen(SitthiScreen):
         )
 
     def cells(self, row: WorkRow) -> tuple[str, ...]:
+        """A wide table shows every gap by its name; at 80 columns the first one, shortened,
+        and how many more."""
         cid = format_cid(row.cid) if row.person_id in self.revealed else mask_cid(row.cid)
-        gaps = self.t(f"gapshort.{row.codes[0]}")
-        if len(row.codes) > 1:
-            gaps += f" +{len(row.codes) - 1}"
+        if table_room(self.query_one("#worklist", DataTable)) >= WIDE_ROOM:
+            gaps = ", ".join(self.t(f"gap.{code}") for code in row.codes)
+        else:
+            gaps = self.t(f"gapshort.{row.codes[0]}")
+            if len(row.codes) > 1:
+                gaps += f" +{len(row.codes) - 1}"
         return (row.name, cid, row.village, gaps, self.state_label(row.followup, row.state))
 
     def state_label(self, entry: FollowupEntry | None, state: str) -> str:
         if entry is None:
             return self.t(f"state.{state}")
         return self.t(f"action.{entry.action}")
+
+    @on(DataTable.RowHighlighted, "#worklist")
+    def show_person(self) -> None:
+        """Beside the list on a wide terminal: the person under the cursor, each gap with what
+        to do, the centre's record and NHSO's (as the person screen shows them)."""
+        from tui.screens.person import card_content, gaps_content, nhso_content
+
+        if not self.query_one("#worklist-detail").display:
+            return
+        key = cursor_key(self.query_one("#worklist", DataTable))
+        row = next((r for r in self.shown if r.person_id == key), None)
+        detail = self.query_one("#worklist-person", Static)
+        if row is None:
+            detail.update("")
+            return
+        cid = format_cid(row.cid) if row.person_id in self.revealed else mask_cid(row.cid)
+        detail.update(
+            Content("\n").join(
+                [
+                    Content.assemble(
+                        (terminal_safe(row.name), "bold"),
+                        f"  {cid}  {terminal_safe(row.village)}",
+                    ),
+                    Content(""),
+                    gaps_content(row, self.t),
+                    Content(""),
+                    Content.styled(self.t("person.card_title"), "bold"),
+                    card_content(row, self.t),
+                    Content(""),
+                    Content.styled(self.t("person.nhso_title"), "bold"),
+                    nhso_content(row, self.t),
+                ]
+            )
+        )
 
     @on(Select.Changed)
     def filter_changed(self) -> None:

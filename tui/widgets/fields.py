@@ -1,8 +1,11 @@
 """Table helpers shared by the screens.
 
-Tables are refilled with columns sized to their contents up front. DataTable's own auto width is
-settled later, when the table is idle, and a frame drawn in between is kept in its line cache,
-so on a busy machine a table could stay drawn with columns cut to the width of their labels.
+Tables are refilled with columns sized to their contents up front, to the room the table has:
+a column marked `flex` gives way when the others need the room (so the last figure is never
+cut off), and on a wide terminal the columns with a `wide_width` grow to show more of their text.
+DataTable's own auto width is settled later, when the table is idle, and a frame drawn in between
+is kept in its line cache, so on a busy machine a table could stay drawn with columns cut to the
+width of their labels.
 
 Cells hold stored text (names, addresses, file names) that came from files: DataTable reads a
 text cell as Rich markup, and the terminal acts on escape sequences. So every cell is shown
@@ -26,6 +29,11 @@ from store.controls import terminal_safe
 
 MAX_COLUMN_WIDTH = 48
 ELLIPSIS = "…"
+WIDE_ROOM = 100
+"""A table at least this wide is on a wide terminal: its columns may use `wide_width`."""
+CELL_PADDING = 2
+"""DataTable's padding around each column's text."""
+SCROLLBAR = 2
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,10 @@ class Column:
     label: str
     max_width: int = MAX_COLUMN_WIDTH
     """Longer cells are cut, with an ellipsis, so that the table fits an 80-column terminal."""
+    wide_width: int | None = None
+    """How wide the column may grow on a wide terminal, when its text is longer."""
+    flex: bool = False
+    """Narrowed (down to its label) when the table lacks room for every column."""
 
 
 Columns = Sequence[Column]
@@ -90,19 +102,17 @@ def fill_table(
     Rows whose key is in `struck` are drawn struck through (withdrawn entries)."""
     current = cursor_key(table)
     table.clear(columns=True)
-    fitted = [
-        (
-            key,
-            [
-                fit(terminal_safe(cell), column.max_width)
-                for column, cell in zip(columns, cells, strict=True)
-            ],
-        )
-        for key, cells in rows
+    safe = [(key, [terminal_safe(cell) for cell in cells]) for key, cells in rows]
+    natural = [
+        max([cell_len(column.label), *(cell_len(cells[index]) for _, cells in safe)])
+        for index, column in enumerate(columns)
     ]
-    for index, column in enumerate(columns):
-        widest = max((cell_len(cells[index]) for _, cells in fitted), default=0)
-        width = min(max(widest, cell_len(column.label)), column.max_width)
+    widths = column_widths(columns, natural, table_room(table))
+    fitted = [
+        (key, [fit(cell, width) for cell, width in zip(cells, widths, strict=True)])
+        for key, cells in safe
+    ]
+    for column, width in zip(columns, widths, strict=True):
         table.add_column(column.label, key=column.key, width=width)
     for key, cells in fitted:
         if key in struck:
@@ -115,3 +125,34 @@ def fill_table(
         table.move_cursor(row=table.get_row_index(current), animate=False)
     except RowDoesNotExist:
         table.move_cursor(row=0, animate=False)
+
+
+def table_room(table: DataTable[object]) -> int:
+    """The cells a table's columns may take: its width (the terminal's before its first layout),
+    less room for a scrollbar."""
+    width = table.size.width or table.app.size.width
+    return max(0, width - SCROLLBAR)
+
+
+def column_widths(columns: Columns, natural: Sequence[int], room: int) -> list[int]:
+    """Each column as wide as its widest text up to its `max_width`; then, on a wide table, the
+    columns with a `wide_width` grow into the spare room, or, on a table too narrow, the `flex`
+    columns give way (never below their label)."""
+    widths = [min(n, c.max_width) for c, n in zip(columns, natural, strict=True)]
+    spare = room - sum(widths) - CELL_PADDING * len(columns)
+    if spare > 0 and room >= WIDE_ROOM:
+        for index, column in enumerate(columns):
+            if column.wide_width is None:
+                continue
+            grown = min(natural[index], column.wide_width, widths[index] + spare)
+            spare -= max(0, grown - widths[index])
+            widths[index] = max(widths[index], grown)
+    for index, column in enumerate(columns):
+        if spare >= 0:
+            break
+        if column.flex:
+            narrowest = cell_len(column.label)
+            given = min(-spare, max(0, widths[index] - narrowest))
+            widths[index] -= given
+            spare += given
+    return widths
