@@ -33,6 +33,7 @@ SCHEMA_REVISIONS = (
     "0008",
     "0009",
     "0010",
+    "0013",
 )
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 
