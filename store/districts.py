@@ -39,6 +39,10 @@ class District:
         return self.name or self.code
 
 
+NO_DISTRICT = District("", "", derived=False)
+"""A unit whose district is not known."""
+
+
 def is_district_code(text: str) -> bool:
     return DISTRICT_CODE.fullmatch(text) is not None
 

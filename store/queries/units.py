@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
+from store.districts import NO_DISTRICT, unit_districts
 from store.kpi import coverage_target_pct, evaluate_units, pp_claim_target_pct
 from store.models import SQLModel
 from store.pp.report import pp_blocks
@@ -29,6 +30,16 @@ class UnitRow:
     gaps: int
     """Persons with at least one gap (as many as the unit's work list shows)."""
     claim_rate_pct: float | None
+    district: str = ""
+    """The unit's AMPUR code (`store.districts`), blank when not known."""
+    district_name: str = ""
+    district_derived: bool = False
+    """The district comes from the unit's villages, not from the facility table."""
+
+    @property
+    def district_label(self) -> str:
+        """The district's name, else its code."""
+        return self.district_name or self.district
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ def unit_league(conn: Connection, as_of: dt.date) -> League:
     names = {
         row.hospcode: row.name for row in conn.execute(select(facility.c.hospcode, facility.c.name))
     }
+    districts = unit_districts(conn)
     tallies = {unit.hospcode: tally(unit.evaluations) for unit in evaluate_units(conn, as_of)}
     money = pp_blocks(conn, fiscal_year(as_of), list(tallies), as_of=as_of)
     rows = tuple(
@@ -54,6 +66,9 @@ def unit_league(conn: Connection, as_of: dt.date) -> League:
             coverage_pct=counts.coverage_pct,
             gaps=counts.persons_with_gaps,
             claim_rate_pct=_percent(money[hospcode].claim_rate_pct),
+            district=districts.get(hospcode, NO_DISTRICT).code,
+            district_name=districts.get(hospcode, NO_DISTRICT).name,
+            district_derived=districts.get(hospcode, NO_DISTRICT).derived,
         )
         for hospcode, counts in tallies.items()
     )
