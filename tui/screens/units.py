@@ -155,15 +155,14 @@ class UnitsScreen(SitthiScreen):
         export_on_screen(self, build)
 
     def action_next_district(self) -> None:
-        """All districts, then each district in turn (by code), then all again."""
+        """All districts, then each district in turn (by code; units of no known district
+        last), then all again."""
         if self.league is None:
             return
-        codes = sorted({u.district for u in self.league.units})
-        if self.district is None:
-            self.district = codes[0] if codes else None
-        else:
-            later = [code for code in codes if code > self.district]
-            self.district = later[0] if later else None
+        found = {u.district for u in self.league.units}
+        turns: list[str | None] = [None, *sorted(found - {""}), *([""] if "" in found else [])]
+        now = turns.index(self.district) if self.district in turns else 0
+        self.district = turns[(now + 1) % len(turns)]
         self.show_league(self.league)
 
     def action_group_districts(self) -> None:
