@@ -308,6 +308,7 @@ def build_province(
     for order, path in enumerate(files):
         results += import_paths(engine, [path], now=import_moment(today, 1 + order))
     refused = sum(1 for r in results if r.refused)
+    _analyze(engine)
     return ProvinceBuilt(
         units=units,
         imported=len(results) - refused,
@@ -315,6 +316,17 @@ def build_province(
         digests=frozenset(file_digest(p) for p in files),
         seconds=time.monotonic() - started,
     )
+
+
+def _analyze(engine: Engine) -> None:
+    """Planner statistics after the bulk load, as autovacuum would gather them later: without
+    them PostgreSQL plans the first reports over the whole province as if its tables were
+    empty."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
 
 
 def _as_done(
