@@ -65,7 +65,7 @@ def plan_province(
             PlannedUnit(
                 identity=UnitIdentity(
                     hospcode=f"2{ampur}{tambon}",
-                    name=section.text("unit_prefix") + _nth(unit_names, place),
+                    name=section.text("unit_prefix") + _nth(unit_names, number),
                     partner=f"2{ampur}{neighbour}",
                     hospital=f"1{ampur}00",
                     ampur=ampur,
