@@ -34,6 +34,7 @@ SCHEMA_REVISIONS = (
     "0009",
     "0010",
     "0011",
+    "0013",
 )
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 

@@ -45,6 +45,13 @@ class Facility(SQLModel, table=True):
 
     hospcode: str = Field(primary_key=True, max_length=CODE)
     name: str = Field(default="", max_length=NAME)
+    district: str = Field(
+        default="",
+        max_length=CODE,
+        sa_column_kwargs={"server_default": ""},
+        description="AMPUR code: changwat and ampur, two digits each; blank: derived from villages",
+    )
+    district_name: str = Field(default="", max_length=NAME, sa_column_kwargs={"server_default": ""})
 
 
 class PartnerUnit(SQLModel, table=True):

@@ -50,6 +50,11 @@ def demo_db_path() -> Path:
     return data_dir() / "demo.db"
 
 
+def province_demo_db_path() -> Path:
+    """The province demo's store (`sitthi demo --province`), beside the centre demo's."""
+    return data_dir() / "province-demo.db"
+
+
 def reference_override_dir() -> Path:
     """CSV files here with the name of a shipped reference table extend or replace its rows."""
     return config_dir() / "reference"

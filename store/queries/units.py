@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
+from store.districts import NO_DISTRICT, unit_districts
 from store.judged.read import month_figures, unit_summaries
 from store.kpi import coverage_target_pct, pp_claim_target_pct
 from store.models import SQLModel
@@ -31,6 +32,16 @@ class UnitRow:
     coverage_change_pct: float | None = None
     """Coverage now minus coverage at the end of last month (a closed month), in points;
     None when either is unknown."""
+    district: str = ""
+    """The unit's AMPUR code (`store.districts`), blank when not known."""
+    district_name: str = ""
+    district_derived: bool = False
+    """The district comes from the unit's villages, not from the facility table."""
+
+    @property
+    def district_label(self) -> str:
+        """The district's name, else its code."""
+        return self.district_name or self.district
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,7 @@ def unit_league(conn: Connection, as_of: dt.date) -> League:
     names = {
         row.hospcode: row.name for row in conn.execute(select(facility.c.hospcode, facility.c.name))
     }
+    districts = unit_districts(conn)
     before = last_closed_month(as_of)
     months = month_figures(conn, [before])
     rows = tuple(
@@ -64,6 +76,9 @@ def unit_league(conn: Connection, as_of: dt.date) -> League:
             coverage_change_pct=_change(
                 unit.coverage_pct, months[unit.hospcode][before].coverage_pct
             ),
+            district=districts.get(unit.hospcode, NO_DISTRICT).code,
+            district_name=districts.get(unit.hospcode, NO_DISTRICT).name,
+            district_derived=districts.get(unit.hospcode, NO_DISTRICT).derived,
         )
         for unit in unit_summaries(conn, as_of)
     )

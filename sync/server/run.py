@@ -9,8 +9,13 @@ old `SITTHI_SERVER_DB`, or the old default `server.db`, is used (when neither `-
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -82,3 +87,59 @@ def serve(
         timeout_keep_alive=KEEP_ALIVE_S,
         log_level="info",
     )
+
+
+class _ThreadServer:
+    """uvicorn in a background thread of this process (the province demo's server): signals
+    stay with the command that started it."""
+
+    def __init__(self, engine: Engine, host: str, port: int) -> None:
+        import uvicorn
+
+        from sync.server.app import create_app
+
+        class Quiet(uvicorn.Server):
+            def install_signal_handlers(self) -> None:
+                """The command keeps its own handling of Ctrl-C."""
+
+        config = uvicorn.Config(
+            create_app(engine),
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_keep_alive=KEEP_ALIVE_S,
+        )
+        self.server = Quiet(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + START_WAIT_S
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the sync server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=START_WAIT_S)
+        if self.thread.is_alive():
+            self.server.force_exit = True
+            self.thread.join(timeout=START_WAIT_S)
+
+
+START_WAIT_S = 15.0
+
+
+@contextlib.contextmanager
+def serving_in_thread(engine: Engine, host: str = DEFAULT_HOST) -> Iterator[str]:
+    """Serve the app over `engine` on a free port of `host` while the block runs; its URL."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port = int(probe.getsockname()[1])
+    server = _ThreadServer(engine, host, port)
+    server.start()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()

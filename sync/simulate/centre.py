@@ -37,15 +37,61 @@ class Centre:
         return self.population.persons
 
 
+@dataclass(frozen=True)
+class UnitIdentity:
+    """Who a centre is, when not the one of rates.toml: a unit of the province demo."""
+
+    hospcode: str
+    name: str
+    partner: str
+    hospital: str
+    """The district hospital: contracting unit of the centre's UC members."""
+    ampur: str
+    tambon: str
+    """Two digits each: the centre's villages are numbered under this district and sub-district."""
+
+
+def unit_params(params: Params, unit: UnitIdentity) -> Params:
+    """`params` with the centre's identity replaced; its citizens' main registering office is
+    the district's own (changwat and ampur), as the shipped centre's is."""
+    centre = params.centre
+    changwat = centre.text("changwat")
+    home_office = changwat + centre.text("ampur")
+    offices: dict[str, float] = {}
+    for office in (table := params.birth.section("cid_offices")).values:
+        moved = changwat + unit.ampur if office == home_office else office
+        offices[moved] = offices.get(moved, 0.0) + table.number(office)
+    return Params(
+        {
+            **params.tables,
+            "centre": {
+                **centre.values,
+                "hospcode": unit.hospcode,
+                "name": unit.name,
+                "partner_hospcode": unit.partner,
+                "hospital_hospcode": unit.hospital,
+                "ampur": unit.ampur,
+                "tambon": unit.tambon,
+            },
+            "birth": {**params.birth.values, "cid_offices": offices},
+        }
+    )
+
+
 def default_seed() -> int:
     return load_params().size.integer("seed")
 
 
 def build_centre(
-    *, seed: int | None = None, today: dt.date | None = None, persons: int | None = None
+    *,
+    seed: int | None = None,
+    today: dt.date | None = None,
+    persons: int | None = None,
+    unit: UnitIdentity | None = None,
 ) -> Centre:
-    """The centre for `seed` (default from rates.toml) as of `today` (default: today)."""
-    params = load_params()
+    """The centre for `seed` (default from rates.toml) as of `today` (default: today); with
+    `unit`, that unit instead of the centre of rates.toml."""
+    params = load_params() if unit is None else unit_params(load_params(), unit)
     seed = default_seed() if seed is None else seed
     today = today or dt.date.today()
     count = default_size() if persons is None else persons

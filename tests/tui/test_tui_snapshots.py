@@ -119,6 +119,16 @@ def test_units(snap_compare: Any, folder: Path, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_units_of_one_district(snap_compare: Any, folder: Path, lang: str) -> None:
+    """`d` twice: the units of the second district only, its name in the summary line."""
+    province = folder / "province"
+    province.mkdir()
+    build_three_units(f"sqlite:///{province / 'centre.db'}")
+    run_before = keys("u", "d", "d")
+    assert snap_compare(app_for(province, lang), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_help(snap_compare: Any, folder: Path, lang: str) -> None:
     """`?`: every screen's keys, from the screens' own bindings."""
     assert snap_compare(app_for(folder, lang), terminal_size=SIZE, run_before=keys("f1"))

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert
 from textual.widgets import DataTable
 
 from store.cid import check_digit
+from store.districts import save_district
 from store.engine import write_tx
 from store.ids import stable_id
 from store.models import SQLModel
@@ -40,12 +41,30 @@ SOUTH_PEOPLE = 4
 """Two covered, two checked at NHSO with no right at all: 50 % coverage, the worst of the three."""
 
 
+RIVER = "9902"
+"""The district of NORTH and SOUTH, set with its name; the test centre's district is derived
+from its one village (VID 9901...), and has no name."""
+RIVER_NAME = "ริมน้ำ"
+CENTRE_DISTRICT = "9901"
+
+
 def build_three_units(url: str) -> None:
     """The test centre of `tests.support.tui_store`, and two more units with a few people each."""
     engine = build_store(url)
     with write_tx(engine) as conn:
         _add_unit(conn, NORTH, "รพ.สต.บ้านเหนือ", NORTH_PEOPLE, uncovered=0)
         _add_unit(conn, SOUTH, "รพ.สต.บ้านใต้", SOUTH_PEOPLE, uncovered=2)
+        for hospcode in (NORTH, SOUTH):
+            save_district(conn, hospcode, RIVER, RIVER_NAME)
+        conn.execute(
+            insert(_T["village"]).values(
+                id=stable_id("village", HOSPCODE, "99010101"),
+                hospcode=HOSPCODE,
+                vid=f"{CENTRE_DISTRICT}0101",
+                d_update=D_UPDATE,
+                batch_id=BATCH_LOADED,
+            )
+        )
     engine.dispose()
 
 
@@ -132,6 +151,49 @@ async def test_the_units_key_lists_every_unit_worst_coverage_first(url: str) -> 
         assert "by coverage, worst first" in text(app.screen.query_one("#units-summary"))
 
 
+async def test_each_unit_shows_its_district_and_d_shows_one_district_at_a_time(url: str) -> None:
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        table = table_of(app)
+        assert dict(zip(column(table, "hospcode"), column(table, "district"), strict=True)) == {
+            SOUTH: RIVER_NAME,
+            HOSPCODE: CENTRE_DISTRICT,
+            NORTH: RIVER_NAME,
+        }
+        await pilot.press("d")
+        await settle(pilot)
+        assert column(table, "hospcode") == [HOSPCODE]
+        summary = text(app.screen.query_one("#units-summary"))
+        assert summary.startswith(f"district {CENTRE_DISTRICT} · 1 units")
+        await pilot.press("d")
+        await settle(pilot)
+        assert column(table, "hospcode") == [SOUTH, NORTH]
+        summary = text(app.screen.query_one("#units-summary"))
+        assert summary.startswith(f"district {RIVER_NAME} · 2 units")
+        await pilot.press("d")
+        await settle(pilot)
+        assert column(table, "hospcode") == [SOUTH, HOSPCODE, NORTH]
+        assert text(app.screen.query_one("#units-summary")).startswith("3 units")
+
+
+async def test_g_groups_the_units_by_district_keeping_the_order_within_each(url: str) -> None:
+    app = make_app(url, lang="th")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("u", "g"):
+            await pilot.press(key)
+            await settle(pilot)
+        table = table_of(app)
+        assert column(table, "hospcode") == [HOSPCODE, SOUTH, NORTH]
+        assert "จัดกลุ่มตามอำเภอ" in text(app.screen.query_one("#units-summary"))
+        await pilot.press("g")
+        await settle(pilot)
+        assert column(table, "hospcode") == [SOUTH, HOSPCODE, NORTH]
+
+
 async def test_sorting_by_claim_rate_puts_units_without_pp_money_last(url: str) -> None:
     app = make_app(url, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -211,3 +273,19 @@ async def test_a_single_centre_sees_its_one_unit_and_an_unchanged_top_line(
         assert text(app.screen.query_one(NavBar)) == before
         assert AS_OF.year + 543 == int(before.split()[-1])
         assert app.gateway.violations == []
+
+
+async def test_the_help_screen_lists_the_district_keys(url: str) -> None:
+    app = make_app(url, lang="th")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("u", "f1"):
+            await pilot.press(key)
+            await settle(pilot)
+        keys = text(app.screen.query_one("#help-keys")).splitlines()
+        units = keys.index("หน่วยบริการ", keys.index("ทุกหน้าจอ") + 2)
+        assert [line.split() for line in keys[units + 1 : units + 4]] == [
+            ["s", "เรียง"],
+            ["d", "ทีละอำเภอ"],
+            ["g", "จัดกลุ่มอำเภอ"],
+        ]

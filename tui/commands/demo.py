@@ -24,7 +24,6 @@ import json
 import sqlite3
 import sys
 from dataclasses import asdict, dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,6 +62,29 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("--no-app", action="store_true", help=say("cli.help.demo.no_app"))
     parser.add_argument("--fresh", action="store_true", help=say("cli.help.demo.fresh"))
+    parser.add_argument(
+        "--province",
+        type=_positive,
+        nargs="?",
+        const=0,
+        default=None,
+        metavar="N",
+        help=say("cli.help.province_demo.province"),
+    )
+    parser.add_argument(
+        "--per-district",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help=say("cli.help.province_demo.per_district"),
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help=say("cli.help.province_demo.workers"),
+    )
     parser.set_defaults(func=run_demo)
 
 
@@ -102,18 +124,14 @@ class DemoBuild:
 def _build_key(args: argparse.Namespace, persons: int) -> dict[str, object]:
     """Everything the files depend on: seed, day, size, and the simulator's own code and rates."""
     from sync.protocol import sitthi_version
+    from sync.simulate.fingerprint import simulator_fingerprint
 
-    package = resources.files("sync.simulate")
-    digest = hashlib.sha256()
-    for entry in sorted(package.iterdir(), key=lambda e: e.name):
-        if entry.is_file() and entry.name.endswith((".py", ".toml", ".csv")):
-            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
     return {
         "seed": args.seed,
         "today": (args.today or dt.date.today()).isoformat(),
         "persons": persons,
         "version": sitthi_version(),
-        "simulator": digest.hexdigest(),
+        "simulator": simulator_fingerprint(),
     }
 
 
@@ -144,10 +162,10 @@ def _current_build(directory: Path, key: dict[str, object], url: str) -> DemoBui
             return None
     except OSError:
         return None
-    return build if _store_holds(url, set(build.files.values())) else None
+    return build if store_holds(url, set(build.files.values())) else None
 
 
-def _store_holds(url: str, digests: set[str]) -> bool:
+def store_holds(url: str, digests: set[str]) -> bool:
     """Whether the store holds the data of every file with these digests. A SQLite store is
     asked with the standard library: the app's first frame is drawn before SQLAlchemy loads,
     and this check sits on the way to it."""
@@ -174,6 +192,11 @@ def _store_holds(url: str, digests: set[str]) -> bool:
 
 def run_demo(args: argparse.Namespace) -> int:
     from store.paths import data_dir, display_url, resolve_url
+
+    if args.province is not None:
+        from tui.commands.province_demo import run_province_demo
+
+        return run_province_demo(args)
     from sync.simulate.params import default_size
 
     text = TEXTS[args.lang]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from store.i18n import Section, message
 from tui.cli import (
@@ -25,9 +26,13 @@ from tui.cli import (
 )
 from tui.commands.tables import format_table
 
+if TYPE_CHECKING:
+    from store.districts import District
+
 UNIT_CODE = re.compile(r"\d{5}")
 
 TEXTS = Section("cli.facility")
+DISTRICT_TEXTS = Section("cli.facility_district")
 
 
 def unit_code(text: str) -> str:
@@ -35,6 +40,16 @@ def unit_code(text: str) -> str:
     code = text.strip()
     if not UNIT_CODE.fullmatch(code):
         raise argparse.ArgumentTypeError(say("cli.arg.unit_code", text=repr(text)))
+    return code
+
+
+def district_code(text: str) -> str:
+    """An AMPUR code: changwat and ampur, two digits each (as the 43 files' VID begins)."""
+    from store.districts import is_district_code
+
+    code = text.strip()
+    if not is_district_code(code):
+        raise argparse.ArgumentTypeError(say("cli.facility_district.bad_code", text=repr(text)))
     return code
 
 
@@ -56,7 +71,14 @@ def register(subparsers: Subparsers) -> None:
 
     naming = add_command(actions, "set", "cli.help.facility.name_cmd")
     naming.add_argument("hospcode", type=unit_code, metavar="HOSPCODE")
-    naming.add_argument("--name", required=True, help=say("cli.help.facility.name"))
+    naming.add_argument("--name", help=say("cli.help.facility.name"))
+    naming.add_argument(
+        "--district",
+        type=district_code,
+        metavar="CODE",
+        help=say("cli.help.facility_district.code"),
+    )
+    naming.add_argument("--district-name", metavar="NAME", help=say("cli.help.facility.district"))
     naming.set_defaults(func=name_facility)
 
     partners = add_command(
@@ -78,14 +100,17 @@ def register(subparsers: Subparsers) -> None:
 
 
 def list_facilities(args: argparse.Namespace) -> int:
+    from store.districts import unit_districts
     from store.engine import read_tx
     from store.kpi import evaluate_units
     from store.rights.inputs import list_units
     from store.rights.rules import tally
 
     text = TEXTS[args.lang]
+    district_text = DISTRICT_TEXTS[args.lang]
     with opened_store(args.db) as engine, read_tx(engine) as conn:
         units = list_units(conn)
+        districts = unit_districts(conn)
         population = {
             unit.hospcode: tally(unit.evaluations).population
             for unit in evaluate_units(conn, dt.date.today())
@@ -97,28 +122,69 @@ def list_facilities(args: argparse.Namespace) -> int:
         [
             u.hospcode,
             u.name or "-",
+            _district_cell(districts.get(u.hospcode), district_text["derived_mark"]),
             f"{population.get(u.hospcode, 0):,}",
             f"{u.persons:,}",
             ", ".join(u.partners),
         ]
         for u in units
     ]
-    headers = [text["unit"], text["name"], text["population"], text["persons"], text["partners"]]
-    print(format_table(headers, rows, "llrrl"))
+    headers = [
+        text["unit"],
+        text["name"],
+        district_text["district"],
+        text["population"],
+        text["persons"],
+        text["partners"],
+    ]
+    print(format_table(headers, rows, "lllrrl"))
     print(text["population_note"])
+    if any(d.derived for d in districts.values()):
+        print(district_text["derived_note"])
     return EXIT_OK
 
 
+def _district_cell(district: District | None, derived_mark: str) -> str:
+    """`3001 เมืองสิทธิ์`, with a mark when derived from the villages; a dash when unknown."""
+    if district is None:
+        return "-"
+    cell = f"{district.code} {district.name}".strip()
+    return f"{cell} {derived_mark}" if district.derived else cell
+
+
 def name_facility(args: argparse.Namespace) -> int:
+    """Set a unit's name and/or district; a district name alone names the unit's district
+    (its set one, else the one derived from its villages)."""
+    from store.districts import save_district, unit_districts
     from store.engine import write_tx
     from store.rights.inputs import save_unit_name
 
-    name = args.name.strip()
-    if not name:
+    name = args.name.strip() if args.name is not None else None
+    district_name = args.district_name.strip() if args.district_name is not None else None
+    if name is None and args.district is None and district_name is None:
+        return fail(message("cli.facility_district.nothing_to_set"))
+    if name == "":
         return fail(message("cli.facility.empty_name"))
+    if district_name == "":
+        return fail(message("cli.facility_district.empty_name"))
+    text = DISTRICT_TEXTS[args.lang]
+    hospcode: str = args.hospcode
     with opened_store(args.db) as engine, write_tx(engine) as conn:
-        save_unit_name(conn, args.hospcode, name)
-    print(TEXTS[args.lang]["named"].format(unit=args.hospcode, name=name))
+        code: str | None = args.district
+        if code is None and district_name is not None:
+            known = unit_districts(conn).get(hospcode)
+            if known is None:
+                return fail(message("cli.facility_district.unknown_district", unit=hospcode))
+            code = known.code
+        if name is not None:
+            save_unit_name(conn, hospcode, name)
+        if code is not None:
+            save_district(conn, hospcode, code, district_name)
+    if name is not None:
+        print(TEXTS[args.lang]["named"].format(unit=hospcode, name=name))
+    if code is not None:
+        shown = f"{code} {district_name or ''}".strip()
+        print(text["district_set"].format(unit=hospcode, district=shown))
     return EXIT_OK
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from exporters.document import Document
     from store.queries.units import League, UnitRow
 
+DISTRICT_WIDTH = 10
 MEETS = "✓"
 BELOW = "✗"
 
@@ -30,6 +31,8 @@ class UnitsScreen(SitthiScreen):
     NAV = "units"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "sort", "key.sort"),
+        Binding("d", "next_district", "units_district.key_filter"),
+        Binding("g", "group_districts", "units_district.key_group"),
         Binding("a", "app.all_units", "key.all_units"),
         Binding("e", "export", "export.screen.key"),
     ]
@@ -39,6 +42,9 @@ class UnitsScreen(SitthiScreen):
         self.league: League | None = None
         self.shown: list[UnitRow] = []
         self.sort_index = 0
+        self.district: str | None = None
+        """The one district shown (its AMPUR code), or None for all."""
+        self.grouped = False
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.NAV)
@@ -52,11 +58,24 @@ class UnitsScreen(SitthiScreen):
         """Sized for 80 columns: the unit's name takes what the figures leave."""
         widths = {"hospcode": 5, "name": 16, "population": 8, "coverage": 10, "gaps": 6, "pp": 10}
         columns = [
-            Column(k, self.t(f"units.col_{k}"), w, wide_width=50 if k == "name" else None)
+            Column(
+                k,
+                self.t(f"units.col_{k}"),
+                w,
+                wide_width=50 if k == "name" else None,
+                flex=k == "name",
+            )
             for k, w in widths.items()
         ]
         columns.insert(4, Column("change", self.t("units_history.col_change"), 6))
-        return columns
+        district = Column(
+            "district",
+            self.t("units_district.col_district"),
+            DISTRICT_WIDTH,
+            wide_width=30,
+            flex=True,
+        )
+        return [*columns[:2], district, *columns[2:]]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -88,25 +107,43 @@ class UnitsScreen(SitthiScreen):
 
         self.league = league
         sort_key = SORT_KEYS[self.sort_index]
-        self.shown = sort_units(league.units, sort_key)
+        self.shown = by_district(sort_units(league.units, sort_key), self.district, self.grouped)
         table: DataTable[object] = self.query_one("#units", DataTable)
         fill_table(
             table, self.columns(), [(row.hospcode, self.cells(row, league)) for row in self.shown]
         )
         self.query_one("#units-summary", Static).update(
-            self.t(
+            self.district_summary(league)
+            + self.t(
                 "units.summary",
-                units=self.t.number(len(league.units)),
+                units=self.t.number(len(self.shown)),
                 coverage=f"{league.coverage_target_pct:g}",
                 pp=f"{league.claim_target_pct:g}",
                 sort=self.t(f"units.sort_{sort_key}"),
             )
         )
 
+    def district_summary(self, league: League) -> str:
+        """`อำเภอเมือง · ` when one district is shown, `grouped by district · ` when grouped
+        (the count that follows is of the units shown)."""
+        parts = []
+        if self.district is not None:
+            label = next(
+                (u.district_label for u in league.units if u.district == self.district),
+                self.district,
+            )
+            parts.append(
+                self.t("units_district.filter", district=label or self.t("units_district.unknown"))
+            )
+        if self.grouped:
+            parts.append(self.t("units_district.grouped"))
+        return "".join(f"{part} · " for part in parts)
+
     def cells(self, row: UnitRow, league: League) -> tuple[str, ...]:
         return (
             row.hospcode,
             row.name,
+            row.district_label or "–",
             self.t.number(row.population),
             marked(row.coverage_pct, league.coverage_target_pct),
             change(row.coverage_change_pct),
@@ -140,6 +177,22 @@ class UnitsScreen(SitthiScreen):
 
         export_on_screen(self, build)
 
+    def action_next_district(self) -> None:
+        """All districts, then each district in turn (by code; units of no known district
+        last), then all again."""
+        if self.league is None:
+            return
+        found = {u.district for u in self.league.units}
+        turns: list[str | None] = [None, *sorted(found - {""}), *([""] if "" in found else [])]
+        now = turns.index(self.district) if self.district in turns else 0
+        self.district = turns[(now + 1) % len(turns)]
+        self.show_league(self.league)
+
+    def action_group_districts(self) -> None:
+        self.grouped = not self.grouped
+        if self.league is not None:
+            self.show_league(self.league)
+
     def action_sort(self) -> None:
         from store.queries.units import SORT_KEYS
 
@@ -158,3 +211,12 @@ def marked(value: float | None, target: float) -> str:
 def change(points: float | None) -> str:
     """`+1.25`: coverage points against the last closed month; a dash without both figures."""
     return "–" if points is None else f"{points:+.2f}"
+
+
+def by_district(rows: list[UnitRow], district: str | None, grouped: bool) -> list[UnitRow]:
+    """Only the units of `district` (None: all); grouped by district (by code, units of an
+    unknown district last), each group in the order given."""
+    shown = [row for row in rows if district is None or row.district == district]
+    if grouped:
+        shown.sort(key=lambda row: (row.district == "", row.district))
+    return shown
