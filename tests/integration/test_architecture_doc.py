@@ -135,3 +135,23 @@ def test_only_the_outbox_writes_the_change_log() -> None:
         if writes.search(path.read_text(encoding="utf-8"))
     }
     assert writers == {"store/outbox.py", "store/migrations/versions/0004_sync.py"}
+
+
+def _imported_modules(tree: ast.Module) -> Iterator[str]:
+    """Every module an import statement names, `from package import module` included."""
+    for module, name in _imports(tree):
+        yield module
+        if name:
+            yield f"{module}.{name}"
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in `tests/support/`: a test module that imports another breaks
+    when that one is renamed, split or deleted, and runs its fixtures and tests' set-up twice."""
+    offenders = sorted(
+        (path, module)
+        for path, tree in _modules("tests")
+        for module in _imported_modules(tree)
+        if module.startswith("tests.") and module.rsplit(".", 1)[-1].startswith("test_")
+    )
+    assert offenders == [], f"move what they share into tests/support/: {offenders}"
