@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from store.engine import open_store, read_tx
 from store.kpi import kpi_report
+from tests.support.english import english_left
 from tests.support.tui_pilot import NOW, make_app, settle, text
 from tests.support.tui_store import AS_OF
 from tui.screens.dashboard import DashboardScreen
@@ -130,3 +131,23 @@ async def test_a_refused_file_does_not_hide_the_last_good_data(url: str, tmp_pat
         status = text(app.screen.query_one("#status", Static))
     assert "Last good import loaded · 5 days ago" in status
     assert "A later file was refused 2 h ago" in status
+
+
+async def test_the_daemons_last_problem_is_shown_in_the_apps_language(url: str) -> None:
+    from store.i18n import message
+    from sync.daemon_status import DaemonStatus, error_record, write_status
+
+    unreachable = message("sync.client.unreachable", server="https://sync.example")
+    problem = message("daemon_status.next_try", problem=unreachable, seconds="30")
+    write_status(DaemonStatus(pid=os.getpid(), store=url, last_error=error_record(problem)))
+    app = make_app(url, lang="th")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        thai = text(app.screen.query_one("#status", Static))
+        app.set_language("en")
+        await settle(pilot)
+        english = text(app.screen.query_one("#status", Static))
+    assert "ติดต่อเซิร์ฟเวอร์ https://sync.example ไม่ได้" in thai
+    assert "(จะลองใหม่ใน 30 วินาที)" in thai and english_left(thai) == [], thai
+    assert "cannot reach the server https://sync.example" in english
+    assert "(next try in 30 s)" in english
