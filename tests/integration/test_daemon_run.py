@@ -185,22 +185,23 @@ def test_the_daemon_process_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     watched = tmp_path / "exports"
     watched.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "--db",
-            str(tmp_path / "centre.db"),
-            "daemon",
-            "--watch",
-            str(watched),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "stderr.txt").open("w"),
-    )
+    with (tmp_path / "stderr.txt").open("w") as errors:  # the child keeps its own handle
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tui.cli",
+                "--db",
+                str(tmp_path / "centre.db"),
+                "daemon",
+                "--watch",
+                str(watched),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
     store = f"sqlite:///{(tmp_path / 'centre.db').resolve()}"
     try:
         wait_until(lambda: read_status(store) is not None, "the daemon wrote its status")
