@@ -10,17 +10,19 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from store.errors import SitthiError
 from store.i18n import Message, message
 
 TEMP_PREFIX = ".sitthi-export-"
 
 
-class ExportError(Exception):
+class ExportError(SitthiError):
     """An export that could not be written, with a message for the user."""
 
+    reason: Message
+
     def __init__(self, reason: Message) -> None:
-        super().__init__(str(reason))
-        self.reason = reason
+        super().__init__(reason)
 
 
 def be_stamp(day: dt.date) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
-from store.errors import SitthiError
+from store.errors import SitthiError, os_error
 from store.i18n import message
 from store.paths import display_url, resolve_url
 from store.private import private_file
@@ -122,7 +122,12 @@ def upgrade(engine: Engine) -> None:
 def open_store(db: str | os.PathLike[str] | None = None, *, demo: bool = False) -> Engine:
     """Open (creating or upgrading as needed) the store named by `db`; refuse a newer one."""
     url = resolve_url(db, demo=demo)
-    engine = create_store_engine(url)
+    try:
+        engine = create_store_engine(url)
+    except OSError as exc:
+        reason = os_error(exc)
+        problem = message("store_open.unusable", store=display_url(url), reason=reason)
+        raise StoreError(problem) from exc
     try:
         revision = current_revision(engine)
     except Exception as exc:

@@ -8,6 +8,8 @@ module moves its words into the catalogue.
 
 from __future__ import annotations
 
+import errno
+
 from store.i18n import Message
 
 
@@ -26,3 +28,15 @@ class SitthiError(Exception):
 
     def render(self, lang: str) -> str:
         return self.reason.render(lang) if self.reason else self.text
+
+
+def os_error(exc: OSError) -> Message:
+    """What the system said, as a catalogue message that tells what to do (`os_error.EACCES`);
+    named by its errno code when the catalogue has no words for it. Never the system's own
+    English text, and never the path (the sentence around it names the file)."""
+    from store.i18n import catalog, message
+
+    code = errno.errorcode.get(exc.errno or 0, "")
+    if code and f"os_error.{code}" in catalog("en"):
+        return message(f"os_error.{code}")
+    return message("os_error.other", code=code or type(exc).__name__)

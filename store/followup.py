@@ -34,6 +34,8 @@ from typing import Any, cast
 from sqlalchemy import Connection, Row, Table, func, insert, select
 from sqlmodel import SQLModel
 
+from store.errors import SitthiError
+from store.i18n import message
 from store.models import FollowupLog, Person
 from store.outbox import get_state, set_state
 from store.reference import table
@@ -46,12 +48,18 @@ _WALL_DIGITS = 13
 _COUNTER_DIGITS = 6
 
 
-class FollowupError(ValueError):
-    """A follow-up that cannot be recorded; `code` names the problem for translated messages."""
+class FollowupError(SitthiError, ValueError):
+    """A follow-up that cannot be recorded. Its message is `followup.problem_<code>`; `code` is
+    the problem's short name (`bad_unit`), which the follow-up form and the server's trust
+    checks tell apart."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+    def __init__(self, problem: str, /, **params: object) -> None:
+        super().__init__(message(f"followup.problem_{problem}", **params))
+        self.problem = problem
+
+    @property
+    def code(self) -> str:
+        return self.problem
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,7 @@ def followup_action(code: str) -> FollowupAction:
     for action in followup_actions():
         if action.code == code:
             return action
-    raise FollowupError("unknown_action", f"unknown follow-up action {code!r}")
+    raise FollowupError("unknown_action")
 
 
 @dataclass(frozen=True, order=True)
@@ -244,13 +252,13 @@ def validate(action: str, unit: str, note: str) -> tuple[str, str]:
     spec = followup_action(action)
     unit, note = unit.strip(), note.strip()
     if spec.needs_unit and not unit:
-        raise FollowupError("unit_required", f"{action} needs the unit's code")
+        raise FollowupError("unit_required")
     if unit and not (len(unit) == UNIT_CODE_DIGITS and unit.isascii() and unit.isdigit()):
-        raise FollowupError("bad_unit", "a unit code is 5 digits")
+        raise FollowupError("bad_unit")
     if len(note) > MAX_NOTE:
-        raise FollowupError("note_too_long", f"a note is at most {MAX_NOTE} characters")
+        raise FollowupError("note_too_long")
     if not spec.sets_state and not note:
-        raise FollowupError("note_required", "a note needs some text")
+        raise FollowupError("note_required")
     return unit, note
 
 
@@ -273,7 +281,7 @@ def check_unit_known(conn: Connection, unit: str) -> None:
         return
     known = known_units(conn)
     if known and unit not in known:
-        raise FollowupError("unknown_unit", "no unit with this code in the store")
+        raise FollowupError("unknown_unit", unit=unit)
 
 
 def append_followup(
@@ -301,7 +309,7 @@ def append_followup(
         .where(person.c.id == person_id, person.c.hospcode == hospcode)
     ).scalar()
     if not known:
-        raise FollowupError("unknown_person", "no such person in this unit")
+        raise FollowupError("unknown_person")
     return _append(conn, hospcode, person_id, action, unit, note, now)
 
 
@@ -349,7 +357,7 @@ def _original(conn: Connection, entry_id: str) -> FollowupEntry:
     log = _table(FollowupLog)
     row = conn.execute(select(log).where(log.c.id == entry_id)).first()
     if row is None:
-        raise FollowupError("unknown_entry", "no such follow-up entry")
+        raise FollowupError("unknown_entry")
     entry = _entry(row)
     return _original(conn, entry.corrects) if entry.corrects else entry
 

@@ -57,7 +57,11 @@ _MONTH_BY_NAME = {
 
 
 class DateError(ValueError):
-    """A date that cannot be read."""
+    """A date that cannot be read.
+
+    Not a `SitthiError`: nobody reads it as it is. Its callers say what they were reading and
+    turn it into their own catalogue message (a row issue of `sync.ingest.convert`, the command
+    line's `cli.arg.date`), so its text is only for the developer."""
 
 
 def _year(year: int) -> tuple[int, bool]:

@@ -36,11 +36,18 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from store import paths
 from store.engine import read_tx
-from store.i18n import render
+from store.i18n import Message, message
 from store.outbox import pending_count
 from store.private import FILE_MODE, private_file
 from sync.client import ServerUnavailable, SyncClient, SyncError, SyncResult
-from sync.daemon_status import STOPPED, DaemonStatus, now_text, store_name, write_status
+from sync.daemon_status import (
+    STOPPED,
+    DaemonStatus,
+    error_record,
+    now_text,
+    store_name,
+    write_status,
+)
 from sync.ingest.results import REFUSED
 from sync.watch import RESCAN_S, SETTLE_S, FolderWatcher, ImportMemory, content_hash
 
@@ -235,7 +242,7 @@ class Daemon:
         try:
             results = import_paths(self.engine, [path])
         except (OperationalError, OSError) as exc:
-            self._error(render("daemon.store_failed", "en", file=path.name, kind=_kind(exc)))
+            self._error(message("daemon.store_failed", file=path.name, kind=_kind(exc)))
             return False
         except Exception as exc:
             self._file_failed(path, sha256, exc)
@@ -258,14 +265,15 @@ class Daemon:
                 "rows": result.rows_loaded,
             }
             if result.status == REFUSED:
-                self._error(render("daemon.file_refused", "en", file=name, reason=result.message))
+                reason = result.reason or result.message
+                self._error(message("daemon.file_refused", file=name, reason=reason))
             loaded = loaded or result.rows_loaded > 0
             self.memory.remember(sha256, name, result.status)
         self.watcher.done(path)
         return loaded
 
     def _file_failed(self, path: Path, sha256: str, exc: Exception) -> None:
-        self._error(render("daemon.file_failed", "en", file=path.name, kind=_kind(exc)))
+        self._error(message("daemon.file_failed", file=path.name, kind=_kind(exc)))
         self.status.last_import = {
             "at": now_text(),
             "file": path.name,
@@ -291,16 +299,16 @@ class Daemon:
                 client.pull_all(welcome)
                 result = client.result
         except ServerUnavailable as exc:
-            self._sync_failed(schedule, str(exc))
+            self._sync_failed(schedule, exc.reason or exc.text)
             return
         except SyncError as exc:
-            self._sync_failed(schedule, str(exc), refused=True)
+            self._sync_failed(schedule, exc.reason or exc.text, refused=True)
             return
         except SQLAlchemyError as exc:
-            self._sync_failed(schedule, f"the local store failed ({type(exc).__name__})")
+            self._sync_failed(schedule, message("daemon_status.store_failed", kind=_kind(exc)))
             return
         except Exception as exc:
-            self._sync_failed(schedule, render("daemon.sync_failed", "en", kind=_kind(exc)))
+            self._sync_failed(schedule, message("daemon.sync_failed", kind=_kind(exc)))
             return
         self._synced(schedule, result)
 
@@ -324,7 +332,9 @@ class Daemon:
             self.status.pending,
         )
 
-    def _sync_failed(self, schedule: _Schedule, message: str, *, refused: bool = False) -> None:
+    def _sync_failed(
+        self, schedule: _Schedule, problem: Message | str, *, refused: bool = False
+    ) -> None:
         schedule.failures += 1
         ceiling = self.options.interval_s
         delay = (
@@ -340,11 +350,13 @@ class Daemon:
             "pulled": 0,
             "server": self.options.server,
         }
-        self._error(f"{message} (next try in {delay:.0f} s)")
+        self._error(message("daemon_status.next_try", problem=problem, seconds=f"{delay:.0f}"))
 
-    def _error(self, message: str) -> None:
-        log.warning("%s", message)
-        self.status.last_error = {"at": now_text(), "message": message}
+    def _error(self, problem: Message) -> None:
+        """Log the problem (in English) and keep it in the status file as its catalogue key and
+        parameters, so the app and `sitthi` show it in their reader's language."""
+        log.warning("%s", problem)
+        self.status.last_error = error_record(problem)
 
     def _refresh_pending(self, schedule: _Schedule) -> None:
         try:

@@ -12,9 +12,14 @@ stores on a provincial machine). Replaced atomically on every change, format 1:
                      "rows": n} | null,
      "last_sync": {"at": ISO, "ok": bool, "pushed": n, "pulled": n, "server": URL} | null,
      "last_sync_ok_at": ISO | null, "pending": n,
-     "last_error": {"at": ISO, "message": text} | null, "next_sync_at": ISO | null}
+     "last_error": {"at": ISO, "message": text, "key": key, "params": JSON} | null,
+     "next_sync_at": ISO | null}
 
 Times are UTC. Nothing in it is personal data: file names, counts and statuses only.
+`last_error` keeps the catalogue key and parameters of the problem (as the store's import log
+does, `store.i18n.stored`) beside its English text: the daemon is a service without a reader, and
+whoever reads the file (the app, in the language chosen there) renders it in their own language.
+A file written before the key was kept has the text only, and shows it as it is.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from sqlalchemy import Engine
 
 from store import paths
 from store.engine import display_url
+from store.i18n import Message, shown
+from store.i18n.stored import params_json, stored_message
 from store.private import write_private
 
 FORMAT = 1
@@ -62,10 +69,34 @@ class DaemonStatus:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def last_problem(self) -> Message | str | None:
+        """The last problem as its catalogue message (the stored text when it has none), None
+        when there was none."""
+        error = self.last_error
+        if not isinstance(error, dict) or not error.get("message"):
+            return None
+        key, params = str(error.get("key") or ""), str(error.get("params") or "")
+        return stored_message(key, params) or str(error["message"])
+
+    def problem(self, lang: str) -> str | None:
+        """The last problem in `lang`, None when there was none."""
+        problem = self.last_problem()
+        return None if problem is None else shown(problem, lang)
+
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> DaemonStatus:
         known = {name for name in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in value.items() if k in known})
+
+
+def error_record(problem: Message) -> dict[str, str]:
+    """The status file's `last_error` for a problem now."""
+    return {
+        "at": now_text(),
+        "message": str(problem),
+        "key": problem.key,
+        "params": params_json(problem),
+    }
 
 
 def store_name(engine: Engine) -> str:

@@ -141,7 +141,11 @@ def table_names() -> tuple[str, ...]:
 
 
 class ProtocolError(ValueError):
-    """A message that does not follow the protocol; the text says what is wrong."""
+    """A message that does not follow the protocol; the text says what is wrong.
+
+    Not a `SitthiError`: its text is the protocol's (English, for any client and the server's
+    log); a centre worker reads the catalogue message the centre's client makes of the answer
+    (`sync.client.*`)."""
 
 
 def sitthi_version() -> str:

@@ -25,7 +25,10 @@ READ_CHUNK = 900
 
 
 class RowError(ValueError):
-    """A row that cannot be stored as sent; the text is the reason (names columns, not values)."""
+    """A row that cannot be stored as sent; the text is the reason (names columns, not values).
+
+    Not a `SitthiError`: the reason travels in the push's per-row rejections, for the log and
+    the developer; the centre counts the rejected rows (`SyncResult.rejected`)."""
 
 
 _TABLES: dict[tuple[str, str], Table] = {}

@@ -32,7 +32,9 @@ T = TypeVar("T")
 
 
 class UiThreadStoreAccess(RuntimeError):
-    """The store was used on the UI thread."""
+    """The store was used on the UI thread.
+
+    Not a `SitthiError`: a programming error of the app, for the developer and its tests."""
 
 
 class QueryInterrupted(Exception):

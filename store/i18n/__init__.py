@@ -44,11 +44,16 @@ def catalog(lang: str) -> dict[str, str]:
 
 
 def render(key: str, lang: str, /, **params: object) -> str:
-    """The message `key` in `lang` filled with `params`; the key itself when it is missing."""
+    """The message `key` in `lang` filled with `params`; the key itself when it is missing.
+
+    A parameter may itself be a message (an OS error inside "cannot be read: {reason}") or a
+    tuple of messages (one indented line each): they are rendered in the same language."""
     template = catalog(lang).get(key)
     if template is None:
         return key
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    return template.format(**{k: _shown_param(v, lang) for k, v in params.items()})
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,14 @@ class Message:
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+def _shown_param(value: object, lang: str) -> object:
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, tuple) and value and all(isinstance(v, Message) for v in value):
+        return "\n".join(f"  {v.render(lang)}" for v in value)
+    return value
 
 
 def message(key: str, /, **params: object) -> Message:

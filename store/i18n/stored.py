@@ -15,10 +15,36 @@ from store.i18n import Message, catalog
 
 
 def params_json(message: Message) -> str:
-    """The parameters as a compact JSON object ("" when there are none)."""
+    """The parameters as a compact JSON object ("" when there are none); a message among them
+    is kept as its key and parameters (`{"key": ..., "params": {...}}`), not its words."""
     if not message.params:
         return ""
-    return json.dumps(dict(message.params), ensure_ascii=False, sort_keys=True, default=str)
+    return json.dumps(_plain(message.params), ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _plain(params: Mapping[str, object]) -> dict[str, object]:
+    return {k: _plain_value(v) for k, v in params.items()}
+
+
+def _plain_value(value: object) -> object:
+    if isinstance(value, Message):
+        return {"key": value.key, "params": _plain(value.params)}
+    if isinstance(value, tuple) and value and all(isinstance(v, Message) for v in value):
+        return [_plain_value(v) for v in value]
+    return value
+
+
+def _restored(value: object) -> object:
+    """A stored parameter back as it was given: messages as messages."""
+    if isinstance(value, dict) and set(value) == {"key", "params"}:
+        key, params = value["key"], value["params"]
+        if isinstance(key, str) and isinstance(params, dict):
+            return Message(key, {str(k): _restored(v) for k, v in params.items()})
+    if isinstance(value, list) and value:
+        items = [_restored(v) for v in value]
+        if all(isinstance(v, Message) for v in items):
+            return tuple(items)
+    return value
 
 
 def stored_message(key: str, params: str) -> Message | None:
@@ -32,7 +58,7 @@ def stored_message(key: str, params: str) -> Message | None:
         return None
     if not isinstance(values, Mapping):
         return None
-    return Message(key, {str(k): v for k, v in values.items()})
+    return Message(key, {str(k): _restored(v) for k, v in values.items()})
 
 
 def stored_text(key: str, params: str, text: str, lang: str) -> str:

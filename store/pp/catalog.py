@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
+from store.errors import SitthiError
+from store.i18n import Message, message
 from store.pp.sources import SourceFile, source_file
 
 CATALOG = "pp_catalog.csv"
@@ -211,27 +213,36 @@ def normalise_name(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _why(reason: str, /, **params: object) -> Message:
+    return message(f"catalog_file.problem.{reason}", **params)
+
+
 @dataclass(frozen=True)
 class CatalogProblem:
     line: int
     column: str
-    reason: str
+    reason: Message
+
+    def message(self) -> Message:
+        """Where (line, and column when one is to blame) and what, from the catalogue."""
+        if self.column:
+            return message(
+                "catalog_file.at_column", line=self.line, column=self.column, reason=self.reason
+            )
+        return message("catalog_file.at_line", line=self.line, reason=self.reason)
 
     def __str__(self) -> str:
-        where = f"line {self.line}"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.reason}"
+        return str(self.message())
 
 
-class CatalogError(ValueError):
+class CatalogError(SitthiError, ValueError):
     """A catalog file that was refused; `problems` lists every bad cell."""
 
     def __init__(self, source: str, problems: Sequence[CatalogProblem]) -> None:
         self.source = source
         self.problems = tuple(problems)
-        lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"{source}: PP catalog refused, nothing was loaded:\n{lines}")
+        lines = tuple(p.message() for p in self.problems)
+        super().__init__(message("catalog_file.refused", source=source, problems=lines))
 
 
 @functools.cache
@@ -252,7 +263,7 @@ def read_catalog_file(path: Path) -> Catalog:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problem = CatalogProblem(line, "", "not UTF-8 text: save the file as CSV UTF-8")
+        problem = CatalogProblem(line, "", _why("not_utf8"))
         raise CatalogError(path.name, [problem]) from None
     return parse_catalog(text, path.name)
 
@@ -265,10 +276,12 @@ def parse_catalog(text: str, source: str = CATALOG) -> Catalog:
         raise CatalogError(source, header_problems)
     try:
         catalog = catalog_from_rows(_numbered(reader), source)
-    except csv.Error as exc:
-        raise CatalogError(source, [CatalogProblem(reader.line_num, "", str(exc))]) from None
+    except csv.Error:
+        raise CatalogError(
+            source, [CatalogProblem(reader.line_num, "", _why("csv_error"))]
+        ) from None
     if not catalog.items:
-        raise CatalogError(source, [CatalogProblem(1, "", "no items")])
+        raise CatalogError(source, [CatalogProblem(1, "", _why("no_items"))])
     return catalog
 
 
@@ -316,7 +329,7 @@ def catalog_from_rows(
     first_line: dict[tuple[str, str], int] = {}
     for line, raw in rows:
         if None in raw:
-            problems.append(CatalogProblem(line, "", "more values than columns"))
+            problems.append(CatalogProblem(line, "", _why("more_values")))
             continue
         row = {str(k): (v or "").strip() for k, v in raw.items()}
         for optional in OPTIONAL_COLUMNS:
@@ -324,15 +337,17 @@ def catalog_from_rows(
         if not any(row.values()):
             continue
         if None in raw.values():
-            problems.append(CatalogProblem(line, "", "fewer values than columns"))
+            problems.append(CatalogProblem(line, "", _why("fewer_values")))
             continue
         missing = [c for c in COLUMNS if c not in row]
         if missing:
-            problems.append(CatalogProblem(line, "", f"missing columns: {', '.join(missing)}"))
+            problems.append(
+                CatalogProblem(line, "", _why("missing_columns", columns=", ".join(missing)))
+            )
             continue
         key = (row["fiscal_year"], row["item"].upper())
         if key in first_line:
-            reason = f"{key[1]} {key[0]} already on line {first_line[key]}"
+            reason = _why("item_twice", item=key[1], year=key[0], first=first_line[key])
             problems.append(CatalogProblem(line, "item", reason))
         first_line.setdefault(key, line)
         parser = _RowParser(line, row)
@@ -355,13 +370,13 @@ def _statement_code_clashes(items: Iterable[tuple[int, CatalogItem]]) -> list[Ca
         for code in dict.fromkeys([item.item.upper(), *(c.upper() for c in item.nhso_codes)]):
             other = owner.setdefault((item.fiscal_year, code), item.item)
             if other != item.item:
-                reason = f"{code} already names item {other} in {item.fiscal_year}"
+                reason = _why("code_taken", code=code, other=other, year=item.fiscal_year)
                 problems.append(CatalogProblem(line, "nhso_codes", reason))
     for line, item in items:
         for name in dict.fromkeys(normalise_name(n) for n in item.nhso_names):
             other = owner.setdefault((item.fiscal_year, f"name:{name}"), item.item)
             if other != item.item:
-                reason = f"the name {name!r} already names item {other} in {item.fiscal_year}"
+                reason = _why("name_taken", name=name, other=other, year=item.fiscal_year)
                 problems.append(CatalogProblem(line, "nhso_names", reason))
     return problems
 
@@ -378,20 +393,20 @@ def _numbered(
 
 def _check_header(fieldnames: Sequence[str] | None) -> list[CatalogProblem]:
     if not fieldnames:
-        return [CatalogProblem(1, "", "empty file: the first line must name the columns")]
+        return [CatalogProblem(1, "", _why("empty_file"))]
     names = [n.strip() for n in fieldnames]
     problems = [
-        CatalogProblem(1, name or "(blank)", "unknown column")
+        CatalogProblem(1, name or "(blank)", _why("unknown_column"))
         for name in names
         if name not in COLUMNS
     ]
     problems += [
-        CatalogProblem(1, name, "column named twice")
+        CatalogProblem(1, name, _why("column_twice"))
         for name in sorted({n for n in names if names.count(n) > 1})
     ]
     missing = [c for c in COLUMNS if c not in names and c not in OPTIONAL_COLUMNS]
     if missing:
-        problems.append(CatalogProblem(1, "", f"missing columns: {', '.join(missing)}"))
+        problems.append(CatalogProblem(1, "", _why("missing_columns", columns=", ".join(missing))))
     return problems
 
 
@@ -403,12 +418,13 @@ class _RowParser:
         self.row = row
         self.problems: list[CatalogProblem] = []
 
-    def fail(self, column: str, reason: str) -> None:
-        self.problems.append(CatalogProblem(self.line, column, reason))
+    def fail(self, column: str, reason: str, /, **params: object) -> None:
+        """A problem in `column`; `reason` names its message (`catalog_file.problem.*`)."""
+        self.problems.append(CatalogProblem(self.line, column, _why(reason, **params)))
 
     def item(self) -> CatalogItem | None:
         fiscal_year = self.fiscal_year()
-        item = self.pattern("item", _ITEM, "1-32 letters, digits, _ . or -")
+        item = self.pattern("item", _ITEM, "item_shape")
         rate = self.rate()
         source = self.source()
         code_field, codes, any_value = self.codes(source)
@@ -416,22 +432,22 @@ class _RowParser:
         age_min = self.integer("age_min")
         age_max = self.integer("age_max")
         if age_min is not None and age_max is not None and age_min > age_max:
-            self.fail("age_min", f"age_min {age_min} is greater than age_max {age_max}")
+            self.fail("age_min", "ages_reversed", low=age_min, high=age_max)
         thai_only = FLAGS.get(self.row["thai_only"])
         if thai_only is None:
-            self.fail("thai_only", "must be 1, 0 or blank")
+            self.fail("thai_only", "flag")
         max_per_pregnancy = self.integer("max_per_pregnancy", positive=True)
         if max_per_pregnancy is not None and source and not source.pregnancy_field:
-            self.fail("max_per_pregnancy", f"{source.name} rows carry no pregnancy number")
+            self.fail("max_per_pregnancy", "no_pregnancy", source=source.name)
         max_per_fiscal_year = self.integer("max_per_fiscal_year", positive=True)
         min_interval_days = self.integer("min_interval_days", positive=True)
         window_days = self.integer("window_days")
         if window_days is not None and source and not source.related_date_field:
-            self.fail("window_days", f"{source.name} rows carry no date to count the window from")
+            self.fail("window_days", "no_window_date", source=source.name)
         nhso_codes = self.nhso_codes()
         for column, limit in TEXT_LIMITS.items():
             if len(self.row[column]) > limit:
-                self.fail(column, f"longer than {limit} characters")
+                self.fail(column, "too_long", limit=limit)
         if self.problems or fiscal_year is None or rate is None or source is None:
             return None
         return CatalogItem(
@@ -463,7 +479,7 @@ class _RowParser:
             return None
         low, high = FISCAL_YEAR_RANGE
         if not (value.isascii() and value.isdigit() and low < int(value) < high):
-            self.fail("fiscal_year", f"{value!r} is not a Buddhist-era year such as 2568")
+            self.fail("fiscal_year", "not_a_year", value=value)
             return None
         return int(value)
 
@@ -473,13 +489,13 @@ class _RowParser:
         if not value:
             return None
         if not value.isascii() or not value.isdigit():
-            self.fail(column, f"{value!r} is not a whole number")
+            self.fail(column, "not_whole", value=value)
             return None
         number = int(value)
         if number > MAX_NUMBER:
-            self.fail(column, f"{number} is more than {MAX_NUMBER}")
+            self.fail(column, "too_big", number=number, limit=MAX_NUMBER)
         if positive and number == 0:
-            self.fail(column, "must be at least 1 (leave it blank for no limit)")
+            self.fail(column, "at_least_one")
         return number
 
     def rate(self) -> Decimal | None:
@@ -490,29 +506,31 @@ class _RowParser:
         try:
             rate = Decimal(value)
         except InvalidOperation:
-            self.fail("rate", f"{value!r} is not an amount in baht")
+            self.fail("rate", "not_baht", value=value)
             return None
         if not rate.is_finite() or rate <= 0 or rate > MAX_RATE:
-            self.fail("rate", f"{value!r} is not an amount in baht above 0")
+            self.fail("rate", "not_above_zero", value=value)
             return None
         if rate != rate.quantize(Decimal("0.01")):
-            self.fail("rate", f"{value!r} has more than 2 decimals")
+            self.fail("rate", "decimals", value=value)
             return None
         return rate
 
     def pattern(self, column: str, regex: re.Pattern[str], shape: str) -> str:
+        """The value when it matches `regex`; else the problem `shape` (what it should be)."""
         value = self.row[column]
         if not value:
             self.fail(column, "required")
         elif not regex.match(value):
-            self.fail(column, f"{value!r} is not {shape}")
+            self.fail(column, shape, value=value)
         return value.upper()
 
     def choice(self, column: str, allowed: Sequence[str]) -> str:
         value = self.row[column]
         if value not in allowed:
-            shown = ", ".join(a or "blank" for a in allowed)
-            self.fail(column, f"{value!r} is not one of {shown}")
+            shown = ", ".join(a for a in allowed if a)
+            reason = "not_one_of_or_blank" if "" in allowed else "not_one_of"
+            self.fail(column, reason, value=value, allowed=shown)
         return value
 
     def source(self) -> SourceFile | None:
@@ -522,7 +540,7 @@ class _RowParser:
             return None
         found = source_file(name)
         if found is None or not found.fields:
-            self.fail("source", f"{name!r} is not a 43 file that PP items can select from")
+            self.fail("source", "not_a_source", value=name)
             return None
         return found
 
@@ -531,12 +549,12 @@ class _RowParser:
         text = self.row["codes"]
         if not code_field:
             if text:
-                self.fail("code_field", "required when codes is given")
+                self.fail("code_field", "code_field_needed")
             return "", (), False
         if source is not None and code_field not in source.fields:
-            self.fail("code_field", f"{code_field!r} is not a field of {source.name}")
+            self.fail("code_field", "not_a_field", value=code_field, source=source.name)
         if not text:
-            self.fail("codes", f"required with a code_field (use {ANY_VALUE} for any value)")
+            self.fail("codes", "codes_needed", any=ANY_VALUE)
             return code_field, (), False
         if text == ANY_VALUE:
             return code_field, (), True
@@ -552,13 +570,13 @@ class _RowParser:
         if not dash:
             high = low
         if not _CODE.match(low) or not _CODE.match(high):
-            self.fail("codes", f"{token!r} is not a code or a range like 1B0040-1B0049")
+            self.fail("codes", "not_a_range", value=token)
             return None
         if len(low) != len(high):
-            self.fail("codes", f"{token!r}: both ends of a range must have the same length")
+            self.fail("codes", "range_lengths", value=token)
             return None
         if low > high:
-            self.fail("codes", f"{token!r}: the range ends before it starts")
+            self.fail("codes", "range_reversed", value=token)
             return None
         return CodeRange(low, high)
 
@@ -572,5 +590,5 @@ class _RowParser:
             if _NHSO_CODE.match(token):
                 codes.append(token)
             else:
-                self.fail("nhso_codes", f"{token!r} is not a code")
+                self.fail("nhso_codes", "not_a_code", value=token)
         return tuple(codes)

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from store.i18n import message
 from store.pp.labels import label
-from store.reference import ReferenceError, override_path
+from store.reference import ReferenceTableError, override_path
 
 ERROR_CODES = "nhso_error_codes.csv"
 COLUMNS = ("code", "type", "description_th", "guide_th", "description_en", "guide_en")
@@ -49,7 +50,9 @@ def _read(text: str, source: str) -> dict[str, ErrorCode]:
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     missing = set(COLUMNS) - set(reader.fieldnames or ())
     if missing:
-        raise ReferenceError(f"{source}: missing columns {sorted(missing)}")
+        raise ReferenceTableError(
+            message("reference.missing_columns", source=source, columns=", ".join(sorted(missing)))
+        )
     codes = {}
     for row in reader:
         code, kind, description_th, guide_th, description_en, guide_en = (

@@ -13,18 +13,20 @@ from importlib import resources
 from pathlib import Path
 
 from store import paths
+from store.errors import SitthiError
+from store.i18n import message
 
 Row = dict[str, str]
 
 
-class ReferenceError(ValueError):
-    """A reference table that cannot be used."""
+class ReferenceTableError(SitthiError, ValueError):
+    """A reference table that cannot be used (a province's replacement copy, most likely)."""
 
 
 def _read_csv(text: str, source: str) -> list[Row]:
     reader = csv.DictReader(text.splitlines())
     if reader.fieldnames is None:
-        raise ReferenceError(f"{source}: empty file")
+        raise ReferenceTableError(message("reference.empty", source=source))
     return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
 
 
@@ -47,7 +49,13 @@ def table(name: str, key: Sequence[str] = ()) -> tuple[Row, ...]:
         extra = _read_csv(extra_path.read_text(encoding="utf-8-sig"), str(extra_path))
         missing = set(rows[0]) - set(extra[0]) if rows and extra else set()
         if missing:
-            raise ReferenceError(f"{extra_path}: missing columns {sorted(missing)}")
+            raise ReferenceTableError(
+                message(
+                    "reference.missing_columns",
+                    source=str(extra_path),
+                    columns=", ".join(sorted(missing)),
+                )
+            )
         if key:
             merged = {tuple(r[k] for k in key): r for r in rows}
             merged.update({tuple(r[k] for k in key): r for r in extra})

@@ -55,7 +55,7 @@ def read_catalog_offer(data: bytes, name: str) -> Catalog | None:
     try:
         return parse_catalog(text, name)
     except CatalogError as error:
-        raise Refused(str(error), kind=KIND) from None
+        raise Refused(error.reason or error.text, kind=KIND) from None
 
 
 def load_catalog_file(

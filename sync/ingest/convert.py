@@ -17,6 +17,7 @@ from sqlalchemy import Table
 
 from store.cid import is_ascii_digits, is_valid_cid, normalise_cid
 from store.controls import CONTROLS, remove_controls
+from store.errors import SitthiError
 from store.i18n import Message, message
 from store.reference import table as reference_table
 from store.thaidate import (
@@ -81,12 +82,12 @@ class Issue:
         return self.message.key if isinstance(self.message, Message) else ""
 
 
-class Problem(ValueError):
+class Problem(SitthiError, ValueError):
     """A value that cannot be stored; `message` says why and names no value."""
 
     def __init__(self, name: str, /, **params: object) -> None:
         self.message = issue_message(name, **params)
-        super().__init__(str(self.message))
+        super().__init__(self.message)
 
 
 Converted = tuple[object, Message | None]

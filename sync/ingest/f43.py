@@ -19,7 +19,8 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from store.reference import ReferenceError, table
+from store.i18n import message
+from store.reference import ReferenceTableError, table
 from sync.ingest.convert import Columns, LineNote
 from sync.ingest.refused import Refused
 from sync.ingest.safezip import member_basename
@@ -75,10 +76,14 @@ def _add(found: dict[int, Layout], layout: Layout, file: str) -> None:
     if earlier is None:
         found[len(layout.fields)] = layout
     elif earlier.fields != layout.fields:
-        raise ReferenceError(
-            f"{file}: the layouts {earlier.name!r} and {layout.name!r} both have "
-            f"{len(layout.fields)} fields; headerless members could not be told apart"
+        clash = message(
+            "reference.layouts_clash",
+            source=file,
+            first=earlier.name,
+            second=layout.name,
+            count=len(layout.fields),
         )
+        raise ReferenceTableError(clash)
 
 
 class UnknownLayout(Refused):

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Table
 from sqlmodel import SQLModel
 
+from store.i18n import message
 from store.models import Card, Death, House, Person, PpService, Village
 from store.pp.sources import (
     CID,
@@ -30,7 +31,7 @@ from store.pp.sources import (
     pregnancy_number,
     source_files,
 )
-from store.reference import ReferenceError, table
+from store.reference import ReferenceTableError, table
 from sync.ingest.convert import Column, Derived
 from sync.ingest.spec import LoaderSpec
 
@@ -58,12 +59,16 @@ def _spec(
 ) -> LoaderSpec:
     rows = [r for r in table(F43_FILES, key=("file",)) if r["file"] == file]
     if not rows:
-        raise ReferenceError(f"{F43_FILES}: no row for {file}")
+        raise ReferenceTableError(message("reference.no_row", source=F43_FILES, file=file))
     key_fields = rows[0]["key_fields"].split()
     target = {c.field: c.column for c in columns}
     missing = [f for f in key_fields if f not in target]
     if missing:
-        raise ReferenceError(f"{F43_FILES}: key fields of {file} not loaded: {missing}")
+        raise ReferenceTableError(
+            message(
+                "reference.keys_not_loaded", source=F43_FILES, file=file, fields=", ".join(missing)
+            )
+        )
     return LoaderSpec(
         name=file,
         table=_table(model),

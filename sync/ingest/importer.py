@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from store.engine import read_tx, write_tx
+from store.errors import os_error
 from store.i18n import message
 from sync.ingest.keys import natural_keys, version_columns
 from sync.ingest.kinds import Offered, Prepared, hospcode_hint, recognise
@@ -143,8 +144,7 @@ def _read(path: Path, limits: Limits) -> bytes:
             )
         return path.read_bytes()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise Refused(message("ingest.offer.unreadable", reason=reason)) from exc
+        raise Refused(message("ingest.offer.unreadable", reason=os_error(exc))) from exc
 
 
 def _load(

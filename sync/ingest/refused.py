@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from store.errors import SitthiError
 from store.i18n import Message
 
 
-class Refused(Exception):
+class Refused(SitthiError):
     """The offered file is refused as a whole; nothing of it is stored but the refusal.
 
     `reason` is the catalogue message (`store.i18n`) when the refusal has one; `message` is its
@@ -13,10 +14,8 @@ class Refused(Exception):
     """
 
     def __init__(self, message: str | Message, *, kind: str = "unknown") -> None:
-        self.reason = message if isinstance(message, Message) else None
-        text = str(message)
-        super().__init__(text)
-        self.message = text
+        super().__init__(message)
+        self.message = self.text
         self.kind = kind
 
 

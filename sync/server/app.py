@@ -72,6 +72,11 @@ COMPACT_EVERY_S = 600.0
 
 @dataclass
 class ApiError(Exception):
+    """An error answer of the API: status, a stable code and a text for the client's developer.
+
+    Not a `SitthiError`: the text goes over the wire in English for any client and the log; the
+    centre's client shows its own catalogue message for the status (`sync.client.*`)."""
+
     status: int
     code: str
     message: str

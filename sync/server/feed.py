@@ -50,7 +50,9 @@ MAX_ID_CHARS = 36
 
 
 class Forbidden(PermissionError):
-    """A request the token may not make; the text says why."""
+    """A request the token may not make; the text says why.
+
+    Not a `SitthiError`: the server answers it as a 403 `ApiError` (see there)."""
 
 
 class TooOld(Exception):

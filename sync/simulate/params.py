@@ -20,7 +20,10 @@ RATES_FILE = "rates.toml"
 
 
 class ParamsError(ValueError):
-    """A parameter file that cannot be used."""
+    """A parameter file that cannot be used.
+
+    Not a `SitthiError`: `rates.toml` ships inside the package and nobody at a centre edits it,
+    so a bad value is a programming error, named for the developer by section and key."""
 
 
 @dataclass(frozen=True)

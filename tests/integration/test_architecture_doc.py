@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
+import pkgutil
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,3 +164,61 @@ def test_only_the_refresh_writes_the_stored_judgements() -> None:
         "store/migrations/versions/0011_stored_judgements.py",
     }
     assert sql_writers == {"store/judged/marks.py"}
+
+
+def _imported_modules(tree: ast.Module) -> Iterator[str]:
+    """Every module an import statement names, `from package import module` included."""
+    for module, name in _imports(tree):
+        yield module
+        if name:
+            yield f"{module}.{name}"
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in `tests/support/`: a test module that imports another breaks
+    when that one is renamed, split or deleted, and runs its fixtures and tests' set-up twice."""
+    offenders = sorted(
+        (path, module)
+        for path, tree in _modules("tests")
+        for module in _imported_modules(tree)
+        if module.startswith("tests.") and module.rsplit(".", 1)[-1].startswith("test_")
+    )
+    assert offenders == [], f"move what they share into tests/support/: {offenders}"
+
+
+PLAIN_ERRORS = {
+    "store.thaidate.DateError": "its callers turn it into their own catalogue message",
+    "sync.protocol.ProtocolError": "the protocol's text on the wire; the client makes the message",
+    "sync.server.app.ApiError": "an API answer; the centre's client makes the message",
+    "sync.server.feed.Forbidden": "answered as a 403 ApiError",
+    "sync.wire_rows.RowError": "a per-row rejection on the wire, counted at the centre",
+    "sync.simulate.params.ParamsError": "the simulator's shipped parameters: a programming error",
+    "tui.gateway.UiThreadStoreAccess": "a programming error of the app",
+}
+"""The exception classes that are not `SitthiError`s, each with the reason its docstring gives."""
+
+
+def _exception_classes() -> Iterator[type[BaseException]]:
+    for top in PACKAGES:
+        package = importlib.import_module(top)
+        for found in pkgutil.walk_packages(package.__path__, f"{top}."):
+            if ".migrations" in found.name or found.name.endswith("__main__"):
+                continue
+            module = importlib.import_module(found.name)
+            for value in vars(module).values():
+                if (
+                    inspect.isclass(value)
+                    and issubclass(value, BaseException)
+                    and value.__module__ == found.name
+                ):
+                    yield value
+
+
+def test_every_error_a_person_can_meet_is_a_sitthi_error() -> None:
+    from store.errors import SitthiError
+
+    classes = {f"{c.__module__}.{c.__qualname__}": c for c in _exception_classes()}
+    plain = sorted(name for name, c in classes.items() if not issubclass(c, SitthiError))
+    assert plain == sorted(PLAIN_ERRORS), "derive it from SitthiError or list it with its reason"
+    for name in plain:
+        assert "Not a `SitthiError`" in (classes[name].__doc__ or ""), name

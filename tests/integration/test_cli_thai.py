@@ -3,13 +3,21 @@ failures of each command, with no English sentence left; and the catalogue behin
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import string
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from store.engine import open_store
+from store.errors import os_error
 from store.i18n import LANGUAGES, catalog
+from store.pp.catalog import COLUMNS
+from tests.support.english import english_left
 from tests.support.syncserver import free_port
 from tui.cli import main
 
@@ -37,25 +45,6 @@ COMMANDS = [
     ["config", "show"],
     ["daemon"],
 ]
-
-_QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\{[^}]*\}")
-_INVOCATION = re.compile(r"\bsitthi(?: [a-z][a-z-]*)*")
-_OPTION = re.compile(r"-{1,2}[a-z][a-z-]*")
-_ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,]+[A-Za-z][a-z]+){2,}\b")
-"""Three English words in a row: a sentence, not codes (PP, CSV, PAID), a path or an option."""
-
-
-def english_left(text: str) -> list[str]:
-    """English word runs in `text`, once commands, options, quoted values, paths and URLs are
-    set aside (those stay as typed in any language)."""
-    found = []
-    for line in text.splitlines():
-        line = re.sub(r"\S*[/\\]\S*", " ", line)  # paths and URLs
-        line = _QUOTED.sub(" ", line)
-        line = _INVOCATION.sub(" ", line)
-        line = _OPTION.sub(" ", line)
-        found += _ENGLISH_SENTENCE.findall(line)
-    return found
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -121,6 +110,9 @@ def failure_paths(tmp_path: Path) -> list[list[str]]:
         ["import", "--db", db],
         ["import", str(tmp_path / "missing.zip"), "--db", db],
         ["import", str(tmp_path / "garbage.zip"), "--db", db],
+        ["import", str(tmp_path / "unreadable.zip"), "--db", db],
+        ["import", str(tmp_path / "catalog.csv"), "--db", db],
+        ["report", "kpi", "--db", str(tmp_path / "a-folder")],
         ["sync", "--db", db],
         ["sync", "--server", unreachable, "--db", db],
         ["config", "set", "colour", "blue"],
@@ -136,16 +128,111 @@ def failure_paths(tmp_path: Path) -> list[list[str]]:
     ]
 
 
+OS_TEXTS = [os.strerror(code) for code in (errno.EACCES, errno.EISDIR, errno.ENOENT, errno.ENOSPC)]
+"""What the system says in English; shown inside a Thai sentence it must be the catalogue's."""
+EXCEPTION_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:Error|Exception)\b")
+
+
+def deny_reading(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
+    """Reading `denied` fails as a file of another user does (the tests may run as root, who
+    may read anything)."""
+    read_bytes = Path.read_bytes
+
+    def guarded(path: Path) -> bytes:
+        if path.name == denied.name:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", guarded)
+
+
+def bad_catalog(path: Path) -> None:
+    """A PP catalog file with a rate that is no amount and a sex that is no code."""
+    cells = dict.fromkeys(COLUMNS, "")
+    cells.update(fiscal_year="2568", item="ANC", name_th="ฝากครรภ์", rate="abc", source="ANC")
+    cells.update(sex="F")
+    path.write_text(",".join(COLUMNS) + "\n" + ",".join(cells.values()) + "\n", "utf-8")
+
+
 def test_every_failure_path_speaks_thai_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "garbage.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    (tmp_path / "unreadable.zip").write_bytes(b"PK\x03\x04")
+    deny_reading(monkeypatch, tmp_path / "unreadable.zip")
+    bad_catalog(tmp_path / "catalog.csv")
+    (tmp_path / "a-folder").mkdir()
     monkeypatch.setenv("SITTHI_TOKEN", "sitthi_x")
     for argv in failure_paths(tmp_path):
         code, text = run(capsys, *argv, "--lang", "th")
         assert code in (1, 2), argv
         assert text.strip(), argv
         assert english_left(text) == [], (argv, text)
+        assert [t for t in OS_TEXTS if t in text] == [], (argv, text)
+        assert EXCEPTION_NAME.findall(text) == [], (argv, text)
+
+
+def test_the_os_errors_say_what_to_do_in_thai(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "store.db")
+    (tmp_path / "unreadable.zip").write_bytes(b"PK\x03\x04")
+    deny_reading(monkeypatch, tmp_path / "unreadable.zip")
+    _, denied = run(capsys, "import", str(tmp_path / "unreadable.zip"), "--db", db, "--lang", "th")
+    assert "ไม่มีสิทธิ์เข้าถึง" in denied
+    (tmp_path / "a-folder").mkdir()
+    _, folder = run(capsys, "report", "kpi", "--db", str(tmp_path / "a-folder"), "--lang", "th")
+    assert "นี่คือโฟลเดอร์ ไม่ใช่ไฟล์" in folder
+    _, english = run(capsys, "report", "kpi", "--db", str(tmp_path / "a-folder"), "--lang", "en")
+    assert "this is a folder, not a file" in english
+    full = os_error(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    assert "ดิสก์เต็ม" in full.render("th") and "disk is full" in full.render("en")
+    odd = os_error(OSError(errno.EADDRINUSE, os.strerror(errno.EADDRINUSE)))
+    assert "EADDRINUSE" in odd.render("th") and english_left(odd.render("th")) == []
+
+
+def test_a_bad_catalog_file_is_refused_cell_by_cell_in_thai(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad_catalog(tmp_path / "catalog.csv")
+    argv = ["import", str(tmp_path / "catalog.csv"), "--db", str(tmp_path / "store.db")]
+    _, thai = run(capsys, *argv, "--lang", "th")
+    assert "บรรทัด 2 คอลัมน์ rate: 'abc' ไม่ใช่จำนวนเงินบาท" in thai
+    assert "บรรทัด 2 คอลัมน์ sex: 'F' ไม่ใช่ค่าที่ใช้ได้" in thai
+    _, english = run(capsys, *argv, "--lang", "en")
+    assert "line 2, column rate: 'abc' is not an amount in baht" in english
+
+
+def test_a_failed_sync_is_in_the_daemons_status_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    """The daemon keeps the problem's catalogue key: its status reads in Thai and in English."""
+    from sync.daemon import Daemon, DaemonOptions
+    from sync.daemon_status import read_status, store_name
+
+    centre = open_store(tmp_path / "centre.db")
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    options = DaemonOptions(server=unreachable, token="sitthi_x", first_retry_s=60, timeout_s=2)
+    daemon = Daemon(centre, options)
+    thread = threading.Thread(target=daemon.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if daemon.status.last_error is not None:
+                break
+            time.sleep(0.05)
+    finally:
+        daemon.request_stop()
+        thread.join(timeout=30)
+    status = read_status(store_name(centre))
+    centre.dispose()
+    assert status is not None and status.last_error is not None
+    thai, english = status.problem("th"), status.problem("en")
+    assert thai is not None and english is not None
+    assert "ติดต่อเซิร์ฟเวอร์" in thai and english_left(thai) == [], thai
+    assert EXCEPTION_NAME.findall(thai) == [], thai
+    assert "cannot reach the server" in english
+    assert re.search(r"\(next try in \d+ s\)$", english), english
 
 
 def test_the_saved_app_language_is_the_default(capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from store import paths
 from store.engine import open_store, read_tx
 from sync.daemon import LOG_FILE, Daemon, DaemonOptions, backoff_delay, configure_logging
-from sync.daemon_status import read_status, status_path, store_name
+from sync.daemon_status import DaemonStatus, read_status, status_path, store_name
 from tests.support.syncserver import free_port, make_province, running_server, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +91,7 @@ def test_a_dropped_export_is_imported_and_synced_and_left_in_place(
         )
         for _ in run_in_thread(daemon):
             wait_until(
-                lambda: (read_status(store) or _never()).last_sync is not None,
+                lambda: _status_of(store).last_sync is not None,
                 "first sync",
             )
             dropped = watched / export_zip.name
@@ -116,11 +116,9 @@ def test_a_dropped_export_is_imported_and_synced_and_left_in_place(
     province.engine.dispose()
 
 
-def _never() -> object:
-    class Nothing:
-        last_sync = None
-
-    return Nothing()
+def _status_of(store: str) -> DaemonStatus:
+    """The daemon's status for `store`, an empty one (nothing synced) before it wrote any."""
+    return read_status(store) or DaemonStatus(pid=0)
 
 
 def _hospcode(export: Path) -> str:
@@ -157,7 +155,7 @@ def test_while_the_server_is_away_the_daemon_backs_off_and_syncs_when_it_returns
     )
     for _ in run_in_thread(daemon):
         wait_until(
-            lambda: (read_status(store) or _never()).last_sync is not None,
+            lambda: _status_of(store).last_sync is not None,
             "a first try",
         )
         away = read_status(store)
@@ -172,7 +170,7 @@ def test_while_the_server_is_away_the_daemon_backs_off_and_syncs_when_it_returns
         server.start()
         try:
             wait_until(
-                lambda: (read_status(store) or _never()).last_sync_ok_at is not None,  # type: ignore[attr-defined]
+                lambda: _status_of(store).last_sync_ok_at is not None,
                 "a sync after the server came back",
                 timeout=20,
             )
@@ -187,22 +185,23 @@ def test_the_daemon_process_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     watched = tmp_path / "exports"
     watched.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "--db",
-            str(tmp_path / "centre.db"),
-            "daemon",
-            "--watch",
-            str(watched),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "stderr.txt").open("w"),
-    )
+    with (tmp_path / "stderr.txt").open("w") as errors:  # the child keeps its own handle
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tui.cli",
+                "--db",
+                str(tmp_path / "centre.db"),
+                "daemon",
+                "--watch",
+                str(watched),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
     store = f"sqlite:///{(tmp_path / 'centre.db').resolve()}"
     try:
         wait_until(lambda: read_status(store) is not None, "the daemon wrote its status")

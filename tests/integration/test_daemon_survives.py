@@ -64,23 +64,26 @@ def exports(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def start_daemon(tmp_path: Path, watched: Path, stderr: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "--db",
-            str(tmp_path / "centre.db"),
-            "daemon",
-            "--watch",
-            str(watched),
-            "--poll",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=stderr.open("w"),
-    )
+    """The daemon as its own process, its error output in `stderr` (the child keeps the file
+    open; this process closes its handle once the child has it)."""
+    with stderr.open("w") as errors:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tui.cli",
+                "--db",
+                str(tmp_path / "centre.db"),
+                "daemon",
+                "--watch",
+                str(watched),
+                "--poll",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
 
 
 def stop(process: subprocess.Popen[bytes]) -> int:

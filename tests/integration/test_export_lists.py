@@ -321,7 +321,7 @@ def test_the_claims_work_list_has_a_sheet_per_status_most_money_first(
     counts = [len(data_rows(s)) - 1 for s in book.worksheets]  # less the totals row
     assert counts == [by_status[s] for s in ("UNCLAIMED", "DENIED", "PARTIAL", "PENDING")]
     unclaimed = book.worksheets[0]
-    stakes = column(unclaimed, "ยังขาด (บาท)")[:-1]
+    stakes = [float(str(stake)) for stake in column(unclaimed, "ยังขาด (บาท)")[:-1]]
     assert stakes == sorted(stakes, reverse=True)
     assert column(unclaimed, "ยังขาด (บาท)")[-1] == sum(stakes)
     denied = book.worksheets[1]

@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.cli import run
 from tests.support.export_builders import village_zip
+from tests.support.nhso_statement_files import eclaim_rep, smt_file
 from tests.support.pp_builders import (
     AS_OF,
     FIRST_STATEMENT,
@@ -140,8 +141,6 @@ def test_the_report_as_csv_stacks_its_tables(
 def test_the_c_rate_and_money_transferred_come_from_rep_and_smt_files(
     centre: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.integration.test_ingest_load_nhso_statements import eclaim_rep, smt_file
-
     files = [
         eclaim_rep(tmp_path / "eclaim_07543_OP_25680516_1.xls"),
         smt_file(tmp_path / "smt.xlsx"),

@@ -10,6 +10,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import insert
@@ -37,13 +38,15 @@ SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def import_json(capsys: pytest.CaptureFixture[str], url: str, *paths: Path) -> tuple[int, dict]:  # type: ignore[type-arg]
+def import_json(
+    capsys: pytest.CaptureFixture[str], url: str, *paths: Path
+) -> tuple[int, dict[str, Any]]:
     code, out, err = run(capsys, "--db", url, "--lang", "en", "import", "--json", *map(str, paths))
     assert "Traceback" not in err
     return code, json.loads(out)
 
 
-def first_issues(document: dict) -> list[tuple[int, str, str, str]]:  # type: ignore[type-arg]
+def first_issues(document: dict[str, Any]) -> list[tuple[int, str, str, str]]:
     return [
         (i["line"], i["field"], i["severity"], i["reason_key"].rsplit(".", 1)[-1])
         for f in document["files"]

@@ -13,7 +13,15 @@ from sqlalchemy import Engine
 from store.pp.sources import service_id
 from sync.ingest.importer import import_paths
 from sync.ingest.results import FileResult
-from tests.support.ingest_builders import HOSPCODE, count, export_zip, f43_text, person, rows_of
+from tests.support.ingest_builders import (
+    HOSPCODE,
+    count,
+    export_zip,
+    export_zip_of,
+    f43_text,
+    person,
+    rows_of,
+)
 from tests.support.pp_builders import anc, hand_counted_tables, row
 from tests.support.pp_rows import service_record
 
@@ -50,7 +58,7 @@ def test_every_pp_source_file_loads_with_the_ids_and_fields_the_rules_read(
     members = {file.lower(): f43_text(file, [values]) for file, values in SOURCE_ROWS.items()}
     members["diagnosis_opd"] = b"HOSPCODE|PID|SEQ|DIAGCODE\r\n07543|1|10|J069\r\n"
     members["drug_opd"] = b"\x00\x01 not even text"
-    path = export_zip(tmp_path, person=f43_text("PERSON", [person(1)]), **members)
+    path = export_zip_of(tmp_path, {"person": f43_text("PERSON", [person(1)]), **members})
     [result] = _import(engine, path)
     assert result.status == "loaded"
     assert [(p.member, p.table, p.rows_loaded) for p in result.parts] == [
@@ -89,7 +97,7 @@ def test_a_tis620_member_without_header_keeps_its_thai_text(engine: Engine, tmp_
 
 def test_importing_the_same_export_again_changes_nothing(engine: Engine, tmp_path: Path) -> None:
     members = {f.lower(): f43_text(f, rows) for f, rows in hand_counted_tables().items()}
-    path = export_zip(tmp_path, **members)
+    path = export_zip_of(tmp_path, members)
     _import(engine, path)
     before = stored(engine)
     [again] = _import(engine, path, now=NOW + dt.timedelta(days=1))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from sqlalchemy import Engine
 import tui.cli
 from store.engine import read_tx
 from store.kpi import evaluate_units
-from store.rights.rules import tally
+from store.rights.rules import CoverageTally, tally
 from sync.ingest.importer import import_paths
 from sync.ingest.kinds import tabular_kinds
 from sync.ingest.limits import DEFAULT_LIMITS
@@ -42,27 +43,27 @@ NOW = dt.datetime(2025, 2, 1, 12, 0, tzinfo=dt.UTC)
 AS_OF = dt.date(2025, 2, 1)
 
 
-def csv_bytes(rows: list[list[object]]) -> bytes:
+def csv_bytes(rows: list[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode()
 
 
-def rep_shaped(rows: int = 3) -> list[list[object]]:
+def rep_shaped(rows: int = 3) -> list[Sequence[object]]:
     """A minimal e-Claim REP Detail sheet as NHSO serves it: title rows, a header with the
     statement's own columns beside PID, สิทธิหลัก and HMAIN, numeric cells."""
     header = [
         "REP No.", "TRAN_ID", "HN", "PID", "ชื่อ-สกุล", "วันเข้ารักษา",
         "ชดเชยสุทธิ", "Error Code", "สิทธิหลัก", "HCODE", "HMAIN",
     ]  # fmt: skip
-    titles: list[list[object]] = [
+    titles: list[Sequence[object]] = [
         ["รายงานผลการตรวจสอบข้อมูลการขอเบิก (REP)"],
         ["โรงพยาบาล 09901 โรงพยาบาลตัวอย่าง"],
         ["จังหวัด ตัวอย่าง"],
         ["เลขที่เอกสาร 680900001"],
         [],
     ]
-    body: list[list[object]] = [
+    body: list[Sequence[object]] = [
         [f"680900{n}", 100 + n, f"{n:06d}", int(cid(n)), "ทดสอบ ระบบ", 25680115,
          360, "" if n % 2 else "C438", "UCS", 9901, 10676]
         for n in range(1, rows + 1)
@@ -70,19 +71,19 @@ def rep_shaped(rows: int = 3) -> list[list[object]]:
     return [*titles, header, *body]
 
 
-def stm_shaped() -> list[list[object]]:
+def stm_shaped() -> list[Sequence[object]]:
     """An STM detail sheet: the unit only in a title row, the detail header far down."""
-    titles: list[list[object]] = [["รายงานพึงรับ"], ["โรงพยาบาล 09901 โรงพยาบาลตัวอย่าง"]]
+    titles: list[Sequence[object]] = [["รายงานพึงรับ"], ["โรงพยาบาล 09901 โรงพยาบาลตัวอย่าง"]]
     titles += [[] for _ in range(10)]
     header = ["rep_no", "seq", "tran_id", "hn", "an", "pid", "name", "date_admit",
               "main_inscl", "amount_claimed"]  # fmt: skip
-    body: list[list[object]] = [
+    body: list[Sequence[object]] = [
         ["680900001", 1, 101, "000001", "", int(cid(1)), "ทดสอบ", 25680115, "UCS", 360]
     ]
     return [*titles, header, *body]
 
 
-def rights_figures(engine: Engine) -> list[tuple[str, object]]:
+def rights_figures(engine: Engine) -> list[tuple[str, CoverageTally]]:
     with read_tx(engine) as conn:
         units = list(evaluate_units(conn, AS_OF))
     return [(u.hospcode, tally(u.evaluations)) for u in units]
@@ -311,7 +312,7 @@ def _fits(kind: TabularKind, header: list[str]) -> bool:
 def test_any_table_the_recogniser_accepts_is_exactly_one_kind(
     header: list[str], titles: int
 ) -> None:
-    rows: list[list[object]] = [["รายงาน สปสช."]] * titles
+    rows: list[Sequence[object]] = [["รายงาน สปสช."]] * titles
     rows += [header, [cid(1)] * len(header)]
     sheets = open_tabular(csv_bytes(rows), "t.csv", DEFAULT_LIMITS)
     try:

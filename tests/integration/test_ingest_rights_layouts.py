@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -53,7 +54,7 @@ def _expected_ucws(n: int) -> tuple[object, ...]:
     return (cid(n), right, sub, *units, start, None)
 
 
-def _csv(path: Path, rows: list[list[object]]) -> Path:
+def _csv(path: Path, rows: list[Sequence[object]]) -> Path:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
@@ -103,7 +104,7 @@ RIGHT_SEARCH_HEADER = [
 def test_right_search_answers_flattened_with_camel_case_names(
     engine: Engine, tmp_path: Path
 ) -> None:
-    rows: list[list[object]] = [
+    rows: list[Sequence[object]] = [
         RIGHT_SEARCH_HEADER,
         [cid(1), "ทดสอบ", "ระบบ", "15 ม.ค. 2523", "2025-01-10T09:30:00", "", "UCS",
          "สิทธิหลักประกันสุขภาพแห่งชาติ", "89", "", "2017-01-01T00:00:00", "",
@@ -127,7 +128,7 @@ THAI_REPORT_HEADER = [
 ]  # fmt: skip
 
 
-def _thai_report_rows() -> list[list[object]]:
+def _thai_report_rows() -> list[Sequence[object]]:
     return [
         ["1", cid(1), "ทดสอบ ระบบ", "UCS", "89", "10676", "09901", "01/10/2560", "", "UC",
          "10/01/2568 09:12:00"],
@@ -168,7 +169,7 @@ def test_the_thai_rights_report_as_an_html_table_under_an_xls_name(
 
 def test_the_thai_rights_report_as_xlsx_with_title_rows(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "personfund.xlsx"
-    titles: list[list[object]] = [["รายงานผลการตรวจสอบสิทธิ"], ["หน่วยบริการ 09901"], []]
+    titles: list[Sequence[object]] = [["รายงานผลการตรวจสอบสิทธิ"], ["หน่วยบริการ 09901"], []]
     path.write_bytes(xlsx_bytes([*titles, THAI_REPORT_HEADER, *_thai_report_rows()]))
     [result] = import_paths(engine, [path], now=NOW)
     assert (result.status, result.rows_loaded, result.issues) == ("loaded", 3, 0)
@@ -178,7 +179,7 @@ def test_the_thai_rights_report_as_xlsx_with_title_rows(engine: Engine, tmp_path
 def test_jaudit_rights_check_excel_as_old_xls_with_title_rows(
     engine: Engine, tmp_path: Path
 ) -> None:
-    rows: list[list[object]] = [
+    rows: list[Sequence[object]] = [
         ["ผลการตรวจสอบสิทธิการรักษาพยาบาล"],
         ["หน่วยบริการ 09901 รพ.สต.ตัวอย่าง", "", "", "", "", "ข้อมูล ณ 10/01/2568"],
         [],

@@ -40,7 +40,7 @@ UNIT_KEYS = [
     "hospcode", "population", "thai_population", "covered", "coverage_pct", "gaps", "pp",
     "statements",
 ]  # fmt: skip
-NO_STATEMENTS = {
+NO_STATEMENTS: dict[str, object] = {
     "rep_lines": 0,
     "rep_lines_c": 0,
     "c_rate_pct": None,
@@ -146,7 +146,7 @@ def test_the_kpi_report_follows_the_as_of_date(engine: Engine) -> None:
     with read_tx(engine) as conn:
         earlier = kpi_report(conn, AS_OF - dt.timedelta(days=2), UNIT).to_json()["units"][0]
     assert earlier["gaps"]["EXPIRED"] == 0
-    assert earlier["covered"] == HAND_COUNTED["covered"] + 1
+    assert earlier["covered"] - 1 == HAND_COUNTED["covered"]
 
 
 def test_the_gaps_report_lists_persons_with_gaps_in_village_and_pid_order(

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,23 @@ def test_a_year_without_a_catalog_takes_the_newest_earlier_years_items() -> None
     assert catalog.for_year(2570) == ()
     resolved = catalog.resolve(2570, "ANC")
     assert resolved is not None and resolved.fiscal_year == 2569
+
+
+def money_at(anc_rate: int, rates_from: int) -> PpMoney:
+    """Fiscal 2570's money on the dashboard: one ANC still to claim, at its rate of `rates_from`."""
+    zero = Decimal(0)
+    return PpMoney(
+        fiscal_year=2570,
+        qualifying=1,
+        eligible_baht=Decimal(anc_rate),
+        paid_baht=zero,
+        pending_baht=zero,
+        denied_baht=zero,
+        unclaimed_baht=Decimal(anc_rate),
+        claim_rate_pct=zero,
+        target_pct=60.0,
+        rates_from_fiscal_year=rates_from,
+    )
 
 
 def catalog_2570(path: Path, anc_rate: str) -> Path:
@@ -130,8 +148,8 @@ def test_the_claims_screen_and_dashboard_name_the_carried_year(
             assert claims_view(conn, 2570, None, AS_OF).rates_from_fiscal_year == 2570
     finally:
         engine.dispose()
-    money = PpMoney(2570, 1, 360.0, 0.0, 0.0, 0.0, 360.0, 0.0, 60.0, rates_from_fiscal_year=2569)
+    money = money_at(360, rates_from=2569)
     assert rates_note(money, Translator("en")) == "rates of 2569 carried forward"
     assert rates_note(money, Translator("th")) == "ใช้อัตราปี 2569 ไปก่อน"
-    own = PpMoney(2570, 1, 400.0, 0.0, 0.0, 0.0, 400.0, 0.0, 60.0, rates_from_fiscal_year=2570)
+    own = money_at(400, rates_from=2570)
     assert rates_note(own, Translator("en")) == ""

@@ -115,13 +115,16 @@ def test_files_are_created_for_their_owner_only_whatever_the_umask(
 
 
 def _serve(env: dict[str, str], port: int, stderr: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [*CLI, "server", "run", "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-        stdout=subprocess.DEVNULL,
-        stderr=stderr.open("w"),
-    )
+    """The server as its own process, its error output in `stderr` (the child keeps the file
+    open; this process closes its handle once the child has it)."""
+    with stderr.open("w") as errors:
+        return subprocess.Popen(
+            [*CLI, "server", "run", "--port", str(port)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
 
 
 def _until_up(port: int, process: subprocess.Popen[bytes]) -> None:

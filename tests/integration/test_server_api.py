@@ -7,6 +7,7 @@ once with PostgreSQL.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
@@ -39,11 +40,11 @@ from tests.support.syncserver import (
 
 
 def post(
-    server: RunningServer, path: str, message: dict[str, object], token: str, version: int
+    server: RunningServer, path: str, message: Mapping[str, object], token: str, version: int
 ) -> httpx.Response:
     return httpx.post(
         f"{server.url}{API_PREFIX}/{path}",
-        content=pack(message),
+        content=pack(dict(message)),
         headers={
             "Authorization": f"Bearer {token}",
             PROTOCOL_HEADER: str(version),

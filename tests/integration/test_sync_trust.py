@@ -48,17 +48,14 @@ from tests.support.syncserver import (
 def post_raw(
     server: RunningServer, path: str, body: bytes, token: str, **headers: str | bytes
 ) -> httpx.Response:
-    return httpx.post(
-        f"{server.url}{API_PREFIX}/{path}",
-        content=body,
-        headers={
-            "Authorization": f"Bearer {token}",
-            PROTOCOL_HEADER: str(PROTOCOL_VERSION),
-            "Content-Encoding": "gzip",
-            **headers,
-        },
-        timeout=30,
-    )
+    sent: dict[str, str | bytes] = {
+        "Authorization": f"Bearer {token}",
+        PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+        "Content-Encoding": "gzip",
+        **headers,
+    }
+    raw = [(k.encode(), v if isinstance(v, bytes) else v.encode()) for k, v in sent.items()]
+    return httpx.post(f"{server.url}{API_PREFIX}/{path}", content=body, headers=raw, timeout=30)
 
 
 def push(server: RunningServer, token: str, tables: dict[str, TableRows], upto: int = 1) -> Any:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from sqlalchemy import update
+from textual.widgets import Static
 
 from store import models
 from store.controls import remove_controls, terminal_safe
@@ -130,6 +131,6 @@ async def test_the_app_shows_brackets_escapes_and_odd_cids_without_failing(url: 
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen)
-        header = text(app.screen.query_one("#person-header"))
+        header = text(app.screen.query_one("#person-header", Static))
         assert f"{MARKUP_NAME}\\x1b[2J ข" in header
         assert "\x1b" not in header

@@ -134,8 +134,16 @@ def zip_bytes(members: Mapping[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def export_zip(tmp: Path, name: str = f"F43_{HOSPCODE}_20250101120000.zip", **files: bytes) -> Path:
+EXPORT_NAME = f"F43_{HOSPCODE}_20250101120000.zip"
+
+
+def export_zip(tmp: Path, name: str = EXPORT_NAME, **files: bytes) -> Path:
     """A 43-file export zip whose members are named `<file>.txt` (`person=...`)."""
+    return export_zip_of(tmp, files, name)
+
+
+def export_zip_of(tmp: Path, files: Mapping[str, bytes], name: str = EXPORT_NAME) -> Path:
+    """`export_zip` from a mapping of file names (lower case) to their text."""
     return write_zip(tmp / name, {f"{k}.txt": v for k, v in files.items()})
 
 

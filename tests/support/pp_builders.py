@@ -31,7 +31,7 @@ from pathlib import Path
 
 from store.pp.catalog import catalog_csv, shipped_catalog
 from store.thaidate import BE_OFFSET
-from tests.support.ingest_builders import HOSPCODE, cid, export_zip, f43_text, person
+from tests.support.ingest_builders import HOSPCODE, cid, export_zip_of, f43_text, person
 
 AS_OF = dt.date(2025, 5, 20)
 WOMAN, ELDER, MAN, MIGRANT = 1, 2, 3, 4
@@ -130,7 +130,7 @@ def hand_counted_tables() -> dict[str, list[dict[str, str]]]:
 
 def hand_counted_zip(directory: Path) -> Path:
     members = {file.lower(): f43_text(file, rows) for file, rows in hand_counted_tables().items()}
-    return export_zip(directory, **members)
+    return export_zip_of(directory, members)
 
 
 Line = tuple[int, dt.date, str, str | None, str]

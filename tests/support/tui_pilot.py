@@ -36,9 +36,10 @@ def make_app(url: str, lang: str | None = "th", **options: object) -> SitthiApp:
     return SitthiApp(url, lang=lang, **settings)  # type: ignore[arg-type]
 
 
-async def settle(pilot: Pilot[object]) -> None:
+async def settle(pilot: Pilot[None]) -> None:
     """Wait until the screen asked for its data, every worker answered, and it is on screen."""
     app = pilot.app
+    assert isinstance(app, SitthiApp)
     quiet = 0
     for _ in range(400):
         with contextlib.suppress(WorkerCancelled):

@@ -33,6 +33,11 @@ def make_cid(first12: str) -> str:
     return first12 + str(check_digit(first12))
 
 
+def _registered_here() -> dict[str, object]:
+    """The NHSO record of someone registered at the test unit under UC."""
+    return {"maininscl": "UCS", "hsub": HOSPCODE}
+
+
 @dataclass
 class Someone:
     pid: str
@@ -44,9 +49,7 @@ class Someone:
     nation: str = "099"
     typearea: str = "1"
     card: str | None = "0100"
-    nhso: dict[str, object] | None = field(
-        default_factory=lambda: {"maininscl": "UCS", "hsub": HOSPCODE}
-    )
+    nhso: dict[str, object] | None = field(default_factory=lambda: _registered_here())
 
     @property
     def person_id(self) -> str:

@@ -3,6 +3,7 @@ the answer being computed, a newer store version frees the old answers."""
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 
@@ -78,6 +79,6 @@ def test_a_cancelled_waiter_stops_waiting_and_a_failed_answer_is_not_kept() -> N
 def test_only_the_newest_answers_are_kept() -> None:
     answers = SharedAnswers()
     for n in range(KEPT_ANSWERS + 5):
-        answers.get(1, n, lambda n=n: n, never)
+        answers.get(1, n, functools.partial(int, n), never)
     assert len(answers) == KEPT_ANSWERS
     assert answers.get(1, 0, lambda: "recomputed", never) == "recomputed"

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from sqlalchemy import text as sql
+from textual.widgets import Input, Static
 
 from store.engine import open_store, write_tx
 from store.followup import append_followup
@@ -57,7 +58,7 @@ async def test_thai_is_the_default_with_buddhist_era_dates(url: str) -> None:
     app = make_app(url, lang=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        navbar = text(app.screen.query_one("#navbar"))
+        navbar = text(app.screen.query_one("#navbar", Static))
         assert "ภาพรวม" in navbar
         assert "15 ม.ค. 2568" in navbar
 
@@ -71,16 +72,16 @@ async def test_english_chosen_in_settings_applies_at_once_and_is_remembered(url:
         await pilot.click("#lang-en")
         await settle(pilot)
         assert app.lang == "en"
-        assert "Overview" in text(app.screen.query_one("#navbar"))
+        assert "Overview" in text(app.screen.query_one("#navbar", Static))
         await pilot.press("1")
         await settle(pilot)
-        assert "Rights coverage" in app.screen.query_one("#coverage-panel").border_title
+        assert "Rights coverage" in str(app.screen.query_one("#coverage-panel").border_title)
     assert json.loads(prefs_path().read_text(encoding="utf-8"))["lang"] == "en"
     again = make_app(url, lang=None)
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert again.lang == "en"
-        assert "as of 15 Jan 2025" in text(again.screen.query_one("#navbar"))
+        assert "as of 15 Jan 2025" in text(again.screen.query_one("#navbar", Static))
 
 
 async def test_an_as_of_date_typed_in_the_buddhist_era_reloads_the_screens(url: str) -> None:
@@ -89,16 +90,16 @@ async def test_an_as_of_date_typed_in_the_buddhist_era_reloads_the_screens(url: 
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
-        field = app.screen.query_one("#as-of")
+        field = app.screen.query_one("#as-of", Input)
         field.value = "30/11/2567"
         await pilot.click("#apply-as-of")
         await settle(pilot)
         assert str(app.as_of) == "2024-11-30"
         await pilot.press("1")
         await settle(pilot)
-        assert "30 พ.ย. 2567" in text(app.screen.query_one("#navbar"))
+        assert "30 พ.ย. 2567" in text(app.screen.query_one("#navbar", Static))
         # The NHSO checks of 5 Jan 2025 are not known on 30 Nov 2024: the cards decide then.
-        assert "94.12 %" in text(app.screen.query_one("#coverage"))
+        assert "94.12 %" in text(app.screen.query_one("#coverage", Static))
 
 
 async def test_a_date_that_cannot_be_read_is_explained_and_changes_nothing(url: str) -> None:
@@ -107,10 +108,10 @@ async def test_a_date_that_cannot_be_read_is_explained_and_changes_nothing(url: 
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
-        app.screen.query_one("#as-of").value = "31/02/2568"
+        app.screen.query_one("#as-of", Input).value = "31/02/2568"
         await pilot.click("#apply-as-of")
         await settle(pilot)
-        assert "อ่านวันที่ไม่ได้" in text(app.screen.query_one("#as-of-problem"))
+        assert "อ่านวันที่ไม่ได้" in text(app.screen.query_one("#as-of-problem", Static))
         assert str(app.as_of) == "2025-01-15"
 
 
@@ -168,7 +169,9 @@ async def test_a_followup_written_by_another_process_appears_within_seconds(url:
                 break
         await settle(pilot)
         assert app.data_version == before + 1
-        row = next(r for r in app.screen.rows if r.person_id == PEOPLE[2].person_id)
+        screen = app.screen
+        assert isinstance(screen, WorklistScreen) and screen.rows is not None
+        row = next(r for r in screen.rows if r.person_id == PEOPLE[2].person_id)
         assert row.state == "resolved"
 
 

@@ -4,7 +4,7 @@ behind each figure, and for each service why it is not paid and what to do."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Select
+from textual.widgets import DataTable, Select, Static
 
 from store.engine import open_store, read_tx
 from store.kpi import kpi_report
@@ -36,8 +36,8 @@ def services(app: SitthiApp) -> DataTable[object]:
     return app.screen.query_one("#claim-services", DataTable)
 
 
-def number(cell: str) -> float:
-    return float(cell.replace(",", ""))
+def number(cell: object) -> float:
+    return float(str(cell).replace(",", ""))
 
 
 async def test_totals_equal_the_claims_report(url: str) -> None:
@@ -58,7 +58,7 @@ async def test_totals_equal_the_claims_report(url: str) -> None:
     assert number(total[5]) == pp["denied_baht"]
     assert number(total[6]) == pp["unclaimed_baht"]
     assert number(total[7]) == pp["claim_rate_pct"]
-    assert int(total[1]) == sum(1 for c in claims if c["status"] == "NOT_ELIGIBLE")
+    assert int(str(total[1])) == sum(1 for c in claims if c["status"] == "NOT_ELIGIBLE")
     assert shown_services == len(claims)
 
 
@@ -74,7 +74,7 @@ async def test_an_item_row_shows_its_services_and_a_status_filter_narrows_them(u
         app.screen.query_one("#claim-status", Select).value = "PENDING"
         await settle(pilot)
         assert column(services(app), "status") == ["Pending"]
-        assert "1 of 7 services" in text(app.screen.query_one("#claims-summary"))
+        assert "1 of 7 services" in text(app.screen.query_one("#claims-summary", Static))
 
 
 async def test_a_month_of_the_fiscal_year_can_be_chosen(url: str) -> None:
@@ -99,11 +99,11 @@ async def test_a_denied_claim_explains_the_error_code_and_its_fix(url: str) -> N
         await pilot.press("enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ClaimScreen)
-        assert "ถูกปฏิเสธ" in text(app.screen.query_one("#claim-answer"))
-        todo = text(app.screen.query_one("#claim-todo"))
+        assert "ถูกปฏิเสธ" in text(app.screen.query_one("#claim-answer", Static))
+        todo = text(app.screen.query_one("#claim-todo", Static))
         assert denied.description("th") in todo
         assert denied.guide("th") in todo
-        assert "xxxxx" in text(app.screen.query_one("#claim-header"))
+        assert "xxxxx" in text(app.screen.query_one("#claim-header", Static))
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ClaimsScreen)
@@ -122,7 +122,7 @@ async def test_a_service_that_does_not_qualify_says_which_condition_failed(url: 
         await settle(pilot)
         await pilot.press("enter", "enter")
         await settle(pilot)
-        todo = text(app.screen.query_one("#claim-todo"))
+        todo = text(app.screen.query_one("#claim-todo", Static))
     assert "Not eligible" in todo
     assert reason in todo
 
@@ -132,7 +132,7 @@ async def test_the_overview_shows_pp_money_against_its_target(url: str) -> None:
     app = make_app(url, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        shown = text(app.screen.query_one("#pp"))
+        shown = text(app.screen.query_one("#pp", Static))
     assert f"Received {pp['claim_rate_pct']:.2f} % of {pp['eligible_baht']:,.0f} baht" in shown
     assert "below target 60 %" in shown
     assert (

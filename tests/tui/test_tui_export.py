@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from textual.widgets import DataTable, Select
+from textual.widgets import DataTable, Select, Static
 
 from exporters.audit import audit_path
 from tests.support.tui_pilot import make_app, settle
@@ -98,6 +98,6 @@ async def test_the_imports_screen_lists_the_latest_exports(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("4")
         await settle(pilot)
-        shown = text(app.screen.query_one("#exports"))
+        shown = text(app.screen.query_one("#exports", Static))
     assert "Exports of person-level data" in shown
     assert "gaps" in shown and "persons" in shown

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from rich.text import Text
-from textual.widgets import DataTable
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
 
 from tests.support.tui_pilot import column, make_app, settle, text
-from tests.tui.test_tui_worklist import MANA, log_rows, move_to, open_worklist, table
+from tests.support.tui_worklist import MANA, log_rows, move_to, open_worklist, table
 from tui.app import SitthiApp
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.followup import FollowupForm
@@ -17,21 +18,21 @@ from tui.screens.person import PersonScreen
 pytestmark = pytest.mark.anyio
 
 
-async def open_person(app: SitthiApp, pilot: object) -> None:
+async def open_person(app: SitthiApp, pilot: Pilot[None]) -> None:
     await open_worklist(app, pilot)
     await move_to(app, pilot, MANA.person_id)
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
+    await pilot.press("enter")
+    await settle(pilot)
     assert isinstance(app.screen, PersonScreen)
 
 
-async def save_followup(app: SitthiApp, pilot: object, action: str, note: str = "") -> None:
-    await pilot.press("a")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
-    await pilot.click(f"#{action}")  # type: ignore[attr-defined]
-    app.screen.query_one("#note").value = note  # type: ignore[attr-defined]
-    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
+async def save_followup(app: SitthiApp, pilot: Pilot[None], action: str, note: str = "") -> None:
+    await pilot.press("a")
+    await settle(pilot)
+    await pilot.click(f"#{action}")
+    app.screen.query_one("#note", Input).value = note
+    await pilot.press("ctrl+s")
+    await settle(pilot)
 
 
 async def test_a_four_digit_unit_code_is_refused_and_nothing_is_saved(url: str) -> None:
@@ -43,11 +44,11 @@ async def test_a_four_digit_unit_code_is_refused_and_nothing_is_saved(url: str) 
         await pilot.click("#REGISTERED")
         await pilot.click("#unit")
         await pilot.press("1", "2", "3", "4", "x")
-        assert app.screen.query_one("#unit").value == "1234", "only digits can be typed"
+        assert app.screen.query_one("#unit", Input).value == "1234", "only digits can be typed"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, FollowupForm)
-        assert "5 หลัก" in text(app.screen.query_one("#followup-error"))
+        assert "5 หลัก" in text(app.screen.query_one("#followup-error", Static))
     assert log_rows(url) == []
 
 
@@ -65,7 +66,7 @@ async def test_esc_on_a_form_with_typed_text_asks_first(url: str) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, FollowupForm)
-        assert app.screen.query_one("#note").value == "called twice"
+        assert app.screen.query_one("#note", Input).value == "called twice"
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("y")
@@ -124,7 +125,7 @@ async def test_an_entry_is_edited_in_the_same_form(url: str) -> None:
         await settle(pilot)
         form = app.screen
         assert isinstance(form, FollowupForm)
-        assert form.query_one("#note").value == "no answer"  # type: ignore[attr-defined]
+        assert form.query_one("#note", Input).value == "no answer"
         await pilot.click("#CANNOT_REACH")
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -99,9 +99,8 @@ def test_the_latest_action_by_stamp_decides_the_state_not_the_list_order() -> No
 
 
 def test_equal_wall_time_is_ordered_by_counter() -> None:
-    assert derive_state([entry("HOME_VISIT", 1000, 1), entry("PHONED", 1000, 0)]).action == (
-        "HOME_VISIT"
-    )
+    state = derive_state([entry("HOME_VISIT", 1000, 1), entry("PHONED", 1000, 0)])
+    assert state is not None and state.action == "HOME_VISIT"
 
 
 def test_a_tie_between_two_machines_goes_to_the_higher_node_id() -> None:
@@ -112,7 +111,8 @@ def test_a_tie_between_two_machines_goes_to_the_higher_node_id() -> None:
 
 
 def test_a_note_is_history_and_does_not_change_the_state() -> None:
-    assert derive_state([entry("REGISTERED", 1000), entry("NOTE", 2000)]).action == "REGISTERED"
+    state = derive_state([entry("REGISTERED", 1000), entry("NOTE", 2000)])
+    assert state is not None and state.action == "REGISTERED"
 
 
 def test_no_state_before_any_state_setting_action() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input, Static
 
 from tests.support.tui_pilot import column, make_app, person_zip, settle, text
 from tests.support.tui_store import BATCH_LOADED, BATCH_REFUSED
@@ -32,7 +32,9 @@ async def test_batches_newest_first_with_the_selected_batchs_issues(url: str) ->
         assert column(issues, "field") == ["BIRTH", "CID", "D_UPDATE"]
         await pilot.press("down")
         await settle(pilot)
-        assert "missing mandatory column PID" in text(app.screen.query_one("#batch-message"))
+        assert "missing mandatory column PID" in text(
+            app.screen.query_one("#batch-message", Static)
+        )
         assert issues.row_count == 0
 
 
@@ -44,14 +46,14 @@ async def test_a_file_imported_by_path_shows_up_everywhere(url: str, tmp_path: P
         await settle(pilot)
         await pilot.press("i")
         await settle(pilot)
-        app.screen.query_one("#path").value = str(export)
+        app.screen.query_one("#path", Input).value = str(export)
         await pilot.press("enter")
         await settle(pilot)
         assert batches(app).row_count == 3
         assert column(batches(app), "file")[0] == fit_middle(export.name, FILE_WIDTH)
         await pilot.press("1")
         await settle(pilot)
-        assert "ประชากรรับผิดชอบ 19 คน" in text(app.screen.query_one("#coverage"))
+        assert "ประชากรรับผิดชอบ 19 คน" in text(app.screen.query_one("#coverage", Static))
         assert app.gateway.violations == []
 
 
@@ -64,7 +66,7 @@ async def test_a_path_that_does_not_exist_is_reported_and_nothing_changes(
         await settle(pilot)
         await pilot.press("i")
         await settle(pilot)
-        app.screen.query_one("#path").value = str(tmp_path / "missing.zip")
+        app.screen.query_one("#path", Input).value = str(tmp_path / "missing.zip")
         await pilot.press("enter")
         await settle(pilot)
         notes = [n.message for n in app._notifications]

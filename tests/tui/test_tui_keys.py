@@ -4,7 +4,7 @@ keys only when chosen, lists answer Home/End/PageUp/PageDown, and `?`/F1 lists e
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from tests.support.tui_pilot import make_app, settle, text
 from tui.screens.dashboard import DashboardScreen
@@ -78,7 +78,7 @@ async def test_help_lists_every_screens_keys_in_thai(url: str, key: str) -> None
         await pilot.press(key)
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        shown = text(app.screen.query_one("#help-keys"))
+        shown = text(app.screen.query_one("#help-keys", Static))
         for title, _module, _name in HELP_SECTIONS:
             assert app.t(title) in shown
         for binding in WorklistScreen.BINDINGS:
@@ -110,7 +110,7 @@ async def test_an_empty_store_says_what_to_do_first(tmp_path: object) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, FirstRunScreen)
-        shown = text(app.screen.query_one("#first-run"))
+        shown = text(app.screen.query_one("#first-run", Static))
         assert "sitthi import" in shown and "sitthi demo" in shown and "sitthi sync" in shown
         await pilot.press("i")
         await settle(pilot)

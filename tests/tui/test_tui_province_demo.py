@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import text
+from textual.widgets import DataTable, Static
 
-from store import models
 from store.engine import open_store, read_tx
 from tests.support.tui_pilot import column, make_app, settle
 from tests.support.tui_pilot import text as shown_text
@@ -81,12 +81,16 @@ def test_the_province_store_holds_what_the_units_pushed_and_the_nhso_files(
     engine = open_store(province.url)
     try:
         with read_tx(engine) as conn:
-            persons = dict(
-                conn.execute(
-                    select(models.Person.hospcode, func.count()).group_by(models.Person.hospcode)
-                ).all()
-            )
-            districts = dict(conn.execute(text("SELECT hospcode, district FROM facility")).all())
+            persons: dict[str, int] = {
+                row.hospcode: row.n
+                for row in conn.execute(
+                    text("SELECT hospcode, count(*) AS n FROM person GROUP BY hospcode")
+                )
+            }
+            districts: dict[str, str] = {
+                row.hospcode: row.district
+                for row in conn.execute(text("SELECT hospcode, district FROM facility"))
+            }
             statuses = set(conn.execute(text("SELECT status FROM import_batch")).scalars())
             records = conn.execute(text("SELECT count(*) FROM nhso_right")).scalar_one()
             services = conn.execute(text("SELECT count(DISTINCT hospcode) FROM pp_service"))
@@ -119,14 +123,14 @@ async def test_the_units_screen_shows_the_provinces_units_in_their_districts(
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(app.screen, UnitsScreen)
-        table = app.screen.query_one("#units")
-        codes = column(table, "hospcode")  # type: ignore[arg-type]
-        districts = column(table, "district")  # type: ignore[arg-type]
+        table: DataTable[object] = app.screen.query_one("#units", DataTable)
+        codes = column(table, "hospcode")
+        districts = column(table, "district")
         assert dict(zip(codes, districts, strict=True)) == UNITS
-        assert shown_text(app.screen.query_one("#units-summary")).startswith("4 หน่วย")
+        assert shown_text(app.screen.query_one("#units-summary", Static)).startswith("4 หน่วย")
         await pilot.press("d")
         await settle(pilot)
-        assert sorted(column(table, "hospcode")) == ["20101", "20102"]  # type: ignore[arg-type]
+        assert sorted(column(table, "hospcode")) == ["20101", "20102"]
         await pilot.press("g")
         await settle(pilot)
-        assert column(table, "district") == ["เมืองสิทธิ์", "เมืองสิทธิ์"]  # type: ignore[arg-type]
+        assert column(table, "district") == ["เมืองสิทธิ์", "เมืองสิทธิ์"]

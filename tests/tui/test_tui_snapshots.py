@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 
 from tests.support.tui_pilot import make_app, settle
 from tests.support.tui_store import PEOPLE, build_store
-from tests.tui.test_tui_units import build_three_units
+from tests.support.tui_units import build_three_units
 from tui.app import SitthiApp
 
 SIZE = (80, 24)
@@ -42,8 +42,8 @@ def app_for(folder: Path, lang: str, **options: object) -> SitthiApp:
     )
 
 
-def keys(*pressed: str) -> Callable[[Pilot[object]], Awaitable[None]]:
-    async def run_before(pilot: Pilot[object]) -> None:
+def keys(*pressed: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
         for key in pressed:
             await pilot.press(key)
@@ -52,8 +52,8 @@ def keys(*pressed: str) -> Callable[[Pilot[object]], Awaitable[None]]:
     return run_before
 
 
-def to_person(index: int, *pressed: str) -> Callable[[Pilot[object]], Awaitable[None]]:
-    async def run_before(pilot: Pilot[object]) -> None:
+def to_person(index: int, *pressed: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[None]) -> None:
         await keys("2")(pilot)
         table = pilot.app.screen.query_one("#worklist")
         table.move_cursor(row=table.get_row_index(PEOPLE[index].person_id))  # type: ignore[attr-defined]
@@ -187,7 +187,7 @@ def test_person_with_corrections(snap_compare: Any, folder: Path, lang: str) -> 
 def test_discard_question(snap_compare: Any, folder: Path, lang: str) -> None:
     """`esc` on a follow-up with typed text asks before throwing it away."""
 
-    async def run_before(pilot: Pilot[object]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
         await to_person(2, "a")(pilot)
         await pilot.click("#note")
         await pilot.press(*"abc")

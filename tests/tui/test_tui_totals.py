@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from store.engine import open_store, read_tx
 from store.kpi import kpi_report
@@ -35,10 +35,15 @@ def pp_money(block: dict[str, object]) -> PpMoney:
     """The dashboard's money from the report's JSON block, amounts back in Decimal."""
     names = ("eligible_baht", "paid_baht", "pending_baht", "denied_baht", "unclaimed_baht")
     rate = block["claim_rate_pct"]
+    eligible, paid, pending, denied, unclaimed = (Decimal(str(block[k])) for k in names)
     return PpMoney(
-        fiscal_year=int(block["fiscal_year"]),  # type: ignore[call-overload]
-        qualifying=int(block["qualifying"]),  # type: ignore[call-overload]
-        **{k: Decimal(str(block[k])) for k in names},
+        fiscal_year=int(str(block["fiscal_year"])),
+        qualifying=int(str(block["qualifying"])),
+        eligible_baht=eligible,
+        paid_baht=paid,
+        pending_baht=pending,
+        denied_baht=denied,
+        unclaimed_baht=unclaimed,
         claim_rate_pct=None if rate is None else Decimal(str(rate)),
         target_pct=60.0,
     )
@@ -64,7 +69,7 @@ async def test_the_overview_shows_the_short_paid_rest(url: str) -> None:
     app = make_app(url, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        shown = text(app.screen.query_one("#pp"))
+        shown = text(app.screen.query_one("#pp", Static))
     assert f"short-paid {pp.underpaid_baht:,.0f}" in shown
     for amount in (pp.paid_baht, pp.pending_baht, pp.denied_baht, pp.unclaimed_baht):
         assert f"{amount:,.0f}" in shown

@@ -2,124 +2,33 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, insert
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
-from store.cid import check_digit
-from store.districts import save_district
-from store.engine import write_tx
-from store.ids import stable_id
-from store.models import SQLModel
 from tests.support.tui_pilot import column, make_app, settle, text
 from tests.support.tui_store import (
     AS_OF,
-    BATCH_LOADED,
-    D_UPDATE,
     HOSPCODE,
-    IMPORTED_AT,
-    RECENT_CHECK,
     build_store,
 )
+from tests.support.tui_units import (
+    CENTRE_DISTRICT,
+    NORTH,
+    NORTH_PEOPLE,
+    RIVER_NAME,
+    SOUTH,
+    SOUTH_PEOPLE,
+    build_three_units,
+)
+from tui.app import SitthiApp
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.units import UnitsScreen
 from tui.screens.worklist import WorklistScreen
 from tui.widgets.navbar import NavBar
 
 pytestmark = pytest.mark.anyio
-
-_T = SQLModel.metadata.tables
-
-NORTH = "05678"
-SOUTH = "07777"
-NORTH_PEOPLE = 4
-"""All covered: UC registered at the unit itself."""
-SOUTH_PEOPLE = 4
-"""Two covered, two checked at NHSO with no right at all: 50 % coverage, the worst of the three."""
-
-
-RIVER = "9902"
-"""The district of NORTH and SOUTH, set with its name; the test centre's district is derived
-from its one village (VID 9901...), and has no name."""
-RIVER_NAME = "ริมน้ำ"
-CENTRE_DISTRICT = "9901"
-
-
-def build_three_units(url: str) -> None:
-    """The test centre of `tests.support.tui_store`, and two more units with a few people each."""
-    engine = build_store(url)
-    with write_tx(engine) as conn:
-        _add_unit(conn, NORTH, "รพ.สต.บ้านเหนือ", NORTH_PEOPLE, uncovered=0)
-        _add_unit(conn, SOUTH, "รพ.สต.บ้านใต้", SOUTH_PEOPLE, uncovered=2)
-        for hospcode in (NORTH, SOUTH):
-            save_district(conn, hospcode, RIVER, RIVER_NAME)
-        conn.execute(
-            insert(_T["village"]).values(
-                id=stable_id("village", HOSPCODE, "99010101"),
-                hospcode=HOSPCODE,
-                vid=f"{CENTRE_DISTRICT}0101",
-                d_update=D_UPDATE,
-                batch_id=BATCH_LOADED,
-            )
-        )
-    engine.dispose()
-
-
-def _add_unit(conn: Connection, hospcode: str, name: str, people: int, uncovered: int) -> None:
-    conn.execute(insert(_T["facility"]).values(hospcode=hospcode, name=name))
-    for n in range(1, people + 1):
-        first12 = f"3{hospcode}{n:06d}"
-        cid = first12 + str(check_digit(first12))
-        pid = str(n)
-        conn.execute(
-            insert(_T["person"]).values(
-                id=stable_id("person", hospcode, pid),
-                hospcode=hospcode,
-                pid=pid,
-                cid=cid,
-                hid="1",
-                name="คนที่",
-                lname=f"{hospcode}-{n}",
-                sex="1",
-                birth=dt.date(1980, 1, 1),
-                nation="099",
-                typearea="1",
-                discharge="9",
-                telephone="",
-                mobile="",
-                d_update=D_UPDATE,
-                batch_id=BATCH_LOADED,
-            )
-        )
-        covered = n > uncovered
-        if covered:
-            conn.execute(
-                insert(_T["card"]).values(
-                    id=stable_id("card", hospcode, pid, "0100"),
-                    hospcode=hospcode,
-                    pid=pid,
-                    instype_new="0100",
-                    main=hospcode,
-                    cid=cid,
-                    d_update=D_UPDATE,
-                    batch_id=BATCH_LOADED,
-                )
-            )
-        conn.execute(
-            insert(_T["nhso_right"]).values(
-                id=stable_id("nhso_right", cid),
-                cid=cid,
-                maininscl="UCS" if covered else "",
-                hsub=hospcode if covered else "",
-                checkdate=RECENT_CHECK,
-                checked_on=RECENT_CHECK,
-                imported_at=IMPORTED_AT,
-                batch_id=BATCH_LOADED,
-            )
-        )
 
 
 @pytest.fixture
@@ -129,8 +38,8 @@ def url(tmp_path: Path) -> str:
     return url
 
 
-def table_of(app: object) -> DataTable[object]:
-    return app.screen.query_one("#units", DataTable)  # type: ignore[attr-defined]
+def table_of(app: SitthiApp) -> DataTable[object]:
+    return app.screen.query_one("#units", DataTable)
 
 
 async def test_the_units_key_lists_every_unit_worst_coverage_first(url: str) -> None:
@@ -148,7 +57,7 @@ async def test_the_units_key_lists_every_unit_worst_coverage_first(url: str) -> 
         assert coverage[0] == "50.00 % ✗"
         assert coverage[2] == "100.00 % ✓"
         assert column(table, "gaps")[2] == "0"
-        assert "by coverage, worst first" in text(app.screen.query_one("#units-summary"))
+        assert "by coverage, worst first" in text(app.screen.query_one("#units-summary", Static))
 
 
 async def test_each_unit_shows_its_district_and_d_shows_one_district_at_a_time(url: str) -> None:
@@ -166,17 +75,17 @@ async def test_each_unit_shows_its_district_and_d_shows_one_district_at_a_time(u
         await pilot.press("d")
         await settle(pilot)
         assert column(table, "hospcode") == [HOSPCODE]
-        summary = text(app.screen.query_one("#units-summary"))
+        summary = text(app.screen.query_one("#units-summary", Static))
         assert summary.startswith(f"district {CENTRE_DISTRICT} · 1 units")
         await pilot.press("d")
         await settle(pilot)
         assert column(table, "hospcode") == [SOUTH, NORTH]
-        summary = text(app.screen.query_one("#units-summary"))
+        summary = text(app.screen.query_one("#units-summary", Static))
         assert summary.startswith(f"district {RIVER_NAME} · 2 units")
         await pilot.press("d")
         await settle(pilot)
         assert column(table, "hospcode") == [SOUTH, HOSPCODE, NORTH]
-        assert text(app.screen.query_one("#units-summary")).startswith("3 units")
+        assert text(app.screen.query_one("#units-summary", Static)).startswith("3 units")
 
 
 async def test_g_groups_the_units_by_district_keeping_the_order_within_each(url: str) -> None:
@@ -188,7 +97,7 @@ async def test_g_groups_the_units_by_district_keeping_the_order_within_each(url:
             await settle(pilot)
         table = table_of(app)
         assert column(table, "hospcode") == [HOSPCODE, SOUTH, NORTH]
-        assert "จัดกลุ่มตามอำเภอ" in text(app.screen.query_one("#units-summary"))
+        assert "จัดกลุ่มตามอำเภอ" in text(app.screen.query_one("#units-summary", Static))
         await pilot.press("g")
         await settle(pilot)
         assert column(table, "hospcode") == [SOUTH, HOSPCODE, NORTH]
@@ -205,7 +114,7 @@ async def test_sorting_by_claim_rate_puts_units_without_pp_money_last(url: str) 
         assert column(table, "hospcode") == [HOSPCODE, NORTH, SOUTH]
         assert column(table, "pp")[0].endswith("✗")
         assert column(table, "pp")[1:] == ["–", "–"]
-        assert "PP claim rate" in text(app.screen.query_one("#units-summary"))
+        assert "PP claim rate" in text(app.screen.query_one("#units-summary", Static))
 
 
 async def test_enter_on_a_unit_shows_that_unit_only_until_all_units_is_chosen(url: str) -> None:
@@ -282,7 +191,7 @@ async def test_the_help_screen_lists_the_district_keys(url: str) -> None:
         for key in ("u", "f1"):
             await pilot.press(key)
             await settle(pilot)
-        keys = text(app.screen.query_one("#help-keys")).splitlines()
+        keys = text(app.screen.query_one("#help-keys", Static)).splitlines()
         units = keys.index("หน่วยบริการ", keys.index("ทุกหน้าจอ") + 2)
         assert [line.split() for line in keys[units + 1 : units + 4]] == [
             ["s", "เรียง"],

@@ -5,46 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
-from textual.widgets import DataTable, Select
+from textual.widgets import DataTable, Input, Select, Static
 
 from exporters.audit import audit_path
 from store.codes import gap_code
-from store.engine import open_store, read_tx
-from store.models import SQLModel
 from tests.support.tui_pilot import column, make_app, settle, text
 from tests.support.tui_store import PEOPLE
-from tui.app import SitthiApp
+from tests.support.tui_worklist import MANA, log_rows, move_to, open_worklist, table
 from tui.screens.person import PersonScreen
 
 pytestmark = pytest.mark.anyio
-
-MANA = PEOPLE[2]
-"""Person 3: no right at NHSO, a CARD that says UC (NO_RIGHT and MISMATCH)."""
-
-
-def table(app: SitthiApp) -> DataTable[object]:
-    return app.screen.query_one("#worklist", DataTable)
-
-
-async def open_worklist(app: SitthiApp, pilot: object) -> None:
-    await pilot.press("2")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
-
-
-async def move_to(app: SitthiApp, pilot: object, person_id: str) -> None:
-    grid = table(app)
-    grid.move_cursor(row=grid.get_row_index(person_id))
-    await settle(pilot)  # type: ignore[arg-type]
-
-
-def log_rows(url: str) -> list[dict[str, object]]:
-    engine = open_store(url)
-    log = SQLModel.metadata.tables["followup_log"]
-    with read_tx(engine) as conn:
-        rows = [dict(r._mapping) for r in conn.execute(select(log))]
-    engine.dispose()
-    return rows
 
 
 async def test_the_list_shows_everyone_with_a_gap_with_cids_masked(url: str) -> None:
@@ -57,7 +27,7 @@ async def test_the_list_shows_everyone_with_a_gap_with_cids_masked(url: str) -> 
         cids = column(grid, "cid")
         assert all("xxxxx" in cid for cid in cids)
         assert not any(p.cid in cid for p in PEOPLE for cid in cids)
-        assert "แสดง 9 จาก 9 คน" in text(app.screen.query_one("#worklist-summary"))
+        assert "แสดง 9 จาก 9 คน" in text(app.screen.query_one("#worklist-summary", Static))
 
 
 async def test_filters_narrow_the_list(url: str) -> None:
@@ -97,7 +67,7 @@ async def test_sort_key_cycles_and_is_shown(url: str) -> None:
         await settle(pilot)
         names = column(table(app), "name")
         assert names == sorted(names, key=str.casefold)
-        assert "ชื่อ ↑" in text(app.screen.query_one("#worklist-summary"))
+        assert "ชื่อ ↑" in text(app.screen.query_one("#worklist-summary", Static))
 
 
 async def test_a_cid_is_shown_only_on_a_key_press_and_the_reveal_is_audited(url: str) -> None:
@@ -108,10 +78,11 @@ async def test_a_cid_is_shown_only_on_a_key_press_and_the_reveal_is_audited(url:
         await pilot.press("v")
         await settle(pilot)
         shown = table(app).get_cell(MANA.person_id, "cid")
+        assert isinstance(shown, str)
         assert shown.replace("-", "") == MANA.cid
         await pilot.press("v")
         await settle(pilot)
-        assert "xxxxx" in table(app).get_cell(MANA.person_id, "cid")
+        assert "xxxxx" in str(table(app).get_cell(MANA.person_id, "cid"))
     lines = audit_path().read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["command"] == "reveal-cid"
@@ -127,13 +98,13 @@ async def test_the_detail_puts_card_next_to_nhso_and_explains_each_gap(url: str)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen)
-        assert "0100" in text(app.screen.query_one("#card-record"))
-        assert "(ว่าง)" in text(app.screen.query_one("#nhso-record"))
-        explained = text(app.screen.query_one("#gaps-explained Static"))
+        assert "0100" in text(app.screen.query_one("#card-record", Static))
+        assert "(ว่าง)" in text(app.screen.query_one("#nhso-record", Static))
+        explained = text(app.screen.query_one("#gaps-explained Static", Static))
         for code in ("NO_RIGHT", "MISMATCH"):
             assert gap_code(code).explanation_th in explained
             assert gap_code(code).action_th in explained
-        header = text(app.screen.query_one("#person-header"))
+        header = text(app.screen.query_one("#person-header", Static))
         assert "xxxxx" in header
         assert "โทร 0812345678" in header
         history = app.screen.query_one("#history", DataTable)
@@ -151,8 +122,8 @@ async def test_a_followup_is_saved_to_the_log_and_the_state_follows(url: str) ->
         await pilot.press("a")
         await settle(pilot)
         await pilot.click("#REGISTERED")
-        app.screen.query_one("#unit").value = "05678"
-        app.screen.query_one("#note").value = "ย้ายสิทธิแล้ว"
+        app.screen.query_one("#unit", Input).value = "05678"
+        app.screen.query_one("#note", Input).value = "ย้ายสิทธิแล้ว"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert table(app).get_cell(MANA.person_id, "state") == "ลงทะเบียนแล้ว"
@@ -187,7 +158,7 @@ async def test_a_registration_without_the_unit_is_explained_and_not_saved(url: s
         await pilot.click("#REGISTERED")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "รหัสหน่วยบริการ" in text(app.screen.query_one("#followup-error"))
+        assert "รหัสหน่วยบริการ" in text(app.screen.query_one("#followup-error", Static))
         await pilot.press("escape")
         await settle(pilot)
     assert log_rows(url) == []

@@ -6,7 +6,7 @@ import datetime as dt
 
 from store.rights.rules import NhsoFact, evaluate, known_on
 from tests.support.gaps_data import AS_OF, OTHER_UNIT, UNIT
-from tests.unit.test_gaps_rules import RULES, nhso, person
+from tests.support.gaps_facts import RULES, nhso, person
 
 DAY = dt.timedelta(days=1)
 

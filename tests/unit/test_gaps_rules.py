@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
@@ -20,45 +19,7 @@ from store.rights.rules import (
     tally,
 )
 from tests.support.gaps_data import AS_OF, OTHER_UNIT, PARTNER, UNIT, make_cid, wrong_check_digit
-
-RULES = GapRules(
-    responsible_typeareas=frozenset({"1", "3"}),
-    thai_nations=frozenset({"099", "99"}),
-    unchecked_after_days=90,
-)
-DAY = dt.timedelta(days=1)
-CHECKED = AS_OF - 10 * DAY
-IMPORTED = dt.datetime(2025, 1, 1, 8, 0, tzinfo=dt.UTC)
-UPDATED = dt.datetime(2024, 6, 1, 9, 0)
-
-
-def nhso(maininscl: str = "UCS", **fields: object) -> NhsoFact:
-    values: dict[str, object] = {"checked_on": CHECKED, "imported_at": IMPORTED, "hsub": UNIT}
-    values.update(fields)
-    return NhsoFact(maininscl=maininscl, **values)
-
-
-def card(instype: str = "0100", **fields: object) -> CardFact:
-    values: dict[str, object] = {"d_update": UPDATED}
-    values.update(fields)
-    return CardFact(instype=instype, **values)
-
-
-def person(**changes: object) -> PersonFacts:
-    """A Thai member of the unit with a current UC right at the unit: no gaps."""
-    base = PersonFacts(
-        hospcode=UNIT,
-        pid="101",
-        cid=make_cid(101),
-        name="สมชาย",
-        lname="ใจดี",
-        nation="099",
-        typearea="1",
-        discharge="9",
-        cards=(card(),),
-        nhso=(nhso(),),
-    )
-    return dataclasses.replace(base, **changes)
+from tests.support.gaps_facts import CHECKED, DAY, IMPORTED, RULES, UPDATED, card, nhso, person
 
 
 def gaps_of(p: PersonFacts, partners: frozenset[str] = frozenset()) -> tuple[str, ...]:

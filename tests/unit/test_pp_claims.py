@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from store.cid import check_digit
 from store.pp.catalog import COLUMNS, Catalog, parse_catalog, shipped_catalog
 from store.pp.claims import (
     ClaimResult,
@@ -21,35 +20,11 @@ from store.pp.claims import (
 )
 from store.pp.eligibility import Person, Service, evaluate
 from store.pp.nhso_errors import error_code, error_codes
+from tests.support.pp_facts import T0, UNIT, WOMAN, make_cid, service
 
 D = dt.date
-UNIT = "10001"
-T0 = dt.datetime(2025, 3, 1, 2, 0, tzinfo=dt.UTC)
 REFERENCE = Path(__file__).parents[2] / "store" / "reference"
-
-
-def make_cid(n: int) -> str:
-    first12 = f"1{n:011d}"
-    return first12 + str(check_digit(first12))
-
-
-WOMAN = Person(sex="2", birth=D(1985, 6, 15), thai=True, cid=make_cid(1))
 MAN = Person(sex="1", birth=D(1980, 2, 2), thai=True, cid=make_cid(2))
-
-
-def service(
-    source: str,
-    day: dt.date,
-    fields: dict[str, str] | None = None,
-    *,
-    pid: str = "1",
-    hospcode: str = UNIT,
-    seq: str = "",
-    gravida: str = "1",
-    related: dt.date | None = None,
-) -> Service:
-    seq = seq or f"{day:%Y%m%d}{source}"
-    return Service(source, hospcode, pid, seq, day, fields or {}, gravida, related, id=seq)
 
 
 def line(

@@ -23,7 +23,7 @@ from store.pp.claims import (
 from store.pp.eligibility import Service, evaluate
 from store.pp.nhso_errors import code_in_text
 from store.pp.statement_figures import PaidOnPaper, RepCheck, Transfer, statement_figures
-from tests.unit.test_pp_claims import T0, UNIT, WOMAN, service
+from tests.support.pp_facts import T0, UNIT, WOMAN, service
 
 D = dt.date
 DAY = D(2025, 1, 10)

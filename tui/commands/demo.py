@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store.errors import os_error
 from store.i18n import Section, message
 from tui.cli import EXIT_OK, Subparsers, add_command, fail, opened_store, say
 from tui.dates import date_argument as parse_day
@@ -258,8 +259,7 @@ def _build(
         _marker(directory).unlink(missing_ok=True)
         paths = write_centre_files(centre, directory)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return fail(message("cli.demo.unwritable", dir=directory, reason=reason))
+        return fail(message("cli.demo.unwritable", dir=directory, reason=os_error(exc)))
     print(text["store"].format(store=display_url(url)))
     with opened_store(url) as engine:
         results = []

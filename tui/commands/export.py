@@ -225,7 +225,9 @@ def _failed(args: argparse.Namespace, exc: Exception) -> int:
     if isinstance(exc, ExportError):
         print(f"sitthi: {exc.reason.render(_lang(args))}", file=sys.stderr)
     else:
-        error = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        from store.errors import os_error
+
+        error = os_error(exc) if isinstance(exc, OSError) else exc
         _complain(args, "export.audit_failed", error=error)
     return EXIT_FAILED
 

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from store.controls import terminal_safe
+from store.i18n import Message, shown
 from tui.screens.base import SitthiScreen, Step, describe_error
 from tui.widgets.charts import chart_floor, column_cells, hbar, spark
 from tui.widgets.footer import SitthiFooter
@@ -164,9 +165,7 @@ class DashboardScreen(SitthiScreen):
             if status is None:
                 return None
             view = DaemonView.of(status.last_sync, status.pending, is_running(status))
-            error = status.last_error or {}
-            problem = error.get("message") if isinstance(error, dict) else None
-            return replace(view, problem=str(problem) if problem else None)
+            return replace(view, problem=status.last_problem())
 
         self.off_ui(daemon, self.show_daemon, group="daemon")
 
@@ -352,8 +351,9 @@ class DaemonView:
     sync_ok: bool
     pending: int
     running: bool
-    problem: str | None = None
-    """The daemon's last error (a file it refused, a sync that failed), names and counts only."""
+    problem: Message | str | None = None
+    """The daemon's last error (a file it refused, a sync that failed), names and counts only;
+    a catalogue message, shown in the app's language."""
 
     @classmethod
     def of(cls, last_sync: dict[str, Any] | None, pending: int, running: bool) -> DaemonView:
@@ -380,7 +380,10 @@ def daemon_content(view: DaemonView, now: dt.datetime, tr: Translator) -> Conten
     if not view.running:
         parts += [" · ", (tr("dashboard.daemon_stopped"), "$warning")]
     if view.problem and view.running:
-        parts += ["\n", (tr("daemon.last_problem", message=view.problem), "$warning")]
+        parts += [
+            "\n",
+            (tr("daemon.last_problem", message=shown(view.problem, tr.lang)), "$warning"),
+        ]
     return Content.assemble(*parts)
 
 

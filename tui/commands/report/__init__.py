@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from store.errors import os_error
 from store.i18n import message
 from tui.cli import EXIT_FAILED, EXIT_OK, Subparsers, add_command, fail, opened_store, say
 from tui.commands.report.parse import (
@@ -221,7 +222,7 @@ def _audit(options: _Options, persons: int) -> bool:
     try:
         record_export(command, options.hospcode, persons)
     except OSError as exc:
-        fail(message("cli.report.audit_failed", error=exc.strerror or exc))
+        fail(message("cli.report.audit_failed", error=os_error(exc)))
         return False
     return True
 
