@@ -9,6 +9,8 @@ a report.
 
 from __future__ import annotations
 
+from operator import mul
+
 from store.thaidate import THAI_DIGITS
 
 NON_THAI_PREFIXES = frozenset("067")
@@ -23,7 +25,8 @@ def is_ascii_digits(text: str) -> bool:
 
 def check_digit(first12: str) -> int:
     """The 13th digit for the first twelve: (11 - Σ dᵢ·(14-i) mod 11) mod 10."""
-    total = sum(int(d) * (CID_LENGTH - i) for i, d in enumerate(first12))
+    weights = range(CID_LENGTH, CID_LENGTH - len(first12), -1)
+    total = sum(map(mul, map(int, first12), weights))
     return (11 - total % 11) % 10
 
 

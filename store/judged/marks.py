@@ -14,9 +14,10 @@ Which units a row concerns:
 
 On PostgreSQL the triggers are per statement with transition tables, so a bulk load marks its
 units once per statement instead of once per row; on SQLite (one writer, row triggers only)
-each row marks its units unless they are marked already. The outbox's caution applies: on
-SQLite `batch_alter_table` drops a table's triggers, so a migration that alters one of these
-tables must call `install_marks` again.
+each row marks its units unless they are marked already (a unit row's trigger has a `WHEN`
+that skips it then). The outbox's caution applies: on SQLite `batch_alter_table` drops a
+table's triggers, so a migration that alters one of these tables must call `install_marks`
+again.
 """
 
 from __future__ import annotations
@@ -52,12 +53,22 @@ def _name(table: str, op: str) -> str:
     return f"judged_mark_{table}_{op}"
 
 
+def _sqlite_unmarked(ref: str) -> str:
+    """Whether the row `ref` (NEW or OLD) names a unit not marked yet."""
+    return (
+        f"{ref}.hospcode IS NOT NULL AND NOT EXISTS "
+        f"(SELECT 1 FROM judged_stale WHERE hospcode = {ref}.hospcode)"
+    )
+
+
 def _sqlite_mark(kind: str, ref: str) -> str:
     """One row's mark: `ref` is NEW or OLD. Conflicts are avoided rather than ignored, since
     the outer statement's conflict clause (the importer's `OR ROLLBACK`) would override a
     trigger's `OR IGNORE`."""
+    if kind == UNIT:
+        unmarked = _sqlite_unmarked(ref)
+        return f"INSERT INTO judged_stale (hospcode) SELECT {ref}.hospcode WHERE {unmarked};"
     found = {
-        UNIT: f"SELECT {ref}.hospcode AS hospcode WHERE {ref}.hospcode IS NOT NULL",
         CID: f"SELECT hospcode FROM person WHERE cid = {ref}.cid AND {ref}.cid <> ''",
         EVERY: "SELECT hospcode FROM judged_unit",
     }[kind]
@@ -67,10 +78,19 @@ def _sqlite_mark(kind: str, ref: str) -> str:
     )
 
 
+def _sqlite_when(kind: str, refs: tuple[str, ...]) -> str:
+    """A unit row's trigger runs only when the row names a unit not marked yet: a bulk load
+    into a marked unit (every row after its first) then costs one index probe per row."""
+    if kind != UNIT:
+        return ""
+    return "WHEN " + " OR ".join(f"({_sqlite_unmarked(ref)})" for ref in refs) + " "
+
+
 def _sqlite_statements(table: str, kind: str) -> list[str]:
     refs = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}
     return [
         f'CREATE TRIGGER "{_name(table, op)}" AFTER {op.upper()} ON "{table}" '
+        f"{_sqlite_when(kind, refs[op])}"
         f"BEGIN {' '.join(_sqlite_mark(kind, ref) for ref in refs[op])} END"
         for op in _OPS
     ]

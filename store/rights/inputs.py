@@ -152,28 +152,45 @@ def load_unit_facts(conn: Connection, hospcode: str) -> UnitFacts:
         .where(PERSON.c.hospcode == hospcode)
     )
     persons: dict[str, PersonFacts] = {}
-    for row in conn.execute(query).all():
-        if row.pid in persons:
+    no_cards: tuple[CardFact, ...] = ()
+    for (
+        pid,
+        cid,
+        prename,
+        name,
+        lname,
+        sex,
+        birth,
+        nation,
+        typearea,
+        discharge,
+        hid,
+        house,
+        villaname,
+        vid,
+        vhvid,
+    ) in conn.execute(query).all():
+        if pid in persons:
             continue
-        persons[row.pid] = PersonFacts(
+        persons[pid] = PersonFacts(
             hospcode=hospcode,
-            pid=row.pid,
-            cid=row.cid or "",
-            prename=row.prename or "",
-            name=row.name or "",
-            lname=row.lname or "",
-            sex=row.sex or "",
-            birth=row.birth,
-            nation=row.nation or "",
-            typearea=row.typearea or "",
-            discharge=row.discharge or "",
-            hid=row.hid or "",
-            house_no=row.house or "",
-            village=village_name(row.villaname, row.vid),
-            volunteer=row.vhvid or "",
-            cards=tuple(cards.get(row.pid, ())),
-            nhso=tuple(nhso.get(row.cid, ())) if row.cid else (),
-            has_local_death=row.pid in dead,
+            pid=pid,
+            cid=cid or "",
+            prename=prename or "",
+            name=name or "",
+            lname=lname or "",
+            sex=sex or "",
+            birth=birth,
+            nation=nation or "",
+            typearea=typearea or "",
+            discharge=discharge or "",
+            hid=hid or "",
+            house_no=house or "",
+            village=village_name(villaname, vid),
+            volunteer=vhvid or "",
+            cards=tuple(cards.get(pid, no_cards)),
+            nhso=tuple(nhso.get(cid, ())) if cid else (),
+            has_local_death=pid in dead,
         )
     return UnitFacts(hospcode, partner_units(conn, hospcode), tuple(persons.values()))
 
@@ -201,15 +218,15 @@ def _cards(conn: Connection, hospcode: str) -> dict[str, list[CardFact]]:
         CARD.c.sub,
     ).where(CARD.c.hospcode == hospcode)
     found: dict[str, list[CardFact]] = defaultdict(list)
-    for row in conn.execute(query).all():
-        found[row.pid].append(
+    for pid, instype, d_update, expiredate, startdate, main, sub in conn.execute(query).all():
+        found[pid].append(
             CardFact(
-                instype=row.instype_new or "",
-                d_update=row.d_update,
-                expiredate=row.expiredate,
-                startdate=row.startdate,
-                main=row.main or "",
-                sub=row.sub or "",
+                instype=instype or "",
+                d_update=d_update,
+                expiredate=expiredate,
+                startdate=startdate,
+                main=main or "",
+                sub=sub or "",
             )
         )
     return found
@@ -232,20 +249,33 @@ def _nhso_records(conn: Connection, hospcode: str) -> dict[str, list[NhsoFact]]:
         NHSO_RIGHT.c.imported_at,
     ).where(NHSO_RIGHT.c.cid.in_(unit_cids))
     found: dict[str, list[NhsoFact]] = defaultdict(list)
-    for row in conn.execute(query).all():
-        found[row.cid].append(
+    for (
+        cid,
+        maininscl,
+        subinscl,
+        hmain_op,
+        hsub,
+        hmain,
+        startdate,
+        expdate,
+        deathdate,
+        status,
+        checked_on,
+        imported_at,
+    ) in conn.execute(query).all():
+        found[cid].append(
             NhsoFact(
-                maininscl=row.maininscl or "",
-                checked_on=row.checked_on,
-                imported_at=row.imported_at,
-                subinscl=row.subinscl or "",
-                hmain_op=row.hmain_op or "",
-                hsub=row.hsub or "",
-                hmain=row.hmain or "",
-                startdate=row.startdate,
-                expdate=row.expdate,
-                deathdate=row.deathdate,
-                status=row.status or "",
+                maininscl=maininscl or "",
+                checked_on=checked_on,
+                imported_at=imported_at,
+                subinscl=subinscl or "",
+                hmain_op=hmain_op or "",
+                hsub=hsub or "",
+                hmain=hmain or "",
+                startdate=startdate,
+                expdate=expdate,
+                deathdate=deathdate,
+                status=status or "",
             )
         )
     return found
