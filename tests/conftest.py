@@ -18,6 +18,10 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
+pytest_plugins = ["tests.support.tui_snapshot"]
+"""The snapshot tests' store folder (`folder`), a fixture of every TUI snapshot module."""
+
+
 @pytest.fixture(autouse=True)
 def sitthi_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data, config and log folders, and no inherited store."""

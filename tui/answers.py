@@ -97,4 +97,5 @@ class SharedAnswers:
 
 
 class AnswerAbandoned(Exception):
-    """The asker was cancelled while it waited for another's answer."""
+    """The asker was cancelled while it waited for another's answer.
+    Not a `SitthiError`: the cancelled asker shows nothing."""

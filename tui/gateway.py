@@ -38,7 +38,8 @@ class UiThreadStoreAccess(RuntimeError):
 
 
 class QueryInterrupted(Exception):
-    """The work was stopped because nobody waits for its answer any more."""
+    """The work was stopped because nobody waits for its answer any more.
+    Not a `SitthiError`: nobody is left to read it, so it is never shown."""
 
 
 @dataclass

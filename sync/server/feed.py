@@ -56,7 +56,8 @@ class Forbidden(PermissionError):
 
 
 class TooOld(Exception):
-    """A reader that needs a snapshot speaks a protocol without snapshots; the text says so."""
+    """A reader that needs a snapshot speaks a protocol without snapshots; the text says so.
+    Not a `SitthiError`: answered as a 426 ApiError asking for the province's version."""
 
 
 def _check_id(value: str, what: str) -> None:

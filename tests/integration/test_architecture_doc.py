@@ -191,9 +191,12 @@ PLAIN_ERRORS = {
     "sync.protocol.ProtocolError": "the protocol's text on the wire; the client makes the message",
     "sync.server.app.ApiError": "an API answer; the centre's client makes the message",
     "sync.server.feed.Forbidden": "answered as a 403 ApiError",
+    "sync.server.feed.TooOld": "answered as a 426 ApiError asking for the province's version",
     "sync.wire_rows.RowError": "a per-row rejection on the wire, counted at the centre",
     "sync.simulate.params.ParamsError": "the simulator's shipped parameters: a programming error",
     "tui.gateway.UiThreadStoreAccess": "a programming error of the app",
+    "tui.gateway.QueryInterrupted": "work nobody waits for; never shown",
+    "tui.answers.AnswerAbandoned": "a cancelled asker's wait; never shown",
 }
 """The exception classes that are not `SitthiError`s, each with the reason its docstring gives."""
 

@@ -9,47 +9,18 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
-from tests.support.tui_pilot import make_app, settle
-from tests.support.tui_store import PEOPLE, build_store
+from tests.support.tui_snapshot import LANGS, app_for, keys
+from tests.support.tui_store import PEOPLE
 from tests.support.tui_units import build_three_units
-from tui.app import SitthiApp
 
 SIZE = (80, 24)
-LANGS = ("th", "en")
-
-
-@pytest.fixture
-def folder(request: pytest.FixtureRequest) -> Iterator[Path]:
-    """A store and settings file at a path that is the same on every run (it is on screen)."""
-    path = Path(tempfile.gettempdir()) / "sitthi-snapshots" / request.node.name
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    build_store(f"sqlite:///{path / 'centre.db'}").dispose()
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def app_for(folder: Path, lang: str, **options: object) -> SitthiApp:
-    return make_app(
-        f"sqlite:///{folder / 'centre.db'}", lang=lang, prefs_file=folder / "app.json", **options
-    )
-
-
-def keys(*pressed: str) -> Callable[[Pilot[None]], Awaitable[None]]:
-    async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        for key in pressed:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run_before
 
 
 def to_person(index: int, *pressed: str) -> Callable[[Pilot[None]], Awaitable[None]]:

@@ -10,12 +10,10 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tests.support.tui_pilot import centre_url, column, make_app, settle, text
-from tests.tui.test_tui_snapshots import LANGS, app_for, folder, keys
-from tests.tui.test_tui_units import build_three_units
+from tests.support.tui_snapshot import LANGS, app_for, keys
+from tests.support.tui_units import build_three_units
 
 WIDE = (160, 48)
-
-__all__ = ["folder"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
