@@ -309,6 +309,8 @@ def build_province(
         results += import_paths(engine, [path], now=import_moment(today, 1 + order))
     refused = sum(1 for r in results if r.refused)
     _analyze(engine)
+    progress(message("cli.province_demo.judging", units=len(units)))
+    _judge(engine, day)
     return ProvinceBuilt(
         units=units,
         imported=len(results) - refused,
@@ -327,6 +329,16 @@ def _analyze(engine: Engine) -> None:
 
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))
+
+
+def _judge(engine: Engine, day: dt.date) -> None:
+    """Judge every unit and store the judgements, as `sitthi recompute` does: the province's
+    first look at the units screen then reads them instead of judging the whole province."""
+    from store.engine import write_tx
+    from store.judged.refresh import refresh_judgements
+
+    with write_tx(engine) as conn:
+        refresh_judgements(conn, day, everything=True)
 
 
 def _as_done(

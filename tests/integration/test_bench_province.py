@@ -33,7 +33,8 @@ def test_the_benchmark_measures_every_figure_at_a_tiny_size(
             assert figure["peak_rss_mib"] > 0, name
     assert figures["floor_sql_kpi"]["detail"]["rows"] == UNITS
     assert figures["league"]["detail"]["rows"] == UNITS
-    assert figures["kpi_cold"]["detail"]["units"] == UNITS
+    assert figures["kpi_stored"]["detail"]["units"] == UNITS
+    assert figures["kpi_fresh"]["detail"]["units"] == UNITS
     assert figures["league_syncing"]["detail"]["follow_ups_pushed"] >= 1
     section = bench.docs_section(report)
     assert section.startswith(bench.SECTION_START) and section.endswith(bench.SECTION_END)

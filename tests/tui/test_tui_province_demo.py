@@ -75,7 +75,7 @@ def test_the_province_demo_builds_every_unit_and_prints_them_in_their_districts(
     assert {ln.split()[0]: ln.split()[2] for ln in league} == UNITS
 
 
-def test_the_province_store_holds_what_the_units_pushed_and_the_nhso_files(
+def test_the_province_store_holds_what_the_units_pushed_the_nhso_files_and_judgements(
     province: Built,
 ) -> None:
     engine = open_store(province.url)
@@ -95,6 +95,10 @@ def test_the_province_store_holds_what_the_units_pushed_and_the_nhso_files(
             records = conn.execute(text("SELECT count(*) FROM nhso_right")).scalar_one()
             services = conn.execute(text("SELECT count(DISTINCT hospcode) FROM pp_service"))
             service_units = services.scalar_one()
+            judged = [
+                (row.hospcode, str(row.as_of))
+                for row in conn.execute(text("SELECT hospcode, as_of FROM judged_unit"))
+            ]
     finally:
         engine.dispose()
     assert persons == dict.fromkeys(UNITS, PERSONS)
@@ -102,6 +106,7 @@ def test_the_province_store_holds_what_the_units_pushed_and_the_nhso_files(
     assert statuses == {"loaded"}
     assert records >= 4 * PERSONS * 0.9
     assert service_units == 4
+    assert sorted(judged) == [(code, TODAY) for code in sorted(UNITS)]
     for hospcode in UNITS:
         assert (province.home / "data" / "province-demo" / "units" / hospcode / "unit.db").is_file()
 
