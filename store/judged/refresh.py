@@ -68,19 +68,32 @@ def _shipped_tables() -> tuple[tuple[str, bytes], ...]:
     )
 
 
-def refresh_after_change(engine: Engine, as_of: dt.date | None = None) -> tuple[str, ...]:
+def refresh_after_change(
+    engine: Engine, as_of: dt.date | None = None, *, unjudged_too: bool = False
+) -> tuple[str, ...]:
     """What a writer calls right after committing a change (an import, a pull, a push applied
     at the server): the stale units that have stored judgements are judged again on `as_of`
-    (today by default) in a write transaction of their own. Units nobody has read yet stay
-    for their first reader, so a store that never shows figures never pays for them."""
+    (today by default), each in a write transaction of its own, so a long refresh holds no
+    lock for long and loses nothing to a change made meanwhile. Units nobody has read yet stay
+    for their first reader, so a centre's store that never shows figures never pays for them;
+    the provincial server, whose store the province's officers read, judges them too
+    (`unjudged_too`), so the units screen never waits for a whole province's judging."""
     from store.engine import read_tx, write_tx
 
     day = as_of or dt.date.today()
+    judged_only = not unjudged_too
     with read_tx(engine) as conn:
         if not _anything_stale(conn, day):
             return ()
-    with write_tx(engine) as conn:
-        return refresh_judgements(conn, day, judged_only=True)
+        wanted = units_to_judge(conn, day, judged_only=judged_only)
+    if not wanted:
+        with write_tx(engine) as conn:  # marks of units the store no longer knows
+            return refresh_judgements(conn, day, judged_only=judged_only)
+    done: list[str] = []
+    for code in wanted:
+        with write_tx(engine) as conn:
+            done += refresh_judgements(conn, day, code, judged_only=judged_only)
+    return tuple(done)
 
 
 def _anything_stale(conn: Connection, as_of: dt.date) -> bool:
@@ -123,10 +136,9 @@ def refresh_judgements(
     units' inputs are read, so a change committed meanwhile marks its unit again."""
     year = fiscal_year_of(as_of)
     known = unit_hospcodes(conn, hospcode)
-    wanted = known if everything else _stale(conn, known, as_of, year, hospcode)
-    if judged_only:
-        judged = set(conn.execute(select(UNIT.c.hospcode)).scalars())
-        wanted = [code for code in wanted if code in judged]
+    wanted = units_to_judge(
+        conn, as_of, hospcode, everything=everything, judged_only=judged_only, known=known
+    )
     _forget_gone(conn, known, hospcode)
     if not wanted:
         return ()
@@ -140,11 +152,28 @@ def refresh_judgements(
     return tuple(wanted)
 
 
-def _stale(
-    conn: Connection, known: Sequence[str], as_of: dt.date, year: int, hospcode: str | None
+def units_to_judge(
+    conn: Connection,
+    as_of: dt.date,
+    hospcode: str | None = None,
+    *,
+    everything: bool = False,
+    judged_only: bool = False,
+    known: Sequence[str] | None = None,
 ) -> list[str]:
-    fresh = fresh_units(conn, as_of, year, hospcode)
-    return [code for code in known if code not in fresh]
+    """The units (all, or `hospcode`) a refresh on `as_of` judges: every known unit with
+    `everything`, else those whose stored judgements do not hold; with `judged_only`, only
+    units judged before."""
+    known = unit_hospcodes(conn, hospcode) if known is None else known
+    if everything:
+        wanted = list(known)
+    else:
+        fresh = fresh_units(conn, as_of, fiscal_year_of(as_of), hospcode)
+        wanted = [code for code in known if code not in fresh]
+    if judged_only:
+        judged = set(conn.execute(select(UNIT.c.hospcode)).scalars())
+        wanted = [code for code in wanted if code in judged]
+    return wanted
 
 
 def _forget_gone(conn: Connection, known: Sequence[str], hospcode: str | None) -> None:

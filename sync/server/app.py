@@ -264,11 +264,11 @@ async def _compact_forever(engine: Engine, every: float) -> None:
 
 
 async def _refresh_forever(engine: Engine, every: float) -> None:
-    """Judge again the units that pushes made stale, right after they were applied (the
-    stored judgements the province's readers read, `store.judged`)."""
+    """Judge the units that pushes made stale, right after they were applied, those nobody
+    has read yet included (the stored judgements the province's readers read, `store.judged`)."""
     while True:
         try:
-            await run_in_threadpool(refresh_after_change, engine)
+            await run_in_threadpool(refresh_after_change, engine, None, unjudged_too=True)
         except (OperationalError, DBAPIError) as exc:
             log.warning("refreshing judgements failed: %s", type(exc.orig or exc).__name__)
         await anyio.sleep(every)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import text
 
-from store.engine import write_tx
+from store.engine import read_tx, write_tx
 from tests.support.syncserver import (
     Province,
     RunningServer,
@@ -189,3 +190,27 @@ def test_the_follow_up_state_reads_the_same_at_the_centre_and_the_province(
     assert at_centre == at_province and at_centre[person].action in ("PHONED", "HOME_VISIT")
     a.dispose()
     p.dispose()
+
+
+def test_the_server_judges_a_pushing_unit_before_anyone_reads_it(
+    server: RunningServer, province: Province, tmp_path: Path
+) -> None:
+    """The province's units screen reads stored judgements: the server stores them right after
+    a unit's push, for a unit never judged before too, so the first officer to open the
+    screen does not wait for the whole province to be judged."""
+    a = centre_store(tmp_path / "a.db")
+    with write_tx(a) as conn:
+        add_person(conn, "10001", "1", synthetic_cid(1))
+        add_person(conn, "10001", "2", synthetic_cid(2))
+    sync_all(a, server.url, province.tokens["10001"])
+    deadline = time.monotonic() + 20
+    judged: dict[str, int] = {}
+    while time.monotonic() < deadline and len(judged) < 2:
+        time.sleep(0.2)
+        with read_tx(province.engine) as conn:
+            judged = {
+                row.hospcode: row.population
+                for row in conn.execute(text("SELECT hospcode, population FROM judged_unit"))
+            }
+    assert judged == {"10001": 2, "10002": 0}
+    a.dispose()
