@@ -154,7 +154,7 @@ def test_the_c_rate_and_money_transferred_come_from_rep_and_smt_files(
         50.0,
         "%",
         "≤ 5 %",
-        "below target",
+        "not met: over the limit",
     )
     transferred = rows["Money transferred to the unit's account (Smart Money Transfer)"]
     assert transferred[:2] == (1730.5, "baht")
