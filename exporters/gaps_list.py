@@ -33,7 +33,7 @@ def columns(context: ListContext, *, with_due: bool) -> tuple[Column, ...]:
         found.append(Column(t("export.col.phone"), 13))
     found.append(Column(t("export.col.last_followup"), 18))
     if with_due:
-        found.append(Column(t("export.col.due"), 16))
+        found.append(Column(t("export.col.due"), 30))
     found += [Column(t("export.col.visit_date"), 12, Kind.BLANK)]
     found += [Column(t("export.col.outcome"), 22, Kind.BLANK)]
     return tuple(found)
@@ -84,7 +84,8 @@ def _cells(row: WorkRow, context: ListContext, due: DueMap | None) -> tuple[Cell
         cells.append(context.phone(person))
     cells.append(_followup(row, context))
     if due is not None:
-        cells.append(", ".join(i.item for i in due.get((person.hospcode, person.pid), ())))
+        items = due.get((person.hospcode, person.pid), ())
+        cells.append(", ".join(item.name(context.lang) for item in items))
     cells += [None, None]
     return tuple(cells)
 

@@ -274,10 +274,20 @@ def test_the_gaps_list_can_carry_the_pp_services_each_person_is_due_for(
     north = openpyxl.load_workbook(target)[NORTH]
     due = dict(zip(column(north, "ชื่อ-สกุล"), column(north, "ควรได้รับบริการ"), strict=True))
     # สมศรี: a Thai woman of 35; มานี: 55; บุญมี: 50 (born 5 May 1975); men of 45: blood sugar
-    assert due["สมศรี บ้านสอง"] == "CX_SCREEN, FPG"
-    assert due["มานี สิบสอง"] == "CX_SCREEN, FIT, FPG"
-    assert due["บุญมี อาสา"] == "CX_SCREEN, FIT, FPG"
-    assert due["สมชาย บ้านสิบ"] == "FPG"
+    cervix = "บริการคัดกรองมะเร็งปากมดลูก"
+    bowel = "บริการคัดกรองมะเร็งลำไส้ใหญ่และลำไส้ตรงด้วย FIT test"
+    sugar = "บริการคัดกรองเบาหวานด้วยการตรวจระดับน้ำตาลในเลือด"
+    assert due["สมศรี บ้านสอง"] == f"{cervix}, {sugar}"
+    assert due["มานี สิบสอง"] == f"{cervix}, {bowel}, {sugar}"
+    assert due["บุญมี อาสา"] == f"{cervix}, {bowel}, {sugar}"
+    assert due["สมชาย บ้านสิบ"] == sugar
+    english = tmp_path / "due_en.xlsx"
+    export(
+        capsys, villages, "gaps", "--as-of", AS_OF, "--with-due", "--lang", "en", "-o", str(english)
+    )
+    sheet = openpyxl.load_workbook(english)[NORTH]
+    due_en = dict(zip(column(sheet, "Name"), column(sheet, "Due"), strict=True))
+    assert due_en["สมชาย บ้านสิบ"] == "Diabetes screening (blood glucose)"
 
 
 def test_the_pp_due_list_names_who_is_due_and_the_baht_to_earn(
