@@ -52,10 +52,15 @@ class Indicator:
     missing: str = "export.report.no_data"
 
     def verdict(self, lang: str) -> str:
+        """Met, else the way it missed: below a target, or over a limit the figure should stay
+        under."""
         if self.value is None or self.target is None:
             return ""
-        met = self.value >= self.target if self.higher_is_better else self.value <= self.target
-        return render("export.report.met" if met else "export.report.below", lang)
+        if self.higher_is_better:
+            met, missed = self.value >= self.target, "export.report.below"
+        else:
+            met, missed = self.value <= self.target, "export.report.over_limit"
+        return render("export.report.met" if met else missed, lang)
 
 
 def period_end(as_of: dt.date, fiscal_year: int, month: int | None) -> dt.date:

@@ -10,7 +10,17 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Connection
 
 from exporters.document import Cell, Column, Document, Kind, Section
-from exporters.people import Grouping, ListContext, grouped, load_context, selected
+from exporters.people import (
+    Grouping,
+    ListContext,
+    grouped,
+    load_context,
+    resolve_village,
+    resolve_volunteer,
+    selected,
+    volunteer_cell,
+    volunteer_column,
+)
 from store.pp.catalog import CatalogItem
 from store.queries.worklist import WorkRow, work_rows
 from store.rights.rules import action, explanation
@@ -19,7 +29,9 @@ KIND = "gaps"
 DueMap = Mapping[tuple[str, str], Sequence[CatalogItem]]
 
 
-def columns(context: ListContext, *, with_due: bool) -> tuple[Column, ...]:
+def columns(
+    context: ListContext, *, with_due: bool, by: Grouping = Grouping.VILLAGE
+) -> tuple[Column, ...]:
     t = context.t
     found = [
         Column(t("export.col.house"), 8),
@@ -33,7 +45,8 @@ def columns(context: ListContext, *, with_due: bool) -> tuple[Column, ...]:
         found.append(Column(t("export.col.phone"), 13))
     found.append(Column(t("export.col.last_followup"), 18))
     if with_due:
-        found.append(Column(t("export.col.due"), 16))
+        found.append(Column(t("export.col.due"), 30))
+    found += volunteer_column(by, context)
     found += [Column(t("export.col.visit_date"), 12, Kind.BLANK)]
     found += [Column(t("export.col.outcome"), 22, Kind.BLANK)]
     return tuple(found)
@@ -48,10 +61,11 @@ def gaps_document(
     due: DueMap | None = None,
 ) -> Document:
     """The rows (e.g. the work list as filtered on screen) as the volunteers' document."""
-    cols = columns(context, with_due=due is not None)
+    cols = columns(context, with_due=due is not None, by=by)
     sections = []
-    for group, members in grouped(rows, lambda r: r.evaluation.person, by, context):
-        body = tuple(_cells(row, context, due) for row in members)
+    units = hospcode is None
+    for group, members in grouped(rows, lambda r: r.evaluation.person, by, context, units=units):
+        body = tuple(_cells(row, context, due, by) for row in members)
         heading = context.t("export.gaps_heading", group=group.name, count=len(body))
         sections.append(Section(group.name, heading, cols, body, place=group.place))
     persons = len({(r.evaluation.person.hospcode, r.evaluation.person.pid) for r in rows})
@@ -69,7 +83,9 @@ def gaps_document(
     )
 
 
-def _cells(row: WorkRow, context: ListContext, due: DueMap | None) -> tuple[Cell, ...]:
+def _cells(
+    row: WorkRow, context: ListContext, due: DueMap | None, by: Grouping
+) -> tuple[Cell, ...]:
     person = row.evaluation.person
     codes = row.codes
     cells: list[Cell] = [
@@ -84,7 +100,9 @@ def _cells(row: WorkRow, context: ListContext, due: DueMap | None) -> tuple[Cell
         cells.append(context.phone(person))
     cells.append(_followup(row, context))
     if due is not None:
-        cells.append(", ".join(i.item for i in due.get((person.hospcode, person.pid), ())))
+        items = due.get((person.hospcode, person.pid), ())
+        cells.append(", ".join(item.name(context.lang) for item in items))
+    cells += volunteer_cell(person, by, context)
     cells += [None, None]
     return tuple(cells)
 
@@ -112,12 +130,16 @@ def build_gaps(
     show_cid: bool = False,
     lang: str = "th",
 ) -> Document:
-    """Everyone with a gap on the as-of date (or of one village / volunteer)."""
+    """Everyone with a gap on the as-of date (or of one village / volunteer: by name, VID or
+    number, and by VHVID; ExportError when the store has no such village or volunteer)."""
+    villages = None if village is None else resolve_village(conn, hospcode, village)
+    if volunteer is not None:
+        volunteer = resolve_volunteer(conn, hospcode, volunteer)
     context = load_context(conn, as_of, hospcode, lang=lang, show_cid=show_cid)
     rows = selected(
         work_rows(conn, as_of, hospcode),
         lambda r: r.evaluation.person,
-        village=village,
+        villages=villages,
         volunteer=volunteer,
     )
     due = None

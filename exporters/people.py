@@ -11,19 +11,25 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
 
+from exporters.document import Cell, Column
+from exporters.files import ExportError
 from store.cid import format_cid, mask_cid
 from store.codes import setting
-from store.i18n import render
+from store.i18n import message, render
 from store.kpi import natural_key
 from store.models import SQLModel
+from store.rights.inputs import MOO, village_name, village_number
 from store.rights.rules import PersonFacts
 from store.thaidate import age_on
 
 _TABLES = SQLModel.metadata.tables
 PERSON = _TABLES["person"]
 FACILITY = _TABLES["facility"]
+HOUSE = _TABLES["house"]
 
 T = TypeVar("T")
+VillageKey = tuple[str, str]
+"""A village of the lists: (hospcode, village name as `PersonFacts.village` holds it)."""
 
 
 class Grouping(StrEnum):
@@ -130,22 +136,40 @@ class Group:
     name: str
     """Sheet name."""
     place: str
-    """Village and volunteer for the page header."""
+    """Who and where the sheet is for, in the page header: the village, or the volunteer and
+    their villages; then the unit when the list spans several units."""
 
 
-def group_of(person: PersonFacts, by: Grouping, context: ListContext) -> Group:
-    village = person.village or context.t("export.no_village")
-    volunteer = context.volunteer(person)
+def _village(person: PersonFacts, context: ListContext) -> str:
+    return person.village or context.t("export.no_village")
+
+
+def group_key(person: PersonFacts, by: Grouping) -> str:
+    return f"{person.hospcode}/{person.volunteer if by is Grouping.VOLUNTEER else person.village}"
+
+
+def describe_group(
+    members: Sequence[PersonFacts], by: Grouping, context: ListContext, *, units: bool
+) -> Group:
+    """The sheet of one village's or one volunteer's persons (all of one unit). With `units`
+    (a list of several units) its name starts with the unit's code and its header ends with the
+    unit's code and name (after the village, so that a long unit name is what gets shortened)."""
+    first = members[0]
     if by is Grouping.VOLUNTEER:
-        if not person.volunteer:
-            name = context.t("export.no_volunteer")
-            return Group(f"{person.hospcode}/", name, name)
-        label = context.t("export.volunteer_sheet", name=volunteer)
-        return Group(f"{person.hospcode}/{person.volunteer}", label, label)
-    place = village
-    if volunteer:
-        place += " · " + context.t("export.volunteer_sheet", name=volunteer)
-    return Group(f"{person.hospcode}/{person.village}", village, place)
+        if first.volunteer:
+            name = context.t("export.volunteer_sheet", name=context.volunteer(first))
+            villages = sorted({_village(m, context) for m in members}, key=natural_key)
+            place = context.t("export.volunteer_place", name=name, villages=", ".join(villages))
+        else:
+            name = place = context.t("export.no_volunteer")
+    else:
+        name = _village(first, context)
+        named = not name.startswith(MOO)  # "หมู่ 3" (no VILLANAME) needs no "village" before it
+        place = context.t("export.village_place", village=name) if named else name
+    if units:
+        name = f"{first.hospcode} {name}"
+        place = f"{place} · {context.unit_label(first.hospcode)}"
+    return Group(group_key(first, by), name, place)
 
 
 def grouped(
@@ -153,37 +177,142 @@ def grouped(
     person: Callable[[T], PersonFacts],
     by: Grouping,
     context: ListContext,
+    *,
+    units: bool = False,
 ) -> list[tuple[Group, list[T]]]:
-    """Items by village (natural order) or volunteer (by name), houses in number order."""
-    groups: dict[str, tuple[Group, list[T]]] = {}
+    """Items by village (natural order) or volunteer (by name), houses in number order; by unit
+    first. `units`: the list spans several units (see `describe_group`)."""
+    found: dict[str, list[T]] = {}
     for item in items:
-        group = group_of(person(item), by, context)
-        groups.setdefault(group.key, (group, []))[1].append(item)
-    ordered = sorted(groups.values(), key=lambda pair: _group_order(pair[0], by))
+        found.setdefault(group_key(person(item), by), []).append(item)
+    groups = [
+        (describe_group([person(m) for m in members], by, context, units=units), members)
+        for members in found.values()
+    ]
+    ordered = sorted(groups, key=lambda pair: _group_order(pair[0], by))
     return [
         (group, sorted(members, key=lambda i: house_key(person(i)))) for group, members in ordered
     ]
 
 
-def _group_order(group: Group, by: Grouping) -> tuple[bool, list[Any]]:
+def _group_order(group: Group, by: Grouping) -> tuple[str, bool, list[Any]]:
     unit, _, rest = group.key.partition("/")
     missing = not rest
     if by is Grouping.VOLUNTEER:
-        return missing, [unit, group.name.casefold()]
-    return missing, [unit, *natural_key(rest)]
+        return unit, missing, [group.name.casefold()]
+    return unit, missing, natural_key(rest)
+
+
+def volunteer_column(by: Grouping, context: ListContext) -> list[Column]:
+    """A village's sheet names each house's volunteer (a village has several); a volunteer's
+    sheet needs no such column."""
+    return [Column(context.t("export.col.volunteer"), 18)] if by is Grouping.VILLAGE else []
+
+
+def volunteer_cell(person: PersonFacts, by: Grouping, context: ListContext) -> list[Cell]:
+    return [context.volunteer(person)] if by is Grouping.VILLAGE else []
+
+
+@dataclass(frozen=True)
+class Village:
+    """A village as the houses name it: its name in the lists, its VID and number (หมู่ที่)."""
+
+    hospcode: str
+    name: str
+    vid: str
+
+    @property
+    def number(self) -> int | None:
+        return village_number(self.vid)
+
+    def label(self, units: bool) -> str:
+        """`หมู่ 1 บ้านเหนือ (30020101)`, the unit's code first on a store of several."""
+        number = (
+            f"{MOO} {self.number} " if self.number and self.name != f"{MOO} {self.number}" else ""
+        )
+        vid = f" ({self.vid})" if self.vid else ""
+        text = f"{number}{self.name}{vid}"
+        return f"{self.hospcode} {text}" if units else text
+
+
+def known_villages(conn: Connection, hospcode: str | None) -> list[Village]:
+    """The villages the unit's houses (every unit's without `hospcode`) are in."""
+    query = select(HOUSE.c.hospcode, HOUSE.c.villaname, HOUSE.c.vid).distinct()
+    if hospcode is not None:
+        query = query.where(HOUSE.c.hospcode == hospcode)
+    found = {
+        Village(r.hospcode, village_name(r.villaname, r.vid), (r.vid or "").strip())
+        for r in conn.execute(query)
+    }
+    villages = [v for v in found if v.name]
+    return sorted(villages, key=lambda v: (v.hospcode, natural_key(v.vid), v.name))
+
+
+def resolve_village(conn: Connection, hospcode: str | None, asked: str) -> frozenset[VillageKey]:
+    """The villages `--village` names: by name, VID, or number (หมู่ที่, "3" or "หมู่ 3") when
+    that number is one village's (one VID of one unit); else ExportError listing the villages
+    there are."""
+    villages = known_villages(conn, hospcode)
+    text = asked.strip()
+    named = {(v.hospcode, v.name) for v in villages if text in (v.name, v.vid)}
+    if named:
+        return frozenset(named)
+    number = _village_number(text)
+    numbered = [v for v in villages if number and v.number == number]
+    if len({(v.hospcode, v.vid) for v in numbered}) == 1:  # one village, maybe under two names
+        return frozenset((v.hospcode, v.name) for v in numbered)
+    units = len({v.hospcode for v in villages}) > 1
+    listed = _listing([v.label(units) for v in numbered or villages])
+    key = "export.ambiguous_village" if numbered else "export.unknown_village"
+    count = len(numbered or villages)
+    raise ExportError(message(key, village=asked, villages=listed, count=count))
+
+
+LISTED_MAX = 30
+"""A refusal names at most this many villages or volunteers, then how many more there are."""
+
+
+def _listing(labels: Sequence[str]) -> str:
+    """The first `LISTED_MAX` labels, "…" when there are more (the message says how many)."""
+    shown = ", ".join(labels[:LISTED_MAX]) or "-"
+    return shown if len(labels) <= LISTED_MAX else f"{shown}, …"
+
+
+def _village_number(text: str) -> int | None:
+    digits = text.removeprefix(MOO).removeprefix("ม.").strip()
+    return int(digits) if digits.isascii() and digits.isdigit() and int(digits) > 0 else None
+
+
+def resolve_volunteer(conn: Connection, hospcode: str | None, asked: str) -> str:
+    """`--volunteer` as a VHVID some house names; else ExportError listing the VHVIDs there
+    are (ids only: a volunteer's name is personal data)."""
+    query = select(HOUSE.c.vhvid).distinct().where(HOUSE.c.vhvid != "")
+    if hospcode is not None:
+        query = query.where(HOUSE.c.hospcode == hospcode)
+    known = sorted({v for v in conn.execute(query).scalars() if v}, key=natural_key)
+    if asked.strip() in known:
+        return asked.strip()
+    raise ExportError(
+        message(
+            "export.unknown_volunteer",
+            volunteer=asked,
+            volunteers=_listing(known),
+            count=len(known),
+        )
+    )
 
 
 def selected(
     persons: Sequence[T],
     person: Callable[[T], PersonFacts],
     *,
-    village: str | None = None,
+    villages: frozenset[VillageKey] | None = None,
     volunteer: str | None = None,
 ) -> list[T]:
-    """Only the village (its name) and/or the volunteer (VHVID) asked for."""
+    """Only the villages (`resolve_village`) and/or the volunteer (VHVID) asked for."""
     return [
         item
         for item in persons
-        if (village is None or person(item).village == village)
+        if (villages is None or (person(item).hospcode, person(item).village) in villages)
         and (volunteer is None or person(item).volunteer == volunteer)
     ]

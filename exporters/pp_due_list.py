@@ -10,14 +10,24 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from exporters.document import Cell, Column, Document, Kind, Section
-from exporters.people import Grouping, ListContext, grouped, load_context, selected
+from exporters.people import (
+    Grouping,
+    ListContext,
+    grouped,
+    load_context,
+    resolve_village,
+    resolve_volunteer,
+    selected,
+    volunteer_cell,
+    volunteer_column,
+)
 from store.pp.due_store import PersonDue, due_lists
 from store.thaidate import format_be
 
 KIND = "pp-due"
 
 
-def columns(context: ListContext) -> tuple[Column, ...]:
+def columns(context: ListContext, by: Grouping) -> tuple[Column, ...]:
     t = context.t
     found = [
         Column(t("export.col.house"), 8),
@@ -30,12 +40,13 @@ def columns(context: ListContext) -> tuple[Column, ...]:
     ]
     if context.phones is not None:
         found.append(Column(t("export.col.phone"), 13))
+    found += volunteer_column(by, context)
     found += [Column(t("export.col.visit_date"), 12, Kind.BLANK)]
     found += [Column(t("export.col.outcome"), 22, Kind.BLANK)]
     return tuple(found)
 
 
-def _cells(due: PersonDue, context: ListContext) -> tuple[Cell, ...]:
+def _cells(due: PersonDue, context: ListContext, by: Grouping) -> tuple[Cell, ...]:
     person = due.person
     last = [
         f"{item.item} {format_be(due.last[item.item])}"
@@ -53,6 +64,7 @@ def _cells(due: PersonDue, context: ListContext) -> tuple[Cell, ...]:
     ]
     if context.phones is not None:
         cells.append(context.phone(person))
+    cells += volunteer_cell(person, by, context)
     return (*cells, None, None)
 
 
@@ -64,10 +76,11 @@ def pp_due_document(
     by: Grouping = Grouping.VILLAGE,
     notes: tuple[str, ...] = (),
 ) -> Document:
-    cols = columns(context)
+    cols = columns(context, by)
     sections = []
-    for group, members in grouped(persons, lambda p: p.person, by, context):
-        body = tuple(_cells(p, context) for p in members)
+    units = hospcode is None
+    for group, members in grouped(persons, lambda p: p.person, by, context, units=units):
+        body = tuple(_cells(p, context, by) for p in members)
         total = sum((p.to_earn_baht for p in members), Decimal("0"))
         totals: tuple[Cell, ...] = (
             context.t("export.total"),
@@ -105,7 +118,11 @@ def build_pp_due(
     show_cid: bool = False,
     lang: str = "th",
 ) -> Document:
-    """Everyone due on the as-of date (only for `item` when given)."""
+    """Everyone due on the as-of date (only for `item` when given; of one village / volunteer
+    as `exporters.gaps_list.build_gaps` reads them)."""
+    villages = None if village is None else resolve_village(conn, hospcode, village)
+    if volunteer is not None:
+        volunteer = resolve_volunteer(conn, hospcode, volunteer)
     context = load_context(conn, as_of, hospcode, lang=lang, show_cid=show_cid)
     units = due_lists(conn, as_of, hospcode)
     persons = [p for unit in units for p in unit.persons]
@@ -116,7 +133,7 @@ def build_pp_due(
             for p in persons
             if any(i.item == wanted for i in p.items)
         ]
-    persons = selected(persons, lambda p: p.person, village=village, volunteer=volunteer)
+    persons = selected(persons, lambda p: p.person, villages=villages, volunteer=volunteer)
     notes: tuple[str, ...] = ()
     if units and units[0].offered.carried_forward:
         offered = units[0].offered

@@ -257,14 +257,27 @@ def claims_of(
 ) -> ClaimResult:
     """`period_claims` of services already judged (`evaluated_services` up to the period's
     last day): matched with the period's statement lines."""
-    first, last = period.bounds
-    lines = load_statement_lines(conn, hospcode, between=(first, last))
-    visits = load_visit_lines(conn, hospcode, between=(first, last))
-    result = match_claims(evaluations, lines, catalog, visits)
+    result = match_stored_lines(conn, evaluations, hospcode, catalog, period.bounds)
     return ClaimResult(
         tuple(c for c in result.claims if period.contains(c.evaluation.service.date)),
         result.unmatched,
     )
+
+
+def match_stored_lines(
+    conn: Connection,
+    evaluations: list[Evaluation],
+    hospcode: str | None,
+    catalog: Catalog,
+    between: tuple[dt.date, dt.date],
+) -> ClaimResult:
+    """The judged services matched with every stored line that can decide them: the statement
+    lines and the e-Claim REP visit lines (with their STM confirmation) dated within `between`.
+    Every claims figure (the KPI report, the claims screen, the director's report) is matched
+    here, so a service settled by a REP visit counts the same everywhere."""
+    lines = load_statement_lines(conn, hospcode, between=between)
+    visits = load_visit_lines(conn, hospcode, between=between)
+    return match_claims(evaluations, lines, catalog, visits)
 
 
 def period_money(

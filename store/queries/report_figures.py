@@ -7,8 +7,10 @@ money of the same days a year earlier. Asked for one by one (`kpi_report`, `cove
 times; here each unit's facts are read and judged once on the report's last day, the month
 ends before it are the units' closed months (`store.judged.read.month_figures`: as they were
 closed, or judged now while not closed yet), and the services of both fiscal years are judged
-and matched with their statement lines once. The figures are those functions' figures: the same
-rules, tallies and money sums (`tally`, `money_summary`, `money`, `persons_due`).
+and matched once with the lines that decide them, statement and e-Claim REP visit lines, as the
+KPI report matches them (`store.pp.queries.match_stored_lines`). The figures are those
+functions' figures: the same rules, tallies and money sums (`tally`, `money_summary`, `money`,
+`persons_due`).
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from sqlalchemy import Connection
 from store.judged.read import month_figures
 from store.kpi import evaluate_units
 from store.pp.catalog_store import load_catalog
-from store.pp.claims import ZERO, ClaimStatus, MoneySummary, ServiceClaim, match_claims
+from store.pp.claims import ZERO, ClaimStatus, MoneySummary, ServiceClaim
 from store.pp.claims import money_summary as unit_money
 from store.pp.due import due_items_for
 from store.pp.due_store import History, persons_due
 from store.pp.eligibility import evaluate
-from store.pp.queries import Period, load_persons, load_services, load_statement_lines
+from store.pp.queries import Period, load_persons, load_services, match_stored_lines
 from store.pp.statement_figures import StatementFigures
 from store.pp.statement_store import period_statement_figures
 from store.queries.claims import Money, MonthMoney, money, months_money
@@ -111,8 +113,8 @@ def report_figures(
             key = (ev.service.hospcode, ev.service.pid)
             history.setdefault(key, {}).setdefault(ev.item.item, []).append(ev.service.date)
     before_end = _year_earlier(end)
-    lines = load_statement_lines(conn, hospcode, between=(fiscal_year_bounds(year - 1)[0], end))
-    claims = match_claims(judged, lines, catalog).claims
+    between = (fiscal_year_bounds(year - 1)[0], end)
+    claims = match_stored_lines(conn, judged, hospcode, catalog, between).claims
     current = Period(year, as_of=end)
     shown = Period(year, month, end)
     before = Period(year - 1, as_of=before_end)

@@ -39,15 +39,21 @@ class UnitFacts:
     persons: tuple[PersonFacts, ...]
 
 
+def village_number(vid: str | None) -> int | None:
+    """The village's number (หมู่ที่): the VID's last two digits, None when it has none."""
+    code = (vid or "").strip()
+    if len(code) > 2 and code.isascii() and code.isdigit() and int(code[-2:]) > 0:
+        return int(code[-2:])
+    return None
+
+
 def village_name(villaname: str | None, vid: str | None) -> str:
     """The house's village name, else "หมู่ N" from the VID's last two digits, else ""."""
     name = (villaname or "").strip()
     if name:
         return name
-    code = (vid or "").strip()
-    if len(code) > 2 and code.isascii() and code.isdigit() and int(code[-2:]) > 0:
-        return f"{MOO} {int(code[-2:])}"
-    return ""
+    number = village_number(vid)
+    return f"{MOO} {number}" if number else ""
 
 
 def unit_hospcodes(conn: Connection, hospcode: str | None = None) -> list[str]:

@@ -99,6 +99,7 @@ def test_the_gaps_list_has_a_printable_sheet_per_village_in_house_order(
         "ปัญหาสิทธิ",
         "สิ่งที่ต้องทำ",
         "ติดตามครั้งล่าสุด",
+        "อสม.",
         "วันที่เยี่ยม",
         "ผลการติดตาม",
     ]
@@ -117,7 +118,7 @@ def test_the_gaps_list_has_a_printable_sheet_per_village_in_house_order(
         assert sheet.print_title_rows == "$1:$2"
         assert sheet.print_options.gridLines
         assert HOSPCODE in sheet.oddHeader.left.text
-        assert "อสม." in sheet.oddHeader.right.text
+        assert sheet.oddHeader.right.text.endswith(f"หมู่บ้าน {sheet.title}")
         assert "2568" in sheet.oddFooter.left.text, "the as-of date in BE"
         assert sheet.oddFooter.right.text == "หน้า &P จาก &N"
 
@@ -274,10 +275,20 @@ def test_the_gaps_list_can_carry_the_pp_services_each_person_is_due_for(
     north = openpyxl.load_workbook(target)[NORTH]
     due = dict(zip(column(north, "ชื่อ-สกุล"), column(north, "ควรได้รับบริการ"), strict=True))
     # สมศรี: a Thai woman of 35; มานี: 55; บุญมี: 50 (born 5 May 1975); men of 45: blood sugar
-    assert due["สมศรี บ้านสอง"] == "CX_SCREEN, FPG"
-    assert due["มานี สิบสอง"] == "CX_SCREEN, FIT, FPG"
-    assert due["บุญมี อาสา"] == "CX_SCREEN, FIT, FPG"
-    assert due["สมชาย บ้านสิบ"] == "FPG"
+    cervix = "บริการคัดกรองมะเร็งปากมดลูก"
+    bowel = "บริการคัดกรองมะเร็งลำไส้ใหญ่และลำไส้ตรงด้วย FIT test"
+    sugar = "บริการคัดกรองเบาหวานด้วยการตรวจระดับน้ำตาลในเลือด"
+    assert due["สมศรี บ้านสอง"] == f"{cervix}, {sugar}"
+    assert due["มานี สิบสอง"] == f"{cervix}, {bowel}, {sugar}"
+    assert due["บุญมี อาสา"] == f"{cervix}, {bowel}, {sugar}"
+    assert due["สมชาย บ้านสิบ"] == sugar
+    english = tmp_path / "due_en.xlsx"
+    export(
+        capsys, villages, "gaps", "--as-of", AS_OF, "--with-due", "--lang", "en", "-o", str(english)
+    )
+    sheet = openpyxl.load_workbook(english)[NORTH]
+    due_en = dict(zip(column(sheet, "Name"), column(sheet, "Due"), strict=True))
+    assert due_en["สมชาย บ้านสิบ"] == "Diabetes screening (blood glucose)"
 
 
 def test_the_pp_due_list_names_who_is_due_and_the_baht_to_earn(
@@ -345,3 +356,111 @@ def test_phones_are_listed_only_where_the_unit_allows_them(
     allowed = tmp_path / "allowed.xlsx"
     export(capsys, villages, "gaps", "--as-of", AS_OF, "-o", str(allowed))
     assert set(column(openpyxl.load_workbook(allowed)[NORTH], "โทรศัพท์")) == {"0800000000"}
+
+
+def refused(capsys: pytest.CaptureFixture[str], db: str, target: Path, *argv: str) -> str:
+    code, out, err = run(capsys, "export", *argv, "--as-of", AS_OF, "--db", db, "-o", str(target))
+    assert (code, out) == (1, "")
+    assert not target.exists() and not list(target.parent.glob(".sitthi-export-*"))
+    assert not audit_path().exists(), "nothing was exported, so nothing is recorded"
+    return err
+
+
+@pytest.mark.parametrize("kind", ["gaps", "pp-due"])
+def test_an_unknown_village_or_volunteer_is_refused_with_the_ones_there_are(
+    kind: str, villages: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "list.xlsx"
+    err = refused(capsys, villages, target, kind, "--village", "บ้านกลาง")
+    assert 'ไม่พบหมู่บ้าน "บ้านกลาง"' in err
+    assert f"หมู่ 1 {NORTH} (30020101), หมู่ 2 {SOUTH} (30020102)" in err
+    err = refused(capsys, villages, target, kind, "--village", "7", "--lang", "en")
+    assert err.startswith('sitthi: no village "7" in the store')
+    err = refused(capsys, villages, target, kind, "--volunteer", "99", "--lang", "en")
+    assert "the 2 volunteer ids there are: 50, 60" in err
+    assert "บุญมี" not in err, "a volunteer's name is personal data"
+
+
+def test_a_village_can_be_asked_for_by_its_number_or_vid(
+    villages: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for asked, village in (("2", SOUTH), ("หมู่ 2", SOUTH), ("30020101", NORTH)):
+        target = tmp_path / f"{asked}.xlsx"
+        export(capsys, villages, "gaps", "--as-of", AS_OF, "--village", asked, "-o", str(target))
+        assert openpyxl.load_workbook(target).sheetnames == [village], asked
+
+
+def test_a_village_sheet_names_each_houses_volunteer_and_a_volunteer_sheet_their_villages(
+    villages: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], sitthi_home: Path
+) -> None:
+    engine = open_store(villages)
+    with engine.begin() as conn:  # house 2 of the north village gets the south's volunteer
+        conn.execute(text("UPDATE house SET vhvid = '60' WHERE hid = '2'"))
+    engine.dispose()
+    for kind in ("gaps", "pp-due"):
+        target = tmp_path / f"{kind}.xlsx"
+        export(capsys, villages, kind, "--as-of", AS_OF, "-o", str(target))
+        north = openpyxl.load_workbook(target)[NORTH]
+        assert north.oddHeader.right.text.endswith(f"หมู่บ้าน {NORTH}")
+        assert "อสม." not in north.oddHeader.right.text
+        houses = dict(zip(column(north, "บ้านเลขที่"), column(north, "อสม."), strict=False))
+        assert houses["2"] == "สมหญิง ใจงาม" and houses["13"] == "บุญมี อาสา"
+    target = tmp_path / "volunteers.xlsx"
+    export(capsys, villages, "gaps", "--as-of", AS_OF, "--by", "volunteer", "-o", str(target))
+    book = openpyxl.load_workbook(target)
+    south = book["อสม. สมหญิง ใจงาม"]
+    assert south.oddHeader.right.text.endswith(f"อสม. สมหญิง ใจงาม · {NORTH}, {SOUTH}")
+    assert "อสม." not in [c.value for c in south[HEADER_ROW]], "one volunteer: no such column"
+    assert book["อสม. บุญมี อาสา"].oddHeader.right.text.endswith(f"อสม. บุญมี อาสา · {NORTH}")
+
+
+OTHER_UNIT = "07599"
+
+
+@pytest.fixture
+def two_units(villages: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    other = tmp_path / "other"
+    other.mkdir()
+    code, _, err = run(capsys, "import", str(village_zip(other, OTHER_UNIT)), "--db", villages)
+    assert (code, err) == (0, "")
+    long_name = "โรงพยาบาลส่งเสริมสุขภาพตำบลบ้านหนองน้ำใสใจดีมีสุข"
+    code, _, err = run(capsys, "facility", "set", OTHER_UNIT, "--name", long_name, "--db", villages)
+    assert (code, err) == (0, ""), err
+    return villages
+
+
+@pytest.mark.parametrize("kind", ["gaps", "pp-due"])
+def test_a_list_of_several_units_names_the_unit_of_each_sheet(
+    kind: str, two_units: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "province.xlsx"
+    export(capsys, two_units, kind, "--as-of", AS_OF, "-o", str(target))
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == [
+        f"{HOSPCODE} {NORTH}",
+        f"{HOSPCODE} {SOUTH}",
+        f"{OTHER_UNIT} {NORTH}",
+        f"{OTHER_UNIT} {SOUTH}",
+    ]
+    other = book[f"{OTHER_UNIT} {NORTH}"]
+    assert other.oddHeader.right.text.startswith(
+        f"หมู่บ้าน {NORTH} · {OTHER_UNIT} โรงพยาบาลส่งเสริมสุขภาพตำบล"
+    ), "the unit's long name is shortened, never the village"
+    assert book[f"{HOSPCODE} {NORTH}"].oddHeader.right.text == f"หมู่บ้าน {NORTH} · {HOSPCODE}"
+    by_volunteer = tmp_path / "volunteers.xlsx"
+    export(capsys, two_units, kind, "--as-of", AS_OF, "--by", "volunteer", "-o", str(by_volunteer))
+    names = openpyxl.load_workbook(by_volunteer).sheetnames
+    assert names[-2] == f"{OTHER_UNIT} อสม. บุญมี อาสา" and len(set(names)) == len(names) == 4
+    assert all(len(name) <= 31 for name in names)
+
+
+def test_a_village_number_two_units_share_needs_the_unit(
+    two_units: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "one.xlsx"
+    err = refused(capsys, two_units, target, "gaps", "--village", "1")
+    assert 'หมู่ที่ "1" มีมากกว่าหนึ่งหมู่บ้าน' in err and "--hospcode" in err
+    assert f"{OTHER_UNIT} หมู่ 1 {NORTH} (30020101)" in err and SOUTH not in err
+    export(capsys, two_units, "gaps", "--as-of", AS_OF, "--village", "1", "--hospcode",
+           OTHER_UNIT, "-o", str(target))  # fmt: skip
+    assert openpyxl.load_workbook(target).sheetnames == [NORTH]

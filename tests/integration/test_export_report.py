@@ -154,7 +154,7 @@ def test_the_c_rate_and_money_transferred_come_from_rep_and_smt_files(
         50.0,
         "%",
         "≤ 5 %",
-        "below target",
+        "not met: over the limit",
     )
     transferred = rows["Money transferred to the unit's account (Smart Money Transfer)"]
     assert transferred[:2] == (1730.5, "baht")
@@ -171,3 +171,23 @@ def test_a_monthly_report_ends_with_its_month(
     claims = openpyxl.load_workbook(target)["การเบิก PP"]
     total = next(r for r in claims.iter_rows(min_row=3, values_only=True) if r[0] == "รวม")
     assert total[1] == 3, "January 2025: the woman's ANC, the elder's screening, the migrant's ANC"
+
+
+def test_services_settled_by_rep_visits_count_as_received_as_in_the_kpi_report(
+    centre: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rep = eclaim_rep(tmp_path / "eclaim_07543_OP_25680516_1.xls")
+    code, _, err = run(capsys, "import", str(rep), "--db", centre)
+    assert (code, err) == (0, "")
+    _code, out, _ = run(
+        capsys, "report", "kpi", "--json", "--as-of", AS_OF.isoformat(), "--db", centre
+    )
+    [unit] = json.loads(out)["units"]
+    target = tmp_path / "report.xlsx"
+    report(capsys, centre, target, "--lang", "en")
+    rows = summary(target)
+    assert rows["PP money received"][0] == unit["pp"]["paid_baht"] > 1020.0
+    assert rows["PP money claimable"][0] == unit["pp"]["eligible_baht"]
+    assert rows["Services not yet claimed"][0] == unit["pp"]["unclaimed_baht"]
+    received = rows["PP money received against what was claimable"]
+    assert received[0] == unit["pp"]["claim_rate_pct"]

@@ -256,3 +256,27 @@ def test_print_kpi_works_with_only_the_global_options(
     assert print_kpi(argparse.Namespace(db=db, lang=None)) == 0
     out = capsys.readouterr().out
     assert out.startswith("ความครอบคลุมสิทธิ") and UNIT in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "Screening money still to earn this fiscal year: 290.00 baht (2 screenings due)"),
+        ("th", "ค่าบริการคัดกรองที่ยังเก็บได้อีกในปีงบประมาณนี้ 290.00 บาท (ควรได้รับการคัดกรอง 2 รายการ)"),
+    ],
+)
+def test_the_kpi_table_says_the_baht_still_to_earn_this_fiscal_year(
+    lang: str, line: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.support.pp_builders import AS_OF, hand_counted_zip
+
+    url = f"sqlite:///{tmp_path / 'centre.db'}"
+    code, _, err = run(capsys, "import", str(hand_counted_zip(tmp_path)), "--db", url)
+    assert (code, err) == (0, "")
+    as_of = AS_OF.isoformat()
+    _code, out, _ = run(capsys, "report", "kpi", "--json", "--as-of", as_of, "--db", url)
+    [unit] = json.loads(out)["units"]
+    assert (unit["pp"]["to_earn_baht"], unit["pp"]["due_count"]) == (290.0, 2)
+    code, out, _ = run(capsys, "report", "kpi", "--as-of", as_of, "--db", url, "--lang", lang)
+    assert code == 0
+    assert line in out.splitlines()

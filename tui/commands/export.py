@@ -241,8 +241,11 @@ def _save(args: argparse.Namespace, build: Callable[[Connection], Document]) -> 
     if engine is None:
         return EXIT_FAILED
     try:
-        with read_tx(engine) as conn:
-            document = build(conn)
+        try:
+            with read_tx(engine) as conn:
+                document = build(conn)
+        except ExportError as exc:  # a village or volunteer the store does not know
+            return _failed(args, exc)
         fmt = Format(args.format)
         path = _target(args, document.kind, fmt.value)
         try:

@@ -30,15 +30,16 @@ def share(pct: Decimal | None) -> str:
 
 
 def render_pp_money(units: Sequence[UnitKpi], date_text: str, lang: str) -> list[str]:
-    """The KPI report's PP section: each unit's money and paid share against the target."""
+    """The KPI report's PP section: each unit's money and paid share against the target, and
+    the baht the persons due for a screening would still bring this fiscal year (all units)."""
     from store.kpi import pp_claim_target_pct
     from store.pp.report import PpMoney
 
     text = TEXTS[lang]
     target = pp_claim_target_pct()
     rows = [_pp_cells(u.hospcode, u.pp, target, text) for u in units]
+    total = PpMoney.combined([u.pp for u in units])
     if len(units) > 1:
-        total = PpMoney.combined([u.pp for u in units])
         rows.append(_pp_cells(text["total"], total, target, text))
     headers = ["unit", "qualifying", *PP_MONEY, "claim_rate_pct", "vs_target"]
     year = units[0].pp.fiscal_year
@@ -48,6 +49,7 @@ def render_pp_money(units: Sequence[UnitKpi], date_text: str, lang: str) -> list
         text["pp_target"].format(target=f"{target:g}"),
         "",
         format_table([text[h] for h in headers], rows, "l" + "r" * 7 + "l"),
+        text["pp_to_earn"].format(baht=money(total.to_earn_baht), due=f"{total.due_count:,}"),
     ]
 
 
