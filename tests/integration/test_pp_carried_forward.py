@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -162,7 +163,7 @@ def test_the_claims_screen_and_dashboard_name_the_carried_year(
 def ktb_report_2570(path: Path) -> Path:
     """A KTB REP INDIVIDUAL paying the woman's ANC visit of 10 Nov 2026 (fiscal 2570) in full
     at the 2569 rate, the item named only by its service name."""
-    rows = [
+    rows: list[Sequence[object]] = [
         ["วันที่จัดพิมพ์ 01/12/2569 10:15:00"],
         ["โครงการ บริการสร้างเสริมสุขภาพและป้องกันโรค (PP Fee Schedule)"],
         [f"หน่วยบริการ {HOSPCODE} รพ.สต.ทดสอบ"],
