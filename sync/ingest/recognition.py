@@ -14,8 +14,10 @@ data:
 
 A table is a candidate of a kind when that kind's header names every mandatory field and no
 column is forbidden to the kind or exclusive to another. Exactly one candidate is the answer;
-of several, the one whose name pattern alone fits the file name; otherwise the file is refused,
-naming the columns seen and what each kind considered lacked, in Thai and English.
+of several, the one whose name pattern alone fits the file name. When none is, a file named as
+a kind's files are may still be read by that kind's documented column positions
+(`sync.ingest.positional`). Otherwise the file is refused, naming the columns seen (of the
+sheet the closest kind judged) and what each kind considered lacked, in Thai and English.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from store.i18n import Message, message
+from sync.ingest.positional import positional_header
 from sync.ingest.refused import Refused
 from sync.ingest.sheet import Sheet
 from sync.ingest.spec import LoaderSpec
@@ -155,6 +158,10 @@ def choose_kind(
         chosen = fits[0]
         assert chosen.header is not None
         return chosen.kind, chosen.header
+    if not fits:
+        by_position = _by_position(sheets, considered, name)
+        if by_position is not None:
+            return by_position
     columns = seen_columns(considered)
     if fits:
         raise Refused(
@@ -170,6 +177,18 @@ def choose_kind(
         message("ingest_read.no_kind", columns=columns, reasons=MessageList(reasons)),
         kind=_closest(considered),
     )
+
+
+def _by_position(
+    sheets: Sequence[Sheet], considered: Sequence[Considered], name: str
+) -> tuple[TabularKind, Header] | None:
+    """The first kind, of a file named as its files are, whose documented layout reads the table
+    by column positions (`sync.ingest.positional`)."""
+    for kind in (c.kind for c in considered if c.kind.name_fits(name)):
+        header = positional_header(sheets, kind.kind, kind.alias_table())
+        if header is not None and not header.missing(kind.mandatory):
+            return kind, header
+    return None
 
 
 def _label(kind: TabularKind) -> Message:

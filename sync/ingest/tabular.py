@@ -110,6 +110,9 @@ class Header:
     """The non-empty cells, as text, of each row above the header."""
     texts: tuple[tuple[str, ...], ...] = ()
     """Per column, its header texts: the labels joined top to bottom, then each row's own."""
+    by_position: bool = False
+    """The columns were taken by position from a documented layout (`sync.ingest.positional`),
+    not by the names in the header row."""
 
     @property
     def labels(self) -> tuple[str, ...]:

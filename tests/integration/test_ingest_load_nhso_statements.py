@@ -218,6 +218,28 @@ def test_an_stm_refused_quotes_the_columns_of_the_detail_sheet_it_judged(
     assert count(centre, "nhso_stm_line") == 0
 
 
+def test_an_stm_detail_without_known_column_names_is_read_by_its_documented_positions(
+    centre: Engine, tmp_path: Path
+) -> None:
+    detail = stm_detail_rows()
+    detail[13] = [f"คอลัมน์ที่ {c + 1}" for c in range(35)]  # no name Sitthi knows
+    unnamed = _import(centre, stm_workbook(tmp_path / "statement.xls", detail))
+    assert unnamed.status == "refused", "only a file named as NHSO names an STM"
+    result = _import(centre, stm_workbook(tmp_path / STM_NAME, detail))
+    assert (result.status, result.kind, result.hospcode) == ("loaded", "nhso_stm", HOSPCODE)
+    [part] = result.parts
+    assert (part.table, part.rows_read, part.rows_loaded, part.issues, part.warnings) == (
+        "nhso_stm_line", 2, 2, 0, 1
+    )  # fmt: skip
+    [warning] = part.sample
+    assert "taken by position" in warning.text("en") and "รายละเอียด" in warning.text("en")
+    assert "ตามตำแหน่ง" in warning.text("th")
+    assert rows_of(centre, "nhso_stm_line", "tran_id", "cid", "pp", "fs", order="line_no") == [
+        ("TR1", cid(WOMAN), Decimal("360.00"), Decimal("0.00")),
+        ("TR3", cid(MAN), Decimal("40.00"), Decimal("10.00")),
+    ]
+
+
 def test_an_eclaim_rep_whose_summary_sheet_comes_first_is_read_from_its_detail_sheet(
     centre: Engine, tmp_path: Path
 ) -> None:
