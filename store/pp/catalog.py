@@ -194,15 +194,17 @@ class Catalog:
         return None
 
     def resolve(self, fiscal_year: int, code: str) -> CatalogItem | None:
-        """The item a statement's item code names in a fiscal year, None if unknown."""
+        """The item a statement's item code names among the items applying in a fiscal year
+        (carried forward, see `rates_year`), None if unknown."""
         for item in self.items_for(fiscal_year):
             if item.names(code):
                 return item
         return None
 
     def resolve_name(self, fiscal_year: int, service_name: str) -> CatalogItem | None:
-        """The item a statement's service name names in a fiscal year, None if unknown."""
-        for item in self.for_year(fiscal_year):
+        """The item a statement's service name names among the items applying in a fiscal year
+        (carried forward, as for item codes), None if unknown."""
+        for item in self.items_for(fiscal_year):
             if item.named_by(service_name):
                 return item
         return None

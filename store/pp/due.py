@@ -58,11 +58,10 @@ def due_item_codes() -> tuple[str, ...]:
 def due_items_for(catalog: Catalog, year: int, codes: Sequence[str] | None = None) -> DueItems:
     """The offered items of fiscal year `year` (or of the newest earlier catalog year)."""
     wanted = tuple(codes) if codes is not None else due_item_codes()
-    earlier = [y for y in catalog.fiscal_years if y <= year]
-    if not earlier:
+    used = catalog.rates_year(year)
+    if used is None:
         return DueItems(year, None, ())
-    used = max(earlier)
-    by_code = {item.item: item for item in catalog.for_year(used)}
+    by_code = {item.item: item for item in catalog.items_for(year)}
     items = tuple(by_code[code] for code in wanted if code in by_code)
     return DueItems(year, used, items)
 

@@ -21,11 +21,12 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from store.i18n import message
 from store.reference import table
 from sync.ingest.catalog_file import KIND as CATALOG_KIND
 from sync.ingest.catalog_file import load_catalog_file, read_catalog_offer
 from sync.ingest.chunks import column_chunks
-from sync.ingest.convert import ERROR, Issue
+from sync.ingest.convert import ERROR, WARNING, Issue
 from sync.ingest.eclaim_rep import KIND as ECLAIM_REP_KIND
 from sync.ingest.eclaim_rep import eclaim_rep_spec
 from sync.ingest.f43 import UnknownLayout, file_of_member, read_f43
@@ -257,6 +258,8 @@ def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Pr
             encoding=header.sheet.encoding,
             has_header=True,
         )
+        if header.by_position:
+            _warn_by_position(conn, context, part, header)
         rows = read_rows(header, needs_cid="cid" in kind.mandatory)
         for read in column_chunks(rows, header.columns):
             hospcodes.update(load_columns(conn, spec, read, part, context))
@@ -264,6 +267,16 @@ def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Pr
         return [part]
 
     return Prepared(kind.kind, load)
+
+
+def _warn_by_position(
+    conn: Connection, context: LoadContext, part: PartResult, header: Header
+) -> None:
+    """A warning on the header row: the columns were taken by position, not by their names."""
+    text = message("ingest_read.columns_by_position", sheet=header.sheet.name, row=header.row + 1)
+    issues = [Issue(part.member, header.row, "", WARNING, text)]
+    record_issues(conn, context.batch_id, issues)
+    part.count(issues)
 
 
 FILE_KINDS: tuple[Callable[[Offered], Prepared | None], ...] = (

@@ -14,8 +14,10 @@ data:
 
 A table is a candidate of a kind when that kind's header names every mandatory field and no
 column is forbidden to the kind or exclusive to another. Exactly one candidate is the answer;
-of several, the one whose name pattern alone fits the file name; otherwise the file is refused,
-naming the columns seen and what each kind considered lacked, in Thai and English.
+of several, the one whose name pattern alone fits the file name. When none is, a file named as
+a kind's files are may still be read by that kind's documented column positions
+(`sync.ingest.positional`). Otherwise the file is refused, naming the columns seen (of the
+sheet the closest kind judged) and what each kind considered lacked, in Thai and English.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from store.i18n import Message, message
+from sync.ingest.positional import positional_header
 from sync.ingest.refused import Refused
 from sync.ingest.sheet import Sheet
 from sync.ingest.spec import LoaderSpec
-from sync.ingest.tabular import Aliases, Header, find_header, load_aliases
+from sync.ingest.tabular import Aliases, Header, find_header, header_rank, load_aliases
 
 EXCLUDED = "ingest_read.kind_excluded"
 SEEN_COLUMNS = 20
@@ -103,7 +106,7 @@ class Considered:
 def consider(sheets: Sequence[Sheet], kinds: Sequence[TabularKind]) -> list[Considered]:
     """Each kind's view of the table, in the kinds' order."""
     aliases = {k.kind: k.alias_table() for k in kinds}
-    headers = {k.kind: find_header(sheets, aliases[k.kind]) for k in kinds}
+    headers = {k.kind: find_header(sheets, aliases[k.kind], k.mandatory) for k in kinds}
     out = []
     for kind in kinds:
         header = headers[kind.kind]
@@ -155,6 +158,10 @@ def choose_kind(
         chosen = fits[0]
         assert chosen.header is not None
         return chosen.kind, chosen.header
+    if not fits:
+        by_position = _by_position(sheets, considered, name)
+        if by_position is not None:
+            return by_position
     columns = seen_columns(considered)
     if fits:
         raise Refused(
@@ -172,26 +179,53 @@ def choose_kind(
     )
 
 
+def _by_position(
+    sheets: Sequence[Sheet], considered: Sequence[Considered], name: str
+) -> tuple[TabularKind, Header] | None:
+    """The first kind, of a file named as its files are, whose documented layout reads the table
+    by column positions (`sync.ingest.positional`)."""
+    for kind in (c.kind for c in considered if c.kind.name_fits(name)):
+        header = positional_header(sheets, kind.kind, kind.alias_table())
+        if header is not None and not header.missing(kind.mandatory):
+            return kind, header
+    return None
+
+
 def _label(kind: TabularKind) -> Message:
     return message("ingest_read.kind_label", label=Label(kind.label, kind.label_th))
 
 
 def _closest(considered: Sequence[Considered]) -> str:
-    """The refusal's kind in the log: of the kinds that lack columns (not those the table's
-    columns rule out), the one whose header named most fields; "unknown" when none."""
-    found = [c for c in considered if c.header is not None and not c.excluded]
+    """The refusal's kind in the log (see `_closest_considered`); "unknown" when none."""
+    closest = _closest_considered(considered)
+    return closest.kind.kind if closest is not None else "unknown"
+
+
+def _closest_considered(considered: Sequence[Considered]) -> Considered | None:
+    """Of the kinds that lack columns (not those the table's columns rule out), the one whose
+    header names most of its mandatory fields, then most fields (the first on a tie): the rank
+    `find_header` gives a kind's headers."""
+    found = [(c, c.header) for c in considered if c.header is not None and not c.excluded]
     if not found:
-        return "unknown"
-    return max(found, key=lambda c: len(c.header.columns) if c.header else 0).kind.kind
+        return None
+    return max(found, key=lambda pair: header_rank(pair[1], pair[0].kind.mandatory))[0]
 
 
 def seen_columns(considered: Sequence[Considered]) -> str:
-    """The header texts of the fullest header any kind found, safe for a message: texts that
-    may be personal data (a long run of digits) are left out; "-" when no kind found one."""
-    headers = [c.header for c in considered if c.header is not None]
-    if not headers:
+    """The header texts, safe for a message, of the header the refusal's kind judged (its
+    sheet and row; else the fullest header any kind found): texts that may be personal data (a
+    long run of digits) are left out; "-" when no kind found one."""
+    header = _judged_header(considered)
+    if header is None:
         return "-"
-    fullest = max(headers, key=lambda h: len(h.columns))
-    texts = [t[:SEEN_TEXT_CHARS] for t in fullest.own_labels if t and not PERSONAL_DIGITS.search(t)]
+    texts = [t[:SEEN_TEXT_CHARS] for t in header.own_labels if t and not PERSONAL_DIGITS.search(t)]
     shown = ", ".join(texts[:SEEN_COLUMNS])
     return shown + (f", … (+{len(texts) - SEEN_COLUMNS})" if len(texts) > SEEN_COLUMNS else "")
+
+
+def _judged_header(considered: Sequence[Considered]) -> Header | None:
+    closest = _closest_considered(considered)
+    if closest is not None:
+        return closest.header
+    headers = [c.header for c in considered if c.header is not None]
+    return max(headers, key=lambda h: len(h.columns), default=None)

@@ -21,3 +21,5 @@ class Sheet:
     """The text encoding of CSV and HTML files; "" for workbooks."""
     rows: Callable[[], Iterator[tuple[int, RawRow]]]
     """(row number counted from 1, cells) for every row, read afresh on each call."""
+    name: str = ""
+    """The worksheet's own name ("" for a CSV or HTML file)."""

@@ -7,17 +7,20 @@ numbers). Its columns are found through an alias table, a `field,alias` CSV in
 `store/reference` that users can extend: a header cell names a field when, stripped and
 case-folded, it equals one of the field's aliases.
 
-The header is the row among the first `HEADER_SEARCH_ROWS` naming the most distinct fields
-(the earliest on a tie), so title rows above it are passed over and kept as the file's title
-rows (`sync.ingest.filecontext`). A header of two or three rows (a group label over sub-header
-cells, merged cells read as the label then empty cells) is read as one when the rows together
-name more fields than any one of them: a column is named by its labels joined top to bottom
-("ชดเชย PP"), else by its lowest label, else by a higher one. Below the header, rows that are no
-data are skipped: rows with nothing in the columns read, repeated header rows, total rows
-("รวม", "Total": the labels are `store/reference/table_total_labels.csv`) and, for kinds that need
-a CID, rows whose CID cell holds something with fewer than five digits (sub-header,
-column-number and note rows). A row with an empty or wrong CID but other values is data: the
-converters report it.
+The header is the row among the first `HEADER_SEARCH_ROWS` naming the most of the kind's
+mandatory fields, then the most distinct fields (the earliest on a tie), so title rows above it
+are passed over and kept as the file's title rows (`sync.ingest.filecontext`). Every sheet of a
+workbook is searched so, and the header taken is the one naming the most mandatory fields, then
+the most fields, then the earliest sheet's: an STM's filled summary sheet, whose REP No., PP and
+FS columns name statement fields too, comes before its detail sheet. A header of two or three
+rows (a group label over sub-header cells, merged cells read as the label then empty cells) is
+read as one when the rows together name more fields than any one of them: a column is named by
+its labels joined top to bottom ("ชดเชย PP"), else by its lowest label, else by a higher one.
+Below the header, rows that are no data are skipped: rows with nothing in the columns read,
+repeated header rows, total rows ("รวม", "Total": the labels are
+`store/reference/table_total_labels.csv`) and, for kinds that need a CID, rows whose CID cell
+holds something with fewer than five digits (sub-header, column-number and note rows). A row
+with an empty or wrong CID but other values is data: the converters report it.
 """
 
 from __future__ import annotations
@@ -107,6 +110,9 @@ class Header:
     """The non-empty cells, as text, of each row above the header."""
     texts: tuple[tuple[str, ...], ...] = ()
     """Per column, its header texts: the labels joined top to bottom, then each row's own."""
+    by_position: bool = False
+    """The columns were taken by position from a documented layout (`sync.ingest.positional`),
+    not by the names in the header row."""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -204,26 +210,42 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def find_header(sheets: Sequence[Sheet], aliases: Aliases) -> Header | None:
-    """The header of the first sheet that has one (see the module text for how it is chosen)."""
-    for sheet in sheets:
-        found = _sheet_header(sheet, aliases)
-        if found is not None:
-            return found
-    return None
+def find_header(
+    sheets: Sequence[Sheet], aliases: Aliases, required: Collection[str] = ()
+) -> Header | None:
+    """The best header of all the sheets (see the module text for how it is chosen)."""
+    best: tuple[tuple[int, int, int], Header] | None = None
+    for index, sheet in enumerate(sheets):
+        found = _sheet_header(sheet, aliases, required)
+        if found is None:
+            continue
+        rank = (*header_rank(found, required), -index)
+        if best is None or rank > best[0]:
+            best = (rank, found)
+    return best[1] if best is not None else None
 
 
-def _sheet_header(sheet: Sheet, aliases: Aliases) -> Header | None:
+def header_rank(header: Header, required: Collection[str]) -> tuple[int, int]:
+    """How well a header fits a kind: the kind's `required` fields it names, then all it names."""
+    return _named(header.columns, required), len(header.columns)
+
+
+def _named(columns: Mapping[str, int], required: Collection[str]) -> int:
+    return sum(1 for field in required if field in columns)
+
+
+def _sheet_header(sheet: Sheet, aliases: Aliases, required: Collection[str]) -> Header | None:
     top: list[tuple[int, RawRow]] = []
     for number, cells in sheet.rows():
         if number > HEADER_SEARCH_ROWS + HEADER_MAX_ROWS - 1:
             break
         top.append((number, cells))
     best: (
-        tuple[tuple[int, int, int], int, int, dict[str, int], tuple[tuple[str, ...], ...]] | None
+        tuple[tuple[int, int, int, int], int, int, dict[str, int], tuple[tuple[str, ...], ...]]
+        | None
     ) = None
-    """(rank, first row index, rows spanned, columns, texts); the rank prefers most fields named,
-    then fewer rows, then the earliest row."""
+    """(rank, first row index, rows spanned, columns, texts); the rank prefers most required
+    fields named, then most fields, then fewer rows, then the earliest row."""
     for start in range(len(top)):
         if top[start][0] > HEADER_SEARCH_ROWS:
             break
@@ -234,7 +256,7 @@ def _sheet_header(sheet: Sheet, aliases: Aliases) -> Header | None:
             if len(block) < span:
                 break
             columns, texts = _block_columns(block, aliases)
-            rank = (len(columns), -span, -start)
+            rank = (_named(columns, required), len(columns), -span, -start)
             if best is None or rank > best[0]:
                 best = (rank, start, span, columns, texts)
     if best is None or len(best[3]) < HEADER_MIN_FIELDS:
@@ -332,7 +354,7 @@ def read_tabular(
     """The header and rows of a download read through `aliases`; refused when a mandatory
     field has no column."""
     sheets = open_tabular(data, name, limits)
-    header = find_header(sheets, aliases)
+    header = find_header(sheets, aliases, mandatory)
     if header is None:
         raise Refused(f"no header row naming the columns ({aliases.source})")
     missing = header.missing(mandatory)

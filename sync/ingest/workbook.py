@@ -45,7 +45,7 @@ def workbook_sheets(data: bytes, name: str, format: str, limits: Limits) -> list
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue
         rows = _sheet_rows(workbook, index, format, limits)
-        sheets.append(Sheet(f"{name} [{meta.name}]", format, "", rows))
+        sheets.append(Sheet(f"{name} [{meta.name}]", format, "", rows, meta.name))
     return sheets
 
 

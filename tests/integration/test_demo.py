@@ -174,3 +174,16 @@ def test_bad_demo_options_are_usage_errors(
     assert stop.value.code == 2
     assert "usage:" in capsys.readouterr().err
     assert not demo_db_path().exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_the_demo_help_names_the_four_statement_files_it_writes(
+    lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["demo", "--help", "--lang", lang])
+    assert stop.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for kind in ("e-Claim", "STM", "KTB REP INDIVIDUAL", "SMT"):
+        assert kind in text, kind
+    assert "two statements" not in text and "statement 2 ชุด" not in text

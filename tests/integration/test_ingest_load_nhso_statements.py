@@ -21,10 +21,13 @@ from tests.support.ingest_builders import HOSPCODE, cid, count, rows_of
 from tests.support.nhso_statement_files import (
     REP_HEADER,
     eclaim_rep,
+    eclaim_rep_summary_first,
     ktb_report,
     rep_rows,
     smt_file,
+    stm_detail_rows,
     stm_statement,
+    stm_workbook,
 )
 from tests.support.pp_builders import AS_OF, MAN, WOMAN, hand_counted_zip
 from tests.support.tabular_builders import xlsx_bytes
@@ -181,6 +184,74 @@ def test_an_stm_xls_takes_its_unit_from_a_title_row_and_confirms_rep_visits(
     fit = next(c for c in claims.claims if c.evaluation.item.item == "FIT")
     assert fit.line is not None and fit.line.confirmed and fit.paid == Decimal("30.00")
     assert figures.statement_paid_baht == Decimal("410.00")
+
+
+STM_NAME = f"STM_{HOSPCODE}_OPUCS256805_1.xls"
+
+
+def test_an_stm_whose_filled_summary_sheet_comes_first_is_read_from_its_detail_sheet(
+    centre: Engine, tmp_path: Path
+) -> None:
+    result = _import(centre, stm_workbook(tmp_path / STM_NAME))
+    assert (result.status, result.kind, result.hospcode) == ("loaded", "nhso_stm", HOSPCODE)
+    assert [(p.table, p.rows_read, p.rows_loaded, p.issues) for p in result.parts] == [
+        ("nhso_stm_line", 2, 2, 0)
+    ]
+    assert rows_of(centre, "nhso_stm_line", "tran_id", "cid", "pp", "fs", order="line_no") == [
+        ("TR1", cid(WOMAN), Decimal("360.00"), Decimal("0.00")),
+        ("TR3", cid(MAN), Decimal("40.00"), Decimal("10.00")),
+    ]
+
+
+def test_an_stm_refused_quotes_the_columns_of_the_detail_sheet_it_judged(
+    centre: Engine, tmp_path: Path
+) -> None:
+    detail = stm_detail_rows()
+    detail[13] = [
+        "" if name in ("tran_id", "pid") else name for name in detail[13]
+    ]  # the detail names no TRAN_ID and no PID
+    result = _import(centre, stm_workbook(tmp_path / STM_NAME, detail))
+    assert (result.status, result.kind) == ("refused", "nhso_stm")
+    assert "STM statement: no column for tran_id, cid" in result.message
+    assert "Columns seen: rep_no, seq, hn, an, name, date_admit" in result.message
+    assert "จำนวนราย" not in result.message, "a column of the summary sheet"
+    assert count(centre, "nhso_stm_line") == 0
+
+
+def test_an_stm_detail_without_known_column_names_is_read_by_its_documented_positions(
+    centre: Engine, tmp_path: Path
+) -> None:
+    detail = stm_detail_rows()
+    detail[13] = [f"คอลัมน์ที่ {c + 1}" for c in range(35)]  # no name Sitthi knows
+    unnamed = _import(centre, stm_workbook(tmp_path / "statement.xls", detail))
+    assert unnamed.status == "refused", "only a file named as NHSO names an STM"
+    result = _import(centre, stm_workbook(tmp_path / STM_NAME, detail))
+    assert (result.status, result.kind, result.hospcode) == ("loaded", "nhso_stm", HOSPCODE)
+    [part] = result.parts
+    assert (part.table, part.rows_read, part.rows_loaded, part.issues, part.warnings) == (
+        "nhso_stm_line", 2, 2, 0, 1
+    )  # fmt: skip
+    [warning] = part.sample
+    assert "taken by position" in warning.text("en") and "รายละเอียด" in warning.text("en")
+    assert "ตามตำแหน่ง" in warning.text("th")
+    assert rows_of(centre, "nhso_stm_line", "tran_id", "cid", "pp", "fs", order="line_no") == [
+        ("TR1", cid(WOMAN), Decimal("360.00"), Decimal("0.00")),
+        ("TR3", cid(MAN), Decimal("40.00"), Decimal("10.00")),
+    ]
+
+
+def test_an_eclaim_rep_whose_summary_sheet_comes_first_is_read_from_its_detail_sheet(
+    centre: Engine, tmp_path: Path
+) -> None:
+    path = eclaim_rep_summary_first(tmp_path / f"eclaim_{HOSPCODE}_OP_25680516_1.xls")
+    result = _import(centre, path)
+    assert (result.status, result.kind, result.hospcode) == ("loaded", "eclaim_rep", HOSPCODE)
+    assert [(p.table, p.rows_read, p.rows_loaded, p.issues) for p in result.parts] == [
+        ("nhso_rep_line", 6, 6, 0)
+    ]
+    assert [r[0] for r in rows_of(centre, "nhso_rep_line", "tran_id", order="line_no")] == [
+        "TR1", "TR2", "TR3", "TR4", "TR5", "TR6"
+    ]  # fmt: skip
 
 
 def test_smt_transfers_are_unique_by_unit_batch_fund_and_day_and_add_up(

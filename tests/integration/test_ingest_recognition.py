@@ -37,7 +37,7 @@ from tests.support.ingest_builders import (
     person,
     rows_of,
 )
-from tests.support.tabular_builders import xls_bytes, xlsx_bytes
+from tests.support.tabular_builders import XlsSheet, xls_book_bytes, xls_bytes, xlsx_bytes
 
 NOW = dt.datetime(2025, 2, 1, 12, 0, tzinfo=dt.UTC)
 AS_OF = dt.date(2025, 2, 1)
@@ -187,6 +187,29 @@ def test_a_table_of_no_kind_is_refused_naming_the_kinds_considered_in_thai_and_e
     assert "NHSO rights list: no column for maininscl" in english
     assert "รายการสิทธิจาก สปสช.: ไม่มีคอลัมน์ maininscl" in thai
     assert "ไฟล์ statement / REP จาก สปสช." in thai
+
+
+def test_a_refusal_quotes_the_sheet_of_the_kind_it_comes_closest_to() -> None:
+    # The first sheet is a wide rights list with a money column (no rights list at all); the
+    # second an STM detail lacking its TRAN_ID: the refusal is the STM's and quotes its sheet.
+    rights = [
+        "pid", "maininscl", "subinscl", "hmain", "hmain_op", "hsub", "startdate", "expdate",
+        "checkdate", "status", "deathdate", "ชดเชยสุทธิ",
+    ]  # fmt: skip
+    detail = ["rep_no", "pid", "date_admit", "PP", "FS"]
+    data = xls_book_bytes(
+        [
+            XlsSheet("สิทธิ", [rights, [cid(1), "UCS", "89", *["07543"] * 3, "20240101"]]),
+            XlsSheet("รายละเอียด", [detail, ["680500123", cid(1), "10/02/2568", 360.0, 0.0]]),
+        ]
+    )
+    name = "STM_07543_OPUCS256805_1.xls"
+    with pytest.raises(Refused) as refused:
+        choose_kind(open_tabular(data, name, DEFAULT_LIMITS), tabular_kinds(), name)
+    assert refused.value.kind == "nhso_stm"
+    text = refused.value.message
+    assert "Columns seen: rep_no, pid, date_admit, PP, FS." in text
+    assert "STM statement: no column for tran_id " in text
 
 
 def test_a_refusal_never_quotes_a_data_row() -> None:

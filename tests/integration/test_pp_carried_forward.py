@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from store.pp.catalog import catalog_csv, shipped_catalog
 from store.queries.claims import claims_view
 from store.queries.dashboard import PpMoney
 from sync.ingest.importer import import_paths
-from tests.support.ingest_builders import export_zip, f43_text, person
-from tests.support.pp_builders import anc
+from tests.support.ingest_builders import HOSPCODE, export_zip, f43_text, person
+from tests.support.nhso_statement_files import KTB_HEADER, ktb_line
+from tests.support.pp_builders import WOMAN, anc
+from tests.support.tabular_builders import xlsx_bytes
 from tui.cli import main
 from tui.i18n import Translator
 from tui.screens.dashboard import rates_note
@@ -41,6 +44,8 @@ def test_a_year_without_a_catalog_takes_the_newest_earlier_years_items() -> None
     assert catalog.for_year(2570) == ()
     resolved = catalog.resolve(2570, "ANC")
     assert resolved is not None and resolved.fiscal_year == 2569
+    named = catalog.resolve_name(2570, "บริการฝากครรภ์")
+    assert named is not None and (named.item, named.fiscal_year) == ("ANC", 2569)
 
 
 def money_at(anc_rate: int, rates_from: int) -> PpMoney:
@@ -153,3 +158,46 @@ def test_the_claims_screen_and_dashboard_name_the_carried_year(
     assert rates_note(money, Translator("th")) == "ใช้อัตราปี 2569 ไปก่อน"
     own = money_at(400, rates_from=2570)
     assert rates_note(own, Translator("en")) == ""
+
+
+def ktb_report_2570(path: Path) -> Path:
+    """A KTB REP INDIVIDUAL paying the woman's ANC visit of 10 Nov 2026 (fiscal 2570) in full
+    at the 2569 rate, the item named only by its service name."""
+    rows: list[Sequence[object]] = [
+        ["วันที่จัดพิมพ์ 01/12/2569 10:15:00"],
+        ["โครงการ บริการสร้างเสริมสุขภาพและป้องกันโรค (PP Fee Schedule)"],
+        [f"หน่วยบริการ {HOSPCODE} รพ.สต.ทดสอบ"],
+        [],
+        KTB_HEADER,
+        ktb_line(1, WOMAN, "10/11/2569", "บริการฝากครรภ์", 360.0, "ชดเชย"),
+    ]
+    path.write_bytes(xlsx_bytes(rows, sheet="REP INDIVIDUAL"))
+    return path
+
+
+def test_a_ktb_line_of_a_year_without_a_catalog_is_matched_by_name_at_the_carried_rates(
+    centre_2570: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    report = ktb_report_2570(tmp_path / f"REP_INDIVIDUAL_{HOSPCODE}_25691201.xlsx")
+    run(capsys, "import", str(report), "--db", centre_2570)
+    as_of = ("--as-of", AS_OF.isoformat(), "--db", centre_2570)
+    claims = json.loads(run(capsys, "report", "claims", "--json", *as_of))
+    assert claims["rates_from_fiscal_year"] == 2569
+    assert [(c["item"], c["rate"], c["status"], c["paid"]) for c in claims["claims"]] == [
+        ("ANC", 360.0, "PAID", 360.0)
+    ]
+    assert claims["unmatched"] == []
+    pp = kpi_pp(capsys, centre_2570)
+    assert (pp["paid_baht"], pp["unclaimed_baht"]) == (360.0, 0.0)
+    assert "rates of 2569 carried forward" in run(
+        capsys, "--lang", "en", "report", "claims", *as_of
+    )
+
+    catalog = catalog_2570(tmp_path / "pp_catalog_2570.csv", anc_rate="400")
+    run(capsys, "import", str(catalog), "--db", centre_2570)
+    claims = json.loads(run(capsys, "report", "claims", "--json", *as_of))
+    assert claims["rates_from_fiscal_year"] == 2570
+    assert [(c["item"], c["rate"], c["status"], c["paid"]) for c in claims["claims"]] == [
+        ("ANC", 400.0, "PARTIAL", 360.0)
+    ]
+    assert claims["unmatched"] == []

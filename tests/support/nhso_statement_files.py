@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.support.ingest_builders import HOSPCODE, cid
 from tests.support.pp_builders import ELDER, MAN, WOMAN
-from tests.support.tabular_builders import xls_bytes, xlsx_bytes
+from tests.support.tabular_builders import XlsSheet, xls_book_bytes, xls_bytes, xlsx_bytes
 
 D = dt.date
 UNIT_NUMBER = int(HOSPCODE)
@@ -121,6 +121,24 @@ def eclaim_rep(path: Path) -> Path:
     return path
 
 
+REP_SUMMARY: list[Sequence[object]] = [
+    ["สรุปผลการตรวจสอบข้อมูลการเบิกชดเชย (REP)"],
+    [f"โรงพยาบาล {HOSPCODE} รพ.สต.ทดสอบ"],
+    [],
+    ["REP No.", "จำนวนรายการ", "ติด C", "PP", "FS"],
+    ["680500123", 6, 3, 400.0, 60.0],
+    ["รวม", 6, 3, 400.0, 60.0],
+]
+"""A Summary sheet holding a real table, whose REP No., PP and FS name REP fields too."""
+
+
+def eclaim_rep_summary_first(path: Path) -> Path:
+    """The e-Claim REP with its filled Summary sheet before the Detail sheet."""
+    sheets = [XlsSheet("Summary", REP_SUMMARY), XlsSheet("Detail", rep_rows(), REP_MERGES)]
+    path.write_bytes(xls_book_bytes(sheets))
+    return path
+
+
 # STM -----------------------------------------------------------------------------------------
 
 STM_NAMES = {
@@ -138,8 +156,8 @@ def stm_line(n: int, tran: str, pid: int, day: str, pp: float, fs: float) -> lis
     return [cells.get(c, "") for c in range(35)]
 
 
-def stm_statement(path: Path) -> Path:
-    rows: list[Sequence[object]] = [
+def stm_detail_rows() -> list[Sequence[object]]:
+    return [
         ["สำนักงานหลักประกันสุขภาพแห่งชาติ"],
         ["รายละเอียดการจ่ายชดเชย ผู้ป่วยนอก (OP) งวด 05/2568"],
         [f"โรงพยาบาล {HOSPCODE} รพ.สต.ทดสอบ"],
@@ -149,7 +167,34 @@ def stm_statement(path: Path) -> Path:
         stm_line(2, "TR3", MAN, "01/02/2568", 40.0, 10.0),
         ["รวม", *([""] * 32), 400.0, 10.0],
     ]
-    path.write_bytes(xls_bytes(rows, sheet="รายละเอียด"))
+
+
+def stm_statement(path: Path) -> Path:
+    path.write_bytes(xls_bytes(stm_detail_rows(), sheet="รายละเอียด"))
+    return path
+
+
+STM_SUMMARY: list[Sequence[object]] = [
+    ["รายงานสรุป Statement ผู้ป่วยนอก สิทธิ UC งวด 05/2568"],
+    [f"โรงพยาบาล {HOSPCODE} รพ.สต.ทดสอบ"],
+    [],
+    ["REP No.", "จำนวนราย", "ยอดเรียกเก็บ", "PP", "FS"],
+    ["680500123", 2, 410.0, 400.0, 10.0],
+    ["รวม", 2, 410.0, 400.0, 10.0],
+]
+"""A filled รายงานสรุป sheet: its REP No., ยอดเรียกเก็บ, PP and FS name STM fields too."""
+
+
+def stm_workbook(path: Path, detail: Sequence[Sequence[object]] | None = None) -> Path:
+    """The STM as NHSO serves it: รายงานพึงรับ, a filled รายงานสรุป, then the รายละเอียด
+    sheet (`detail`, the usual detail rows unless given)."""
+    due = [["Statement ผู้ป่วยนอก สิทธิ UC เดือน 05/2568"], [f"โรงพยาบาล {HOSPCODE} รพ.สต.ทดสอบ"]]
+    sheets = [
+        XlsSheet("รายงานพึงรับ", due),
+        XlsSheet("รายงานสรุป", STM_SUMMARY),
+        XlsSheet("รายละเอียด", stm_detail_rows() if detail is None else detail),
+    ]
+    path.write_bytes(xls_book_bytes(sheets))
     return path
 
 

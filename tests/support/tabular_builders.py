@@ -7,6 +7,7 @@ import html
 import io
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import xlsxwriter
 import xlwt
@@ -14,18 +15,39 @@ import xlwt
 Cell = object
 
 
+Merge = tuple[int, int, int, int]
+"""(first row, last row, first col, last col), counted from 0; the first cell keeps the value."""
+
+
+@dataclass(frozen=True)
+class XlsSheet:
+    """One worksheet of an old Excel workbook."""
+
+    name: str
+    rows: Sequence[Sequence[Cell]]
+    merges: Sequence[Merge] = ()
+
+
 def xls_bytes(
-    rows: Sequence[Sequence[Cell]],
-    *,
-    sheet: str = "Detail",
-    merges: Sequence[tuple[int, int, int, int]] = (),
+    rows: Sequence[Sequence[Cell]], *, sheet: str = "Detail", merges: Sequence[Merge] = ()
 ) -> bytes:
-    """An old Excel (BIFF8) workbook; `merges` are (first row, last row, first col, last col),
-    counted from 0, whose first cell keeps the value."""
+    """An old Excel (BIFF8) workbook of one sheet."""
+    return xls_book_bytes([XlsSheet(sheet, rows, merges)])
+
+
+def xls_book_bytes(sheets: Sequence[XlsSheet]) -> bytes:
+    """An old Excel (BIFF8) workbook of these sheets, in this order."""
     book = xlwt.Workbook(encoding="utf-8")
-    page = book.add_sheet(sheet)
-    merged = {(r1, c1): (r2, c2) for r1, r2, c1, c2 in merges}
-    for r, row in enumerate(rows):
+    for sheet in sheets:
+        _write_xls_sheet(book.add_sheet(sheet.name), sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_xls_sheet(page: xlwt.Worksheet, sheet: XlsSheet) -> None:
+    merged = {(r1, c1): (r2, c2) for r1, r2, c1, c2 in sheet.merges}
+    for r, row in enumerate(sheet.rows):
         for c, value in enumerate(row):
             if value is None or value == "":
                 continue
@@ -36,9 +58,6 @@ def xls_bytes(
                 page.write(r, c, value, xlwt.easyxf(num_format_str="DD/MM/YYYY"))
             else:
                 page.write(r, c, value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def xlsx_bytes(rows: Sequence[Sequence[Cell]], *, sheet: str = "Sheet1") -> bytes:
