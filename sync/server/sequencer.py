@@ -60,6 +60,10 @@ WITHHELD = "withheld"
 changes or a unit sends a person with its CID."""
 
 
+ROUTES_DUE_KEY = "server_routes_due"
+"""Set when rows got new deliveries outside a change (`route_own_log_back`): number them."""
+
+
 def ensure_counter(engine: Engine) -> None:
     with write_tx(engine) as conn:
         if get_state(conn, COUNTER_KEY) is None:
@@ -71,7 +75,35 @@ def has_pending(engine: Engine) -> bool:
     with read_tx(engine) as conn:
         if conn.execute(text("SELECT 1 FROM sync_change WHERE seq IS NULL LIMIT 1")).first():
             return True
-        return _held_before(conn, _today())
+        return get_state(conn, ROUTES_DUE_KEY) == "1" or _held_before(conn, _today())
+
+
+def route_own_log_back(conn: Connection, hospcode: str) -> int:
+    """Deliver a unit's own entries of the append-only logs to it (how many were not yet).
+
+    A unit's own changes are never routed back to it, but a new store of the unit (one
+    restored from a backup, which takes a new sync identity, or a replacement machine) may
+    lack entries the unit recorded and sent since: rows from files come back by importing the
+    files again, typed follow-ups cannot. Called when a unit's store is first seen, so each
+    entry goes back once, numbered by the next round; the store keeps the entries it has
+    (append-only logs are inserted by id) and ordinary syncs send nothing back. A store whose
+    pull cursor is past such a delivery held the entry already when it read that far.
+    """
+    added = 0
+    for entry in REGISTRY:
+        if entry.append_only and entry.unit_column:
+            added += conn.execute(
+                text(
+                    "INSERT INTO sync_route (table_name, row_id, hospcode) "
+                    f"SELECT '{entry.name}', id, {entry.unit_column} FROM {entry.name} "
+                    f"WHERE {entry.unit_column} = :h "
+                    "ON CONFLICT (table_name, row_id, hospcode) DO NOTHING"
+                ),
+                {"h": hospcode},
+            ).rowcount
+    if added:
+        set_state(conn, ROUTES_DUE_KEY, "1")
+    return added
 
 
 def _today() -> dt.date:
@@ -113,6 +145,9 @@ def _round(conn: Connection, *, limit: int, settings: DeliverySettings) -> int:
     if counter is None:
         return 0
     today = _today()
+    routes_due = get_state(conn, ROUTES_DUE_KEY) == "1"
+    if routes_due:
+        set_state(conn, ROUTES_DUE_KEY, "0")
     skip_locked = " FOR UPDATE SKIP LOCKED" if conn.dialect.name == "postgresql" else ""
     claimed = conn.execute(
         text(
@@ -121,7 +156,7 @@ def _round(conn: Connection, *, limit: int, settings: DeliverySettings) -> int:
         ),
         {"n": limit},
     ).rowcount
-    if not claimed and not _held_before(conn, today):
+    if not claimed and not routes_due and not _held_before(conn, today):
         return 0
     for entry in REGISTRY:
         _add_routes(conn, entry)
