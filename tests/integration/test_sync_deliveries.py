@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from store.engine import write_tx
 from sync.server.settings import DeliverySettings
@@ -56,6 +56,14 @@ def a_day_passes(province: Province) -> None:
                 text("UPDATE sync_delivery SET day = :new WHERE day = :old"),
                 {"new": old - dt.timedelta(days=1), "old": old},
             )
+
+
+def moves_out(conn: Connection, person: str) -> None:
+    """The unit records that its person has moved away (TYPEAREA 4), a later version."""
+    conn.execute(
+        text("UPDATE person SET typearea = '4', d_update = :at WHERE id = :id"),
+        {"at": dt.datetime(2025, 2, 1), "id": person},
+    )
 
 
 def audit(province: Province, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
@@ -155,7 +163,7 @@ def test_a_person_who_moved_in_receives_their_records(
     moved_out_of_b, named_for_a = synthetic_cid(61), synthetic_cid(62)
     b, a = centre_store(tmp_path / "b.db"), centre_store(tmp_path / "a.db")
     with write_tx(b) as conn:
-        put(conn, "person", {"id": add_person(conn, "10002", "1", moved_out_of_b), "typearea": "4"})
+        moves_out(conn, add_person(conn, "10002", "1", moved_out_of_b))
         add_person(conn, "10002", "2", named_for_a)
     with write_tx(province.engine) as conn:
         add_rights_in_bulk(conn, [moved_out_of_b], hsub="", hmain=HOSPITAL)
@@ -167,5 +175,32 @@ def test_a_person_who_moved_in_receives_their_records(
     sync_all(a, server.url, province.tokens["10001"])
     cids = {row["cid"] for row in snapshot(a)["nhso_right"].values()}
     assert cids == {moved_out_of_b, named_for_a}
+    a.dispose()
+    b.dispose()
+
+
+def test_a_withheld_record_goes_out_once_the_other_unit_marks_the_person_moved_out(
+    server: RunningServer, province: Province, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cid = synthetic_cid(71)
+    b, a = centre_store(tmp_path / "b.db"), centre_store(tmp_path / "a.db")
+    with write_tx(b) as conn:
+        in_b = add_person(conn, "10002", "1", cid)
+    with write_tx(province.engine) as conn:
+        add_rights_in_bulk(conn, [cid], hsub="", hmain=HOSPITAL)
+    sync_all(b, server.url, province.tokens["10002"])
+    with write_tx(a) as conn:
+        add_person(conn, "10001", "1", cid)
+    sync_all(a, server.url, province.tokens["10001"])
+    assert snapshot(a)["nhso_right"] == {}
+    with write_tx(b) as conn:
+        moves_out(conn, in_b)
+    sync_all(b, server.url, province.tokens["10002"])
+    sync_all(a, server.url, province.tokens["10001"])
+    assert [row["cid"] for row in snapshot(a)["nhso_right"].values()] == [cid]
+    days = audit(province, capsys)
+    assert [
+        (d["hospcode"], d["records"], d["withheld"]) for d in days if d["hospcode"] == "10001"
+    ] == [("10001", 1, 0)]
     a.dispose()
     b.dispose()
