@@ -45,6 +45,7 @@ from sync.protocol import (
     SyncTable,
 )
 from sync.server.settings import DeliverySettings
+from sync.wire_rows import READ_CHUNK
 
 log = logging.getLogger("sitthi.server")
 
@@ -52,11 +53,10 @@ COUNTER_KEY = "server_seq"
 CLAIMED = 0
 """`seq` of the changes the running sequencer has taken (real numbers start at 1)."""
 ROUND_LIMIT = 20_000
-CID_CHUNK = 1_000
 DELIVERED = "delivered"
 HELD = "held"
 WITHHELD = "withheld"
-"""Not sent: the person is another unit's (see `_OtherUnit`); looked at again when the record
+"""Not sent: the person is another unit's (see `_Elsewhere`); looked at again when the record
 changes or a unit sends a person with its CID."""
 
 
@@ -215,7 +215,7 @@ def _follow_cids(
     candidates = _cid_candidates(conn, entry, route)
     if not candidates:
         return
-    owner = _OtherUnit(conn, {c.cid for c in candidates})
+    elsewhere = _Elsewhere(conn, {c.cid for c in candidates})
     by_unit: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
         by_unit[candidate.unit].append(candidate)
@@ -231,7 +231,7 @@ def _follow_cids(
         counts: dict[str, int] = defaultdict(int)
         for candidate in sorted(due, key=lambda c: c.person_id):
             fresh = candidate.person_id not in known and candidate.person_id not in admitted
-            if owner.holds(candidate):
+            if elsewhere.answers_for(candidate):
                 status = WITHHELD
             elif fresh and budget <= 0:
                 status = HELD
@@ -286,7 +286,7 @@ def _warn(unit: str, table: str, limit: int, counts: dict[str, int]) -> None:
         )
 
 
-class _OtherUnit:
+class _Elsewhere:
     """Whether a record's person is another unit's: the record names another unit the server
     serves and not the asking one, or another unit holds the CID in its responsible population
     and the record does not name the asking unit (a person who moved in, or whom NHSO
@@ -296,7 +296,7 @@ class _OtherUnit:
         self.served = _served_units(conn)
         self.holders = _responsible_holders(conn, cids)
 
-    def holds(self, candidate: Candidate) -> bool:
+    def answers_for(self, candidate: Candidate) -> bool:
         if candidate.unit in candidate.named:
             return False
         if (candidate.named & self.served) - {candidate.unit}:
@@ -319,8 +319,8 @@ def _responsible_holders(conn: Connection, cids: set[str]) -> dict[str, set[str]
     responsible = sorted(codes.responsible_typeareas())
     wanted = sorted(cids)
     holders: dict[str, set[str]] = defaultdict(set)
-    for start in range(0, len(wanted), CID_CHUNK):
-        chunk = wanted[start : start + CID_CHUNK]
+    for start in range(0, len(wanted), READ_CHUNK):
+        chunk = wanted[start : start + READ_CHUNK]
         for cid, unit in conn.execute(query, {"cids": chunk, "responsible": responsible}):
             holders[str(cid)].add(str(unit))
     return holders
