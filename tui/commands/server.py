@@ -6,7 +6,8 @@ The server's store is the one every command uses: `--db` (a PostgreSQL URL in pr
 to the unit (`sitthi config set token ...`) over a safe channel. `tokens list` shows every token's
 record (never the token), `tokens revoke ID` stops one, `tokens rotate ID` replaces one (the
 unit's stores keep their place and need only the new token). `audit` shows, per unit and day,
-the NHSO records that followed a CID to the unit, flagging units held at their daily limit.
+the NHSO records that followed a CID to the unit, flagging units held at their daily limit
+and units that asked for records of people another unit answers for (withheld).
 `compact` removes the change-log entries every active provincial reader has read, as the running
 server does every ten minutes (`sync.server.compaction`).
 """
