@@ -7,6 +7,7 @@ up front instead of failing with "database is locked" when another process wrote
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,13 +49,20 @@ class StoreError(SitthiError, RuntimeError):
 
 
 def lock_wait_ms() -> int:
-    """How long a writer waits for the store's lock: `SITTHI_LOCK_WAIT` seconds, else 15 s."""
+    """How long a writer waits for the store's lock: `SITTHI_LOCK_WAIT` seconds, else 15 s.
+
+    A value that is not a number of seconds is refused rather than replaced by the default, so
+    whoever set it learns that it is not used."""
     value = os.environ.get(LOCK_WAIT_ENV, "").strip()
+    if not value:
+        return BUSY_TIMEOUT_MS
     try:
-        seconds = float(value) if value else BUSY_TIMEOUT_MS / 1000
+        seconds = float(value)
     except ValueError:
-        seconds = BUSY_TIMEOUT_MS / 1000
-    return max(0, int(seconds * 1000))
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise StoreError(message("cli_store.bad_lock_wait", env=LOCK_WAIT_ENV, value=repr(value)))
+    return int(seconds * 1000)
 
 
 def is_lock_timeout(exc: BaseException) -> bool:

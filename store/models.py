@@ -435,8 +435,9 @@ class SyncDelivery(SQLModel, table=True):
     """Server side: an NHSO record that followed a CID to a unit, for the province's audit.
 
     One row per record and unit: `person_id` is the unit's person whose CID it followed,
-    `status` is `delivered`, or `held` while the unit is over its daily limit of people it had
-    no records for (the record goes out on a later day, within that day's limit). `day` is the
+    `status` is `delivered`, `held` while the unit is over its daily limit of people it had
+    no records for (the record goes out on a later day, within that day's limit), or `withheld`
+    when another unit answers for the person (the record is not sent). `day` is the
     UTC day the delivery was decided. Nothing here is personal data beyond the ids.
     """
 

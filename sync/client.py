@@ -108,6 +108,7 @@ class SyncResult:
             "pending": self.pending,
             "server": self.server,
             "rejected": len(self.rejected),
+            "reidentified": self.reidentified,
         }
 
 

@@ -35,6 +35,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from store import paths
+from store.controls import terminal_safe, terminal_safe_lines
 from store.engine import read_tx
 from store.i18n import Message, message
 from store.outbox import pending_count
@@ -94,7 +95,7 @@ def configure_logging(level: int = logging.INFO) -> Path:
     Calling it again replaces the handlers it added before (no doubled lines).
     """
     target = private_file(paths.log_dir() / LOG_FILE)
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    formatter = TerminalSafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     rotating = _PrivateRotatingFile(
         target, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
     )
@@ -109,6 +110,23 @@ def configure_logging(level: int = logging.INFO) -> Path:
         handler.setFormatter(formatter)
         root.addHandler(handler)
     return target
+
+
+class TerminalSafeFormatter(logging.Formatter):
+    """Log lines safe to show in a terminal and to read back as lines: file names come from
+    whoever wrote the file, and one holding ESC ] 0; ... BEL would retitle or drive the
+    terminal of whoever follows the log, one holding a line break would add a made-up line.
+    The line is written with its control characters as escapes (`store.controls`); a traceback
+    keeps its own line breaks."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().formatMessage(record))
+
+    def formatException(self, ei: Any) -> str:
+        return terminal_safe_lines(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return terminal_safe_lines(super().formatStack(stack_info))
 
 
 class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):

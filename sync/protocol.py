@@ -74,12 +74,14 @@ class Route:
     """How the server picks the units that receive a province-owned row or a shared event.
 
     `column`: the unit named in that column of the row; `cid_column`: every unit holding a
-    person with the CID in that column (re-evaluated when a unit later sends such a person);
-    `all_units`: every unit.
+    person with the CID in that column (re-evaluated when a unit later sends such a person),
+    unless `unit_columns`, the units the record itself names, or another unit answering for
+    that CID say the person is someone else's; `all_units`: every unit.
     """
 
     column: str | None = None
     cid_column: str | None = None
+    unit_columns: tuple[str, ...] = ()
     all_units: bool = False
 
 
@@ -111,7 +113,11 @@ REGISTRY: tuple[SyncTable, ...] = (
     SyncTable(
         "nhso_right",
         Owner.PROVINCE,
-        routes=(Route(cid_column="cid"), Route(column="hsub"), Route(column="hmain_op")),
+        routes=(
+            Route(cid_column="cid", unit_columns=("hsub", "hmain", "hmain_op")),
+            Route(column="hsub"),
+            Route(column="hmain_op"),
+        ),
     ),
     SyncTable("pp_statement_line", Owner.PROVINCE, routes=(Route(column="hospcode"),)),
     SyncTable("nhso_rep_line", Owner.PROVINCE, routes=(Route(column="hospcode"),)),

@@ -21,9 +21,25 @@ def natural_keys() -> dict[str, tuple[str, ...]]:
 @functools.cache
 def version_columns() -> dict[str, str]:
     """Table → the column that says which copy of a row is newer (the importer's `version`)."""
+    from store.pp.catalog_store import TABLE as CATALOG
+    from sync.ingest.eclaim_rep import eclaim_rep_spec
     from sync.ingest.f43_specs import f43_specs
     from sync.ingest.rights import rights_spec
+    from sync.ingest.smt import smt_spec
     from sync.ingest.statements import statement_spec
+    from sync.ingest.stm import stm_spec
 
-    specs = [*f43_specs(), rights_spec(), statement_spec()]
-    return {spec.table.name: spec.version for spec in specs}
+    specs = [
+        *f43_specs(),
+        rights_spec(),
+        statement_spec(),
+        eclaim_rep_spec(),
+        stm_spec(),
+        smt_spec(),
+    ]
+    return {spec.table.name: spec.version for spec in specs} | {CATALOG.name: CATALOG_VERSION}
+
+
+CATALOG_VERSION = "loaded_at"
+"""The PP catalog is no loader spec (`store.pp.catalog_store.replace_catalog` writes it): the
+time its file was loaded says which copy is newer, as `imported_at` does for NHSO files."""

@@ -35,6 +35,7 @@ from sync.protocol import (
 )
 from sync.server.auth import HOSPCODE_PATTERN, Identity
 from sync.server.compaction import log_horizon
+from sync.server.sequencer import route_own_log_back
 from sync.server.settings import TrustSettings
 from sync.server.snapshot import Position, snapshot_page, start
 from sync.server.trust import check_rows, reason
@@ -67,15 +68,21 @@ def _check_id(value: str, what: str) -> None:
 
 
 def touch_peer(conn: Connection, identity: Identity, node_id: str) -> dict[str, Any]:
-    """The peer record of this client store, created on first contact and locked for update."""
+    """The peer record of this client store, created on first contact and locked for update.
+
+    A unit's store seen for the first time receives the unit's own follow-ups
+    (`sequencer.route_own_log_back`): a store restored from a backup comes back under a new
+    identity and may lack some."""
     _check_id(node_id, "'node_id'")
-    conn.execute(
+    first_contact = conn.execute(
         text(
             "INSERT INTO sync_peer (credential_id, node_id, acked_upto, last_batch_id, "
             "pull_cursor) VALUES (:c, :n, 0, '', 0) ON CONFLICT DO NOTHING"
         ),
         {"c": identity.credential_id, "n": node_id[:36]},
-    )
+    ).rowcount
+    if first_contact and identity.role is Role.FACILITY:
+        route_own_log_back(conn, identity.hospcode)
     table = table_for(conn, "sync_peer")
     query = (
         select(table)

@@ -10,9 +10,14 @@ from dataclasses import dataclass
 
 DEFAULT_MAX_CLOCK_SKEW_S = 300.0
 """How far ahead of the server's clock a follow-up's stamp may be (a few minutes of drift)."""
-DEFAULT_NEW_PEOPLE_PER_DAY = 10_000
-"""More people in a day than a large sub-district centre holds in all: a unit's first sync
-stays within it, a unit collecting records for CIDs it made up does not."""
+DEFAULT_NEW_PEOPLE_PER_DAY = 200
+"""People new to a unit it may receive NHSO records for in a day, whatever its size: more than a
+day's births, move-ins and corrections at a large centre, far fewer than a list of CIDs."""
+NEW_PEOPLE_SHARE = 0.05
+"""A larger unit may take this share of the people it already received records for, a day."""
+DEFAULT_FIRST_SYNC_PEOPLE = 10_000
+"""A unit that has received no records yet (its first sync) may take this many people: more
+than a large sub-district centre holds in all."""
 
 
 @dataclass(frozen=True)
@@ -27,3 +32,12 @@ class DeliverySettings:
     """Records that follow a CID to a unit (`sync.server.sequencer`)."""
 
     new_people_per_day: int = DEFAULT_NEW_PEOPLE_PER_DAY
+    first_sync_people: int = DEFAULT_FIRST_SYNC_PEOPLE
+    new_people_share: float = NEW_PEOPLE_SHARE
+
+    def daily_limit(self, known_before: int) -> int:
+        """People new to a unit it may receive records for today, given how many people it had
+        received records for before today: relative to its population, never below the floor."""
+        if known_before == 0:
+            return max(self.new_people_per_day, self.first_sync_people)
+        return max(self.new_people_per_day, int(known_before * self.new_people_share))

@@ -11,7 +11,8 @@ and pass through these checks before they are written, each refusing only the ro
   and is at most `max_clock_skew_s` ahead of the server's clock, so no stamp can outrank every
   later real follow-up;
 - a row older (by its own update time, the `version` column its loader uses) than the copy the
-  server holds does not replace it, whoever sends it and however often.
+  server holds does not replace it, whoever sends it and however often; a row without that
+  time is refused, since nothing could then stop it from replacing a newer copy.
 
 Reasons are catalogue messages rendered in English on the wire (the client logs them); they
 name columns and rules, never values.
@@ -165,7 +166,9 @@ def _not_older(
     for row in rows:
         held = stored.get(row["id"])
         sent = row.get(version)
-        if held is None or sent is None or _comparable(sent) >= _comparable(held):
+        if sent is None or sent == "":
+            refused.append(Rejection(table.name, row["id"], reason("no_version", column=version)))
+        elif held is None or _comparable(sent) >= _comparable(held):
             kept.append(row)
         else:
             refused.append(Rejection(table.name, row["id"], reason("older")))

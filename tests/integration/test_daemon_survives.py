@@ -223,3 +223,27 @@ def test_the_app_shows_the_daemons_last_problem() -> None:
     for lang in ("th", "en"):
         shown = daemon_content(view, dt.datetime.now(dt.UTC), Translator(lang)).plain
         assert problem in shown
+
+
+def test_a_file_named_with_terminal_escapes_is_logged_harmlessly(tmp_path: Path) -> None:
+    """A file name that would retitle the terminal (ESC ] 0; ... BEL) or start a made-up log
+    line is written with its control characters shown as escapes, in daemon.log and stderr."""
+    STORE[:] = [resolve_url(str(tmp_path / "centre.db"))]
+    watched = tmp_path / "exports"
+    watched.mkdir()
+    hostile = "F43_09901_\x1b]0;owned\x07\n2026-01-01 INFO forged.zip"
+    (watched / hostile).write_bytes(b"PK\x03\x04 not a zip at all")
+    process = start_daemon(tmp_path, watched, tmp_path / "stderr.txt")
+    try:
+        wait_until(
+            lambda: (s := read_status(STORE[0])) is not None and s.last_error is not None,
+            "the file was refused",
+        )
+    finally:
+        assert stop(process) == 0
+    logged = (paths.log_dir() / LOG_FILE).read_text("utf-8")
+    errors = (tmp_path / "stderr.txt").read_text("utf-8")
+    for written in (logged, errors):
+        assert "\\x1b]0;owned\\x07\\x0a2026-01-01 INFO forged.zip" in written
+        assert "\x1b" not in written and "\x07" not in written
+        assert not any(line.startswith("2026-01-01") for line in written.splitlines())

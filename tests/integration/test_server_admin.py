@@ -107,8 +107,8 @@ def test_files_are_created_for_their_owner_only_whatever_the_umask(
         paths.config_dir() / "sync.json",
     ]
     for path in made:
-        if path.exists():
-            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+        assert path.exists(), path.name
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     for folder in (store.parent, store.parent.parent, paths.log_dir(), paths.data_dir()):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     engine.dispose()
@@ -226,3 +226,33 @@ def test_a_writer_waiting_for_the_lock_stops_with_a_message(tmp_path: Path) -> N
         release.cancel()
         holder.rollback()
         holder.close()
+
+
+def test_a_bad_lock_wait_is_refused_with_a_message_naming_it(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SITTHI_LOCK_WAIT": "fifteen"}
+    done = subprocess.run(
+        [*CLI, "--lang", "en", "--db", str(tmp_path / "centre.db"), "facility", "list"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "SITTHI_LOCK_WAIT" in done.stderr and "'fifteen'" in done.stderr
+
+
+@pytest.mark.parametrize("value", ["-1", "nan", "inf", "15s"])
+def test_only_a_number_of_seconds_is_taken_as_the_lock_wait(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    from store.engine import StoreError, lock_wait_ms
+
+    monkeypatch.setenv("SITTHI_LOCK_WAIT", value)
+    with pytest.raises(StoreError, match="SITTHI_LOCK_WAIT"):
+        lock_wait_ms()
+    monkeypatch.setenv("SITTHI_LOCK_WAIT", " 2.5 ")
+    assert lock_wait_ms() == 2500
+    monkeypatch.delenv("SITTHI_LOCK_WAIT")
+    assert lock_wait_ms() == 15_000

@@ -65,6 +65,7 @@ def test_records_loaded_before_a_unit_sends_its_person_follow_the_person(
 def test_a_changed_record_reaches_every_unit_that_holds_it(
     server: RunningServer, province: Province, tmp_path: Path
 ) -> None:
+    """Unit A by its person's CID (the record names A as main unit), B as its sub-unit."""
     a, b = centre_store(tmp_path / "a.db"), centre_store(tmp_path / "b.db")
     cid = synthetic_cid(6)
     with write_tx(a) as conn:
@@ -72,12 +73,12 @@ def test_a_changed_record_reaches_every_unit_that_holds_it(
     with write_tx(b) as conn:
         add_person(conn, "10002", "6", cid)
     with write_tx(province.engine) as conn:
-        right = add_right(conn, cid, maininscl="UCS")
+        right = add_right(conn, cid, hsub="10002", hmain="10001", maininscl="UCS")
     for _ in range(2):
         sync_all(a, server.url, province.tokens["10001"])
         sync_all(b, server.url, province.tokens["10002"])
     with write_tx(province.engine) as conn:
-        add_right(conn, cid, maininscl="SSS")
+        add_right(conn, cid, hsub="10002", hmain="10001", maininscl="SSS")
     sync_all(a, server.url, province.tokens["10001"])
     sync_all(b, server.url, province.tokens["10002"])
     assert snapshot(a)["nhso_right"][right]["maininscl"] == "SSS"

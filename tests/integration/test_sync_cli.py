@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -93,7 +94,20 @@ def test_sitthi_sync_prints_its_summary_as_json(
         "pending": 0,
         "server": server.url,
         "rejected": 0,
+        "reidentified": False,
     }
+    shutil.copy(store, tmp_path / "backup.db")
+    engine = open_store(store)
+    with write_tx(engine) as conn:
+        add_person(conn, "10001", "2", synthetic_cid(2))
+    engine.dispose()
+    assert main(["--db", str(store), "sync", "--json"]) == 0
+    capsys.readouterr()
+    for extra in (Path(f"{store}-wal"), Path(f"{store}-shm")):
+        extra.unlink(missing_ok=True)
+    shutil.copy(tmp_path / "backup.db", store)
+    assert main(["--db", str(store), "sync", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["reidentified"] is True
 
 
 def test_sitthi_sync_fails_clearly_when_the_server_is_unreachable(

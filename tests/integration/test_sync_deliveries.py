@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from store.engine import write_tx
 from sync.server.settings import DeliverySettings
@@ -21,6 +21,7 @@ from tests.support.syncserver import (
     centre_store,
     province_fixture,  # noqa: F401
     put,
+    server_fixture,  # noqa: F401
     snapshot,
     sync_all,
     synthetic_cid,
@@ -28,11 +29,16 @@ from tests.support.syncserver import (
 from tui.cli import main
 
 LIMIT = 5
+HOSPITAL = "10669"
+"""A district hospital: a unit NHSO names that does not sync with the server."""
 
 
 @pytest.fixture(name="limited")
 def limited_server(province: Province) -> Iterator[RunningServer]:
-    server = RunningServer(province.engine, delivery=DeliverySettings(new_people_per_day=LIMIT))
+    server = RunningServer(
+        province.engine,
+        delivery=DeliverySettings(new_people_per_day=LIMIT, first_sync_people=LIMIT),
+    )
     server.start()
     try:
         yield server
@@ -50,6 +56,14 @@ def a_day_passes(province: Province) -> None:
                 text("UPDATE sync_delivery SET day = :new WHERE day = :old"),
                 {"new": old - dt.timedelta(days=1), "old": old},
             )
+
+
+def moves_out(conn: Connection, person: str) -> None:
+    """The unit records that its person has moved away (TYPEAREA 4), a later version."""
+    conn.execute(
+        text("UPDATE person SET typearea = '4', d_update = :at WHERE id = :id"),
+        {"at": dt.datetime(2025, 2, 1), "id": person},
+    )
 
 
 def audit(province: Province, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
@@ -111,3 +125,82 @@ def test_records_for_many_people_new_to_a_unit_are_limited_per_day_and_flagged(
         sync_all(a, limited.url, province.tokens["10001"])
     assert len(snapshot(a)["nhso_right"]) == 2 * LIMIT, "a new day lets the next ones go"
     a.dispose()
+
+
+def test_a_made_up_responsible_person_with_another_units_cid_gets_no_records_and_is_flagged(
+    server: RunningServer, province: Province, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    held_by_b, named_for_b = synthetic_cid(51), synthetic_cid(52)
+    b, a = centre_store(tmp_path / "b.db"), centre_store(tmp_path / "a.db")
+    with write_tx(b) as conn:
+        add_person(conn, "10002", "1", held_by_b)
+    with write_tx(province.engine) as conn:
+        add_rights_in_bulk(conn, [held_by_b], hsub="", hmain=HOSPITAL)
+        add_rights_in_bulk(conn, [named_for_b], hsub="10002")
+    sync_all(b, server.url, province.tokens["10002"])
+    with write_tx(a) as conn:
+        add_person(conn, "10001", "900", held_by_b)
+        add_person(conn, "10001", "901", named_for_b)
+    for _ in range(2):
+        sync_all(a, server.url, province.tokens["10001"])
+    assert snapshot(a)["nhso_right"] == {}
+    assert len(snapshot(b)["nhso_right"]) == 2, "one by its CID, one named for the unit"
+    days = audit(province, capsys)
+    assert [(d["hospcode"], d["records"], d["withheld"], d["flagged"]) for d in days] == [
+        ("10001", 0, 2, True),
+        ("10002", 1, 0, False),
+    ]
+    url = province.engine.url.render_as_string(hide_password=False)
+    assert main(["--lang", "en", "server", "audit", "--hospcode", "10001", "--db", url]) == 0
+    assert "FLAGGED: 2 records withheld" in capsys.readouterr().out
+    a.dispose()
+    b.dispose()
+
+
+def test_a_person_who_moved_in_receives_their_records(
+    server: RunningServer, province: Province, tmp_path: Path
+) -> None:
+    moved_out_of_b, named_for_a = synthetic_cid(61), synthetic_cid(62)
+    b, a = centre_store(tmp_path / "b.db"), centre_store(tmp_path / "a.db")
+    with write_tx(b) as conn:
+        moves_out(conn, add_person(conn, "10002", "1", moved_out_of_b))
+        add_person(conn, "10002", "2", named_for_a)
+    with write_tx(province.engine) as conn:
+        add_rights_in_bulk(conn, [moved_out_of_b], hsub="", hmain=HOSPITAL)
+        add_rights_in_bulk(conn, [named_for_a], hsub="", hmain="10001")
+    sync_all(b, server.url, province.tokens["10002"])
+    with write_tx(a) as conn:
+        add_person(conn, "10001", "7", moved_out_of_b)
+        add_person(conn, "10001", "8", named_for_a)
+    sync_all(a, server.url, province.tokens["10001"])
+    cids = {row["cid"] for row in snapshot(a)["nhso_right"].values()}
+    assert cids == {moved_out_of_b, named_for_a}
+    a.dispose()
+    b.dispose()
+
+
+def test_a_withheld_record_goes_out_once_the_other_unit_marks_the_person_moved_out(
+    server: RunningServer, province: Province, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cid = synthetic_cid(71)
+    b, a = centre_store(tmp_path / "b.db"), centre_store(tmp_path / "a.db")
+    with write_tx(b) as conn:
+        in_b = add_person(conn, "10002", "1", cid)
+    with write_tx(province.engine) as conn:
+        add_rights_in_bulk(conn, [cid], hsub="", hmain=HOSPITAL)
+    sync_all(b, server.url, province.tokens["10002"])
+    with write_tx(a) as conn:
+        add_person(conn, "10001", "1", cid)
+    sync_all(a, server.url, province.tokens["10001"])
+    assert snapshot(a)["nhso_right"] == {}
+    with write_tx(b) as conn:
+        moves_out(conn, in_b)
+    sync_all(b, server.url, province.tokens["10002"])
+    sync_all(a, server.url, province.tokens["10001"])
+    assert [row["cid"] for row in snapshot(a)["nhso_right"].values()] == [cid]
+    days = audit(province, capsys)
+    assert [
+        (d["hospcode"], d["records"], d["withheld"]) for d in days if d["hospcode"] == "10001"
+    ] == [("10001", 1, 0)]
+    a.dispose()
+    b.dispose()

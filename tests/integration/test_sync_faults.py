@@ -69,14 +69,18 @@ class Scenario:
             engine.dispose()
         self.province.engine.dispose()
 
-    def _cid(self) -> str:
-        return synthetic_cid(self.rng.randrange(1, 60))
+    def _cid(self, unit: str | None = None) -> str:
+        """A CID of the province, or of a unit's own people (each unit answers for its own)."""
+        if unit is None:
+            return synthetic_cid(self.rng.randrange(1, 60))
+        first = 1 + 30 * UNITS.index(unit)
+        return synthetic_cid(self.rng.randrange(first, first + 29))
 
     def unit_writes(self, unit: str) -> None:
         with write_tx(self.stores[unit]) as conn:
             for _ in range(self.rng.randrange(1, 4)):
                 self.next_pid += 1
-                cid = self._cid()
+                cid = self._cid(unit)
                 person = add_person(conn, unit, str(self.next_pid), cid)
                 self.written.cids[unit].add(cid)
                 self.written.persons[unit].append(person)
@@ -138,10 +142,14 @@ class Scenario:
 def expected_for_unit(
     server: dict[str, dict[str, Any]], unit: str, written: Written
 ) -> dict[str, Any]:
+    def named(row: dict[str, Any]) -> set[str]:
+        return {row["hsub"], row["hmain"], row["hmain_op"]}
+
     rights = {
         i: row
         for i, row in server["nhso_right"].items()
-        if row["cid"] in written.cids[unit] or unit in (row["hsub"], row["hmain_op"])
+        if unit in (row["hsub"], row["hmain_op"])
+        or (row["cid"] in written.cids[unit] and not named(row) & (set(UNITS) - {unit}))
     }
     facility = {e.name for e in REGISTRY if e.owner is Owner.FACILITY}
     expected: dict[str, Any] = {

@@ -2,7 +2,8 @@
 
 The store keeps how far it has sent; the server says how far it has applied. A restored store
 finds the server ahead of it, takes a new sync identity and sends everything it owns again,
-which the server applies once by row id (an older copy never replacing a newer one).
+which the server applies once by row id (an older copy never replacing a newer one); the
+server sends the new identity the unit's own follow-ups, which cannot be imported again.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from store.engine import open_store, write_tx
+from store.ids import stable_id
 from tests.support.syncserver import (
     Province,
     RunningServer,
+    add_followup,
     add_person,
     make_province,
     outbox_size,
@@ -85,6 +88,35 @@ def test_a_restored_store_sends_the_changes_it_makes_next(
     centre.dispose()
 
 
+def write_followup(engine: Engine, person_id: str, note: str, stamp: int) -> str:
+    with write_tx(engine) as conn:
+        return add_followup(conn, UNIT, person_id, note, hlc_ms=1_736_000_000_000 + stamp)
+
+
+def test_a_restored_centre_gets_back_its_own_follow_ups_and_nothing_twice(
+    server: RunningServer, province: Province, tmp_path: Path
+) -> None:
+    store = tmp_path / "centre.db"
+    centre = open_store(store)
+    person = import_persons(centre, 1, 2, stamp=1)[0]
+    first = write_followup(centre, person, "called", stamp=1)
+    sync_all(centre, server.url, province.tokens[UNIT])
+    backup(store, tmp_path / "backup.db")
+    second = write_followup(centre, person, "visited", stamp=2)
+    assert sync_all(centre, server.url, province.tokens[UNIT]).pulled == 0, "not sent back"
+    centre = restore(centre, store, tmp_path / "backup.db")
+    assert set(snapshot(centre)["followup_log"]) == {first}
+    assert sync_all(centre, server.url, province.tokens[UNIT]).reidentified
+    held = snapshot(province.engine)["followup_log"]
+    assert snapshot(centre)["followup_log"] == held and set(held) == {first, second}
+    assert sync_all(centre, server.url, province.tokens[UNIT]).pulled == 0
+    third = write_followup(centre, person, "registered", stamp=3)
+    sync_all(centre, server.url, province.tokens[UNIT])
+    assert sync_all(centre, server.url, province.tokens[UNIT]).pulled == 0
+    assert set(snapshot(centre)["followup_log"]) == {first, second, third}
+    centre.dispose()
+
+
 def test_a_store_that_lost_an_answer_is_not_taken_for_a_restored_one(
     server: RunningServer, province: Province, tmp_path: Path
 ) -> None:
@@ -102,12 +134,20 @@ LOST_NEXT_CHANGES: list[Step] = [
     *(("import", 3), ("sync", 0), ("backup", 0), ("import", 20), ("sync", 0)),
     *(("restore", 0), ("import", 5), ("edit", 2), ("sync", 0), ("backup", 0), ("restore", 1)),
 ]
+FOLLOW_UP_LOST: list[Step] = [
+    *(("import", 2), ("followup", 0), ("sync", 0), ("backup", 0), ("followup", 1), ("sync", 0)),
+    *(("restore", 0), ("followup", 1), ("sync", 0), ("backup", 0), ("followup", 0)),
+    *(("sync", 0), ("restore", 0), ("restore", 1)),
+]
+"""Follow-ups recorded and synced after a backup, restored twice: the centre's own log must
+come back from the province."""
 """Sync, back up, import and sync, restore, import fewer rows than were lost: the case that
 lost the next changes."""
 steps = st.lists(
     st.one_of(
         st.tuples(st.just("import"), st.integers(1, 30)),
         st.tuples(st.just("edit"), st.integers(1, 40)),
+        st.tuples(st.just("followup"), st.integers(0, 40)),
         st.tuples(st.just("sync"), st.just(0)),
         st.tuples(st.just("backup"), st.just(0)),
         st.tuples(st.just("restore"), st.integers(0, 5)),
@@ -134,6 +174,9 @@ class Centre:
             self.next_pid += n
         elif action == "edit" and self.next_pid > 1:
             import_persons(self.engine, 1 + n % (self.next_pid - 1), 1, self.clock)
+        elif action == "followup" and self.next_pid > 1:
+            person = stable_id("person", UNIT, str(1 + n % (self.next_pid - 1)))
+            write_followup(self.engine, person, f"step {self.clock}", self.clock)
         elif action == "sync":
             sync_all(self.engine, self.server.url, self.token)
         elif action == "backup":
@@ -153,6 +196,7 @@ class Centre:
 )
 @given(plan=steps)
 @example(plan=LOST_NEXT_CHANGES)
+@example(plan=FOLLOW_UP_LOST)
 def test_a_restored_store_converges_after_any_syncs_and_restores(plan: list[Step]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -170,5 +214,7 @@ def test_a_restored_store_converges_after_any_syncs_and_restores(plan: list[Step
                 assert row_id in held, "a row of the store is missing at the province"
                 if held[row_id] != row:
                     assert held[row_id]["d_update"] > row["d_update"], "a newer copy was lost"
+            followups = snapshot(centre.engine)["followup_log"]
+            assert followups == snapshot(province.engine)["followup_log"], "follow-ups differ"
             centre.engine.dispose()
         province.engine.dispose()

@@ -26,7 +26,9 @@ from sync.protocol import (
     API_PREFIX,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    REGISTRY,
     PushRequest,
+    Role,
     TableRows,
     pack,
     unpack,
@@ -38,6 +40,7 @@ from tests.support.syncserver import (
     add_person,
     centre_store,
     province_fixture,  # noqa: F401
+    put,
     server_fixture,  # noqa: F401
     snapshot,
     sync_all,
@@ -418,4 +421,98 @@ def test_a_pulled_copy_older_than_the_centres_own_does_not_replace_it(
     for _ in range(2):
         sync_all(a, server.url, province.tokens["10001"])
     assert snapshot(a)["nhso_right"][right]["maininscl"] == "SSS"
+    a.dispose()
+
+
+def without_version(rows: TableRows, version: str, *, drop: bool) -> TableRows:
+    """The rows with their version column left out (`drop`) or sent empty."""
+    at = rows.columns.index(version)
+    if drop:
+        columns = [c for c in rows.columns if c != version]
+        return TableRows(columns, [[v for i, v in enumerate(r) if i != at] for r in rows.rows])
+    return TableRows(list(rows.columns), [[*r[:at], None, *r[at + 1 :]] for r in rows.rows])
+
+
+@pytest.mark.parametrize("drop", [True, False], ids=["left out", "empty"])
+def test_a_row_pushed_without_its_update_time_is_refused(
+    server: RunningServer, province: Province, tmp_path: Path, drop: bool
+) -> None:
+    a = centre_store(tmp_path / "a.db")
+    with write_tx(a) as conn:
+        person = add_person(conn, "10001", "1", synthetic_cid(1), name="kept")
+    sync_all(a, server.url, province.tokens["10001"])
+    with write_tx(a) as conn:
+        add_person(conn, "10001", "1", synthetic_cid(1), name="rolled back")
+    bare = without_version(rows_of(a, "person", [person]), "d_update", drop=drop)
+    before = snapshot(province.engine)
+    answer = push(server, province.tokens["10001"], {"person": bare})
+    assert [r["id"] for r in answer["rejected"]] == [person]
+    assert snapshot(province.engine) == before
+    a.dispose()
+
+
+@pytest.mark.parametrize("empty", [None, ""], ids=["none", "blank"])
+def test_the_version_check_refuses_a_row_without_its_update_time(
+    province: Province, tmp_path: Path, empty: str | None
+) -> None:
+    """Whatever reached it: the version check itself lets no row through unversioned."""
+    from sync.server.auth import Identity
+    from sync.server.settings import TrustSettings
+    from sync.server.trust import check_rows
+    from sync.wire_rows import decode_rows
+
+    a = centre_store(tmp_path / "a.db")
+    with write_tx(a) as conn:
+        person = add_person(conn, "10001", "1", synthetic_cid(1))
+    with write_tx(province.engine) as conn:
+        add_person(conn, "10001", "1", synthetic_cid(1), name="held")
+        table = table_for(conn, "person")
+        rows, bad = decode_rows(conn, table, rows_of(a, "person", [person]), "test")
+        assert bad == []
+        rows = [{**row, "d_update": empty} for row in rows]
+        unit = Identity("c", Role.FACILITY, "10001", "unit 10001")
+        entry = next(e for e in REGISTRY if e.name == "person")
+        kept, refused = check_rows(conn, unit, entry, rows, TrustSettings())
+    assert kept == []
+    assert [(r.id, r.reason) for r in refused] == [
+        (person, "the row has no d_update, the update time that decides between copies")
+    ]
+    a.dispose()
+
+
+OWN_CLOCK = {
+    "nhso_rep_line": ("imported_at", "main_fund"),
+    "nhso_stm_line": ("imported_at", "rep_no"),
+    "nhso_transfer": ("imported_at", "detail"),
+    "pp_catalog_item": ("loaded_at", "name_en"),
+}
+"""Province-owned tables: the column saying when the copy was loaded, and one to compare."""
+
+
+def test_every_province_owned_table_has_a_version_column() -> None:
+    from sync.ingest.keys import version_columns
+    from sync.protocol import Owner
+
+    province_owned = {e.name for e in REGISTRY if e.owner is Owner.PROVINCE}
+    assert province_owned <= set(version_columns())
+    assert {t: version_columns()[t] for t in OWN_CLOCK} == {t: v for t, (v, _) in OWN_CLOCK.items()}
+
+
+@pytest.mark.parametrize("table", sorted(OWN_CLOCK))
+def test_a_pulled_statement_or_catalog_row_older_than_the_centres_does_not_replace_it(
+    server: RunningServer, province: Province, tmp_path: Path, table: str
+) -> None:
+    version, column = OWN_CLOCK[table]
+    row_id = str(uuid.uuid4())
+    a = centre_store(tmp_path / "a.db")
+    newer = {"id": row_id, "hospcode": "10001", column: "newer", version: dt.datetime(2025, 3, 1)}
+    if table == "pp_catalog_item":
+        newer.pop("hospcode")
+    with write_tx(a) as conn:
+        put(conn, table, newer)
+    with write_tx(province.engine) as conn:
+        put(conn, table, {**newer, column: "older", version: dt.datetime(2025, 1, 1)})
+    for _ in range(2):
+        sync_all(a, server.url, province.tokens["10001"])
+    assert snapshot(a)[table][row_id][column] == "newer"
     a.dispose()

@@ -249,7 +249,13 @@ def add_person(
 
 
 def add_right(
-    conn: Connection, cid: str, *, hsub: str = "", hmain_op: str = "", maininscl: str = "UCS"
+    conn: Connection,
+    cid: str,
+    *,
+    hsub: str = "",
+    hmain_op: str = "",
+    hmain: str = "",
+    maininscl: str = "UCS",
 ) -> str:
     return put(
         conn,
@@ -261,7 +267,7 @@ def add_right(
             "subinscl": "89",
             "hmain_op": hmain_op,
             "hsub": hsub,
-            "hmain": "",
+            "hmain": hmain,
             "startdate": dt.date(2020, 1, 1),
             "expdate": None,
             "deathdate": None,
@@ -274,7 +280,7 @@ def add_right(
     )
 
 
-def add_rights_in_bulk(conn: Connection, cids: list[str], hsub: str) -> None:
+def add_rights_in_bulk(conn: Connection, cids: list[str], hsub: str, hmain: str = "") -> None:
     """Many NHSO records at once, as a province-wide rights file loads them."""
     table = table_for(conn, "nhso_right")
     rows = [
@@ -285,7 +291,7 @@ def add_rights_in_bulk(conn: Connection, cids: list[str], hsub: str) -> None:
             "subinscl": "89",
             "hmain_op": "",
             "hsub": hsub,
-            "hmain": "",
+            "hmain": hmain,
             "startdate": dt.date(2020, 1, 1),
             "checkdate": dt.date(2025, 1, 10),
             "checked_on": dt.date(2025, 1, 10),

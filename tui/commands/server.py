@@ -6,7 +6,8 @@ The server's store is the one every command uses: `--db` (a PostgreSQL URL in pr
 to the unit (`sitthi config set token ...`) over a safe channel. `tokens list` shows every token's
 record (never the token), `tokens revoke ID` stops one, `tokens rotate ID` replaces one (the
 unit's stores keep their place and need only the new token). `audit` shows, per unit and day,
-the NHSO records that followed a CID to the unit, flagging units held at their daily limit.
+the NHSO records that followed a CID to the unit, flagging units held at their daily limit
+and units that asked for records of people another unit answers for (withheld).
 `compact` removes the change-log entries every active provincial reader has read, as the running
 server does every ten minutes (`sync.server.compaction`).
 """
@@ -28,7 +29,12 @@ DEFAULT_AUDIT_DAYS = 30
 
 def register(subparsers: Subparsers) -> None:
     from sync.server.compaction import ACTIVE_READER_DAYS
-    from sync.server.settings import DEFAULT_MAX_CLOCK_SKEW_S, DEFAULT_NEW_PEOPLE_PER_DAY
+    from sync.server.settings import (
+        DEFAULT_FIRST_SYNC_PEOPLE,
+        DEFAULT_MAX_CLOCK_SKEW_S,
+        DEFAULT_NEW_PEOPLE_PER_DAY,
+        NEW_PEOPLE_SHARE,
+    )
 
     parser = add_command(subparsers, "server", "cli.help.server.cmd", "cli.help.server.description")
     actions = parser.add_subparsers(
@@ -50,7 +56,18 @@ def register(subparsers: Subparsers) -> None:
         type=int,
         default=DEFAULT_NEW_PEOPLE_PER_DAY,
         metavar="N",
-        help=say("server.help.new_people_per_day", default=DEFAULT_NEW_PEOPLE_PER_DAY),
+        help=say(
+            "server.help.new_people_per_day",
+            default=DEFAULT_NEW_PEOPLE_PER_DAY,
+            per=round(1 / NEW_PEOPLE_SHARE),
+        ),
+    )
+    run.add_argument(
+        "--first-sync-people",
+        type=int,
+        default=DEFAULT_FIRST_SYNC_PEOPLE,
+        metavar="N",
+        help=say("server.help.first_sync_people", default=DEFAULT_FIRST_SYNC_PEOPLE),
     )
     run.set_defaults(func=run_server)
 
@@ -129,7 +146,10 @@ def run_server(args: argparse.Namespace) -> int:
             args.host,
             args.port,
             trust=TrustSettings(max_clock_skew_s=args.max_clock_skew),
-            delivery=DeliverySettings(new_people_per_day=args.new_people_per_day),
+            delivery=DeliverySettings(
+                new_people_per_day=args.new_people_per_day,
+                first_sync_people=args.first_sync_people,
+            ),
         )
     finally:
         engine.dispose()
@@ -278,8 +298,10 @@ def show_audit(args: argparse.Namespace) -> int:
             records=day.records,
             people=day.people,
         )
-        if day.flagged:
+        if day.held:
             line += " " + _say(args, "server.audit.flagged", held=day.held)
+        if day.withheld:
+            line += " " + _say(args, "server.audit.withheld", withheld=day.withheld)
         print(line)
     return EXIT_OK
 
