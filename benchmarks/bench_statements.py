@@ -127,12 +127,15 @@ def write_rights(path: Path, rows: int) -> None:
 def floor_worker(path: Path) -> dict[str, Any]:
     """The same reader's bare read: open the file and yield every row of every sheet."""
     from sync.ingest.limits import DEFAULT_LIMITS
+    from sync.ingest.source import HEAD_BYTES, file_source
     from sync.ingest.tabular import open_tabular
 
     started, cpu = time.perf_counter(), time.process_time()
-    data = path.read_bytes()
+    with path.open("rb") as stream:
+        head = stream.read(HEAD_BYTES)
+    source = file_source(path, head, path.stat().st_size)
     rows = 0
-    for sheet in open_tabular(data, path.name, DEFAULT_LIMITS):
+    for sheet in open_tabular(source, path.name, DEFAULT_LIMITS):
         for _number, _cells in sheet.rows():
             rows += 1
     return _work(started, cpu, rows)
