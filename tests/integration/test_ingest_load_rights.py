@@ -229,7 +229,8 @@ def test_a_dump_whose_first_lines_are_ascii_and_later_ones_tis620_is_tis620_with
 ) -> None:
     _read_in_small_blocks(monkeypatch)
     ascii_rows: list[list[object]] = [[cid(100 + n), "UCS", "active"] for n in range(20)]
-    rows: list[list[object]] = [["person_id", "maininscl", "status_desc"], *ascii_rows, [cid(99), "SSS", "ผู้พิการ"]]
+    thai_row: list[object] = [cid(99), "SSS", "ผู้พิการ"]
+    rows: list[list[object]] = [["person_id", "maininscl", "status_desc"], *ascii_rows, thai_row]
     path = write_csv(tmp_path / "dump.csv", rows, encoding="cp874")
     [result] = import_paths(engine, [path], now=NOW)
     assert (result.rows_loaded, result.parts[0].encoding, result.warnings) == (21, "cp874", 0)
