@@ -286,9 +286,9 @@ def docs_section(report: dict[str, Any]) -> str:
             f"({ktb['half_size_import_extra_rss_mib']:.0f} MiB at half size), "
             f"{rights['import_extra_rss_mib']:.0f} MiB for the dump "
             f"({rights['half_size_import_extra_rss_mib']:.0f} MiB at half size): rows are "
-            "converted and written 50,000 at a time. The floor itself grows with the file: the "
-            "offered file is read whole (to hash it), a CSV is decoded whole and calamine holds "
-            "a whole worksheet.",
+            "converted and written 50,000 at a time. The CSV is hashed, decoded and split a block "
+            "at a time, so neither side's memory grows with the dump; calamine holds a whole "
+            "worksheet, so the workbook's floor grows with the file.",
             SECTION_END,
         ]
     )

@@ -1,10 +1,11 @@
 """Reading NHSO downloads (rights lists, statements) as rows of named fields, no database.
 
 A download comes as it is served (domain 7.1): a CSV (UTF-8, TIS-620 or UTF-16 text; delimiter
-sniffed), an HTML table under an `.xls` name (`sync.ingest.htmltable`), or a workbook, `.xls`
-(BIFF8), `.xlsx` or `.ods` (`sync.ingest.workbook`, typed cells: dates stay dates and numbers
-numbers). Its columns are found through an alias table, a `field,alias` CSV in
-`store/reference` that users can extend: a header cell names a field when, stripped and
+sniffed; read as a stream, so a dump of millions of rows is never held whole), an HTML table
+under an `.xls` name (`sync.ingest.htmltable`), or a workbook, `.xls` (BIFF8), `.xlsx` or
+`.ods` (`sync.ingest.workbook`, typed cells: dates stay dates and numbers numbers; held whole).
+Its columns are found through an alias table, a `field,alias` CSV in `store/reference` that
+users can extend: a header cell names a field when, stripped and
 case-folded, it equals one of the field's aliases.
 
 The header is the row among the first `HEADER_SEARCH_ROWS` naming the most distinct fields
