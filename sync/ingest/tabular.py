@@ -5,8 +5,8 @@ sniffed; read as a stream, so a dump of millions of rows is never held whole), a
 under an `.xls` name (`sync.ingest.htmltable`), or a workbook, `.xls` (BIFF8), `.xlsx` or
 `.ods` (`sync.ingest.workbook`, typed cells: dates stay dates and numbers numbers; held whole).
 Its columns are found through an alias table, a `field,alias` CSV in `store/reference` that
-users can extend: a header cell names a field when, stripped and
-case-folded, it equals one of the field's aliases.
+users can extend: a header cell names a field when, stripped and case-folded, it equals one of
+the field's aliases.
 
 The header is the row among the first `HEADER_SEARCH_ROWS` naming the most distinct fields
 (the earliest on a tie), so title rows above it are passed over and kept as the file's title
