@@ -96,6 +96,12 @@ class Offered:
         """The whole file, for the kinds whose readers parse it whole (zips, 43-file tables)."""
         return self.source.read()
 
+    def tabular_input(self) -> bytes | Source:
+        """The whole file when a kind has read it already (so that it is not held twice), else
+        the source."""
+        read: bytes | None = self.__dict__.get("data")
+        return read if read is not None else self.source
+
 
 Load = Callable[[Connection, LoadContext, Counter[str]], list[PartResult]]
 """Loads a recognised file in the import's transaction, counting the rows of each hospcode."""
@@ -255,7 +261,7 @@ def tabular_kinds() -> list[TabularKind]:
 
 def prepare_tabular(offered: Offered) -> Prepared:
     """The one NHSO download kind the table is (`sync.ingest.recognition`), else refused."""
-    sheets = open_tabular(offered.source, offered.path.name, offered.limits)
+    sheets = open_tabular(offered.tabular_input(), offered.path.name, offered.limits)
     kind, header = choose_kind(sheets, tabular_kinds(), offered.path.name)
     return _tabular_prepared(offered, kind, header)
 
