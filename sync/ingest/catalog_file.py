@@ -30,21 +30,30 @@ HEADER_SHARE = 0.5
 """Share of the catalog's columns a first line must name to be taken for a catalog header."""
 
 
-def looks_like_catalog(data: bytes) -> str | None:
-    """The file's text when its first line is a catalog header, else None."""
-    if looks_like_zip(data) or data.startswith(OLE2_MAGIC):
-        return None
+def has_catalog_header(head: bytes) -> bool:
+    """The file's first line (in its leading bytes `head`) is a catalog header."""
+    if looks_like_zip(head) or head.startswith(OLE2_MAGIC):
+        return False
     try:
-        text = data.decode("utf-8-sig")
+        first = head.split(b"\n", 1)[0].decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None
-    first = text.split("\n", 1)[0]
+        return False
     try:
         names = next(csv.reader([first]), [])
     except csv.Error:
-        return None
+        return False
     named = {n.strip().lower() for n in names} & set(COLUMNS)
-    return text if "item" in named and len(named) >= HEADER_SHARE * len(COLUMNS) else None
+    return "item" in named and len(named) >= HEADER_SHARE * len(COLUMNS)
+
+
+def looks_like_catalog(data: bytes) -> str | None:
+    """The file's text when its first line is a catalog header, else None."""
+    if not has_catalog_header(data):
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 def read_catalog_offer(data: bytes, name: str) -> Catalog | None:

@@ -9,31 +9,31 @@ a warning. Keys repeat within a file only in damaged downloads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from sync.ingest.convert import Columns
-from sync.ingest.tabular import FieldRow
+from sync.ingest.tabular import Header, columns_of, read_values
 
 CHUNK_ROWS = 50_000
 
 
 def column_chunks(
-    rows: Iterable[tuple[int, FieldRow]], fields: Iterable[str], size: int | None = None
+    header: Header, *, needs_cid: bool = False, size: int | None = None
 ) -> Iterator[Columns]:
-    """`rows` (line number, fields) as column slices of at most `size` rows (`CHUNK_ROWS` by
-    default); at least one slice, empty when there are no rows."""
+    """The data rows below `header` (`sync.ingest.tabular.read_values`) as column slices of at
+    most `size` rows (`CHUNK_ROWS` by default); at least one slice, empty when there are no
+    rows."""
     size = size or CHUNK_ROWS
-    names = tuple(fields)
+    fields = tuple(header.columns)
     lines: list[int] = []
-    values: dict[str, list[object]] = {name: [] for name in names}
+    rows: list[tuple[object, ...]] = []
     sent = False
-    for number, row in rows:
+    for number, values in read_values(header, needs_cid=needs_cid):
         lines.append(number)
-        for name in names:
-            values[name].append(row[name])
+        rows.append(values)
         if len(lines) >= size:
-            yield Columns(lines, values)
+            yield columns_of(lines, rows, fields, header.sheet)
             sent = True
-            lines, values = [], {name: [] for name in names}
+            lines, rows = [], []
     if lines or not sent:
-        yield Columns(lines, values)
+        yield columns_of(lines, rows, fields, header.sheet)

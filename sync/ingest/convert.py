@@ -298,6 +298,17 @@ def _plain_cids(values: Iterable[object]) -> dict[object, object]:
     }
 
 
+def _valid_cids(values: Iterable[object]) -> dict[object, object]:
+    """The valid CIDs among `values` written as 13 ASCII digits, kept as they are (what `_cid`
+    makes of them)."""
+    return {
+        value: value
+        for value in values
+        if type(value) is str and len(value) == 13 and is_ascii_digits(value)
+        if is_valid_cid(value)
+    }
+
+
 def _text_column(values: list[object], all_text: bool = False) -> list[str]:
     """A column as text; columns read from text files already are (`all_text`: known to be)."""
     if all_text or _all_text(values):
@@ -343,6 +354,7 @@ warning, any other value too long for its column is an error."""
 BULK_CONVERTERS: Mapping[str, Callable[[Iterable[object]], dict[object, object]]] = {
     "ymd": _plain_ymd,
     "ymdhms": _plain_ymdhms,
+    "cid": _valid_cids,
     "cid_as_given": _plain_cids,
 }
 """For some kinds, a faster reading of their common values, many at once: value → stored value

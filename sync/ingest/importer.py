@@ -34,6 +34,7 @@ from sync.ingest.ledger import (
 from sync.ingest.limits import DEFAULT_LIMITS, Limits
 from sync.ingest.refused import Refused, carried_reason
 from sync.ingest.results import LOADED, REFUSED, UNCHANGED, FileResult, every_row_failed
+from sync.ingest.source import HEAD_BYTES, Source, file_source
 from sync.ingest.spec import LoadContext
 
 __all__ = ["import_file", "import_paths", "natural_keys", "version_columns"]
@@ -41,6 +42,8 @@ __all__ = ["import_file", "import_paths", "natural_keys", "version_columns"]
 UNKNOWN_KIND = "unknown"
 SKIPPED_PREFIXES = (".", "~$")
 """Names in an offered folder that are hidden files or office lock files, never exports."""
+
+HASH_BLOCK_BYTES = 1024 * 1024
 
 Clock = Callable[[], dt.datetime]
 
@@ -101,15 +104,14 @@ def import_file(
         missing = message("ingest.offer.missing")
         return FileResult(str(path), UNKNOWN_KIND, REFUSED, str(missing), reason=missing)
     try:
-        data = _read(path, limits)
+        source, sha256 = _read(path, limits)
     except Refused as refusal:
         return _refuse(engine, path, "", refusal, started, clock)
-    sha256 = hashlib.sha256(data).hexdigest()
     with read_tx(engine) as conn:
         earlier = earlier_import(conn, sha256)
     if earlier is not None:
         return _unchanged(path, earlier.kind, earlier.file_name, earlier.started_at)
-    offered = Offered(path, data, sha256, limits)
+    offered = Offered(path, source, sha256, limits)
     try:
         prepared = recognise(offered)
         return _load(engine, offered, prepared, started, clock)
@@ -129,7 +131,8 @@ def import_file(
         return _refuse(engine, path, sha256, failed, started, clock)
 
 
-def _read(path: Path, limits: Limits) -> bytes:
+def _read(path: Path, limits: Limits) -> tuple[Source, str]:
+    """The file's leading bytes and content hash, read a block at a time (not held whole)."""
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -142,7 +145,13 @@ def _read(path: Path, limits: Limits) -> bytes:
                     limit=limits.max_input_bytes // (1024 * 1024),
                 )
             )
-        return path.read_bytes()
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            head = stream.read(HEAD_BYTES)
+            digest.update(head)
+            for block in iter(lambda: stream.read(HASH_BLOCK_BYTES), b""):
+                digest.update(block)
+        return file_source(path, head, size), digest.hexdigest()
     except OSError as exc:
         raise Refused(message("ingest.offer.unreadable", reason=os_error(exc))) from exc
 

@@ -11,6 +11,7 @@ has a `LoaderSpec` in `TABULAR_SPECS`. A new kind is a row there, an alias table
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import zipfile
@@ -24,7 +25,7 @@ from sqlalchemy import Connection
 from store.i18n import message
 from store.reference import table
 from sync.ingest.catalog_file import KIND as CATALOG_KIND
-from sync.ingest.catalog_file import load_catalog_file, read_catalog_offer
+from sync.ingest.catalog_file import has_catalog_header, load_catalog_file, read_catalog_offer
 from sync.ingest.chunks import column_chunks
 from sync.ingest.convert import ERROR, WARNING, Issue
 from sync.ingest.eclaim_rep import KIND as ECLAIM_REP_KIND
@@ -45,6 +46,7 @@ from sync.ingest.rights import rights_spec
 from sync.ingest.safezip import SafeZip, looks_like_zip, open_zip
 from sync.ingest.smt import KIND as SMT_KIND
 from sync.ingest.smt import smt_spec
+from sync.ingest.source import Source
 from sync.ingest.spec import LoadContext, LoaderSpec
 from sync.ingest.statements import KIND as STATEMENT_KIND
 from sync.ingest.statements import statement_spec
@@ -56,7 +58,6 @@ from sync.ingest.tabular import (
     Header,
     is_ods,
     open_tabular,
-    read_rows,
 )
 
 NHSO_FILES = "nhso_files.csv"
@@ -79,12 +80,28 @@ _HOSPCODE_IN_NAME = re.compile(r"(?:^|_)(\d{5})_\d{8,14}(?:\D|$)")
 
 @dataclass(frozen=True)
 class Offered:
-    """A file offered for import, read whole."""
+    """A file offered for import: its leading bytes at hand, the rest read when a kind needs it
+    (a CSV download is streamed, never held whole)."""
 
     path: Path
-    data: bytes
+    source: Source
     sha256: str
     limits: Limits
+
+    @property
+    def head(self) -> bytes:
+        return self.source.head
+
+    @functools.cached_property
+    def data(self) -> bytes:
+        """The whole file, for the kinds whose readers parse it whole (zips, 43-file tables)."""
+        return self.source.read()
+
+    def tabular_input(self) -> bytes | Source:
+        """The whole file when a kind has read it already (so that it is not held twice), else
+        the source."""
+        read: bytes | None = self.__dict__.get("data")
+        return read if read is not None else self.source
 
 
 Load = Callable[[Connection, LoadContext, Counter[str]], list[PartResult]]
@@ -153,7 +170,7 @@ def _refuse_member(
 
 
 def prepare_f43_zip(offered: Offered) -> Prepared | None:
-    if not looks_like_zip(offered.data):
+    if not looks_like_zip(offered.head):
         return None
     try:
         archive = open_zip(offered.data, offered.limits)
@@ -194,9 +211,9 @@ def _zip_loader(archive: SafeZip, chosen: list[tuple[zipfile.ZipInfo, LoaderSpec
 
 def prepare_f43_member(offered: Offered) -> Prepared | None:
     if (
-        looks_like_zip(offered.data)
-        or offered.data.startswith(OLE2_MAGIC)
-        or looks_like_html(offered.data)
+        looks_like_zip(offered.head)
+        or offered.head.startswith(OLE2_MAGIC)
+        or looks_like_html(offered.head)
     ):
         return None
     file = file_of_member(offered.path.name)
@@ -212,6 +229,8 @@ def prepare_f43_member(offered: Offered) -> Prepared | None:
 
 def prepare_catalog(offered: Offered) -> Prepared | None:
     """A province's PP catalog CSV (see `sync.ingest.catalog_file`)."""
+    if not has_catalog_header(offered.head):
+        return None
     catalog = read_catalog_offer(offered.data, offered.path.name)
     if catalog is None:
         return None
@@ -243,7 +262,7 @@ def tabular_kinds() -> list[TabularKind]:
 
 def prepare_tabular(offered: Offered) -> Prepared:
     """The one NHSO download kind the table is (`sync.ingest.recognition`), else refused."""
-    sheets = open_tabular(offered.data, offered.path.name, offered.limits)
+    sheets = open_tabular(offered.tabular_input(), offered.path.name, offered.limits)
     kind, header = choose_kind(sheets, tabular_kinds(), offered.path.name)
     return _tabular_prepared(offered, kind, header)
 
@@ -260,9 +279,10 @@ def _tabular_prepared(offered: Offered, kind: TabularKind, header: Header) -> Pr
         )
         if header.by_position:
             _warn_by_position(conn, context, part, header)
-        rows = read_rows(header, needs_cid="cid" in kind.mandatory)
-        for read in column_chunks(rows, header.columns):
+        for read in column_chunks(header, needs_cid="cid" in kind.mandatory):
             hospcodes.update(load_columns(conn, spec, read, part, context))
+        if header.sheet.stream is not None:
+            part.encoding = header.sheet.stream.encoding
         record_part(conn, context.batch_id, part, offered.sha256)
         return [part]
 

@@ -16,7 +16,8 @@ class Limits:
     """How large an offered file and the members of a zip (or XLSX) may be."""
 
     max_input_bytes: int = 1024 * MIB
-    """An offered file is read whole (to hash it); larger files are refused."""
+    """Larger offered files are refused. Zips, workbooks and HTML pages are read whole; a CSV is
+    hashed and read as a stream, a block at a time."""
     max_members: int = 2000
     """Members of one zip; a 43-file export has about fifty."""
     max_member_bytes: int = 512 * MIB

@@ -1,11 +1,12 @@
 """Reading NHSO downloads (rights lists, statements) as rows of named fields, no database.
 
 A download comes as it is served (domain 7.1): a CSV (UTF-8, TIS-620 or UTF-16 text; delimiter
-sniffed), an HTML table under an `.xls` name (`sync.ingest.htmltable`), or a workbook, `.xls`
-(BIFF8), `.xlsx` or `.ods` (`sync.ingest.workbook`, typed cells: dates stay dates and numbers
-numbers). Its columns are found through an alias table, a `field,alias` CSV in
-`store/reference` that users can extend: a header cell names a field when, stripped and
-case-folded, it equals one of the field's aliases.
+sniffed; read as a stream, so a dump of millions of rows is never held whole), an HTML table
+under an `.xls` name (`sync.ingest.htmltable`), or a workbook, `.xls` (BIFF8), `.xlsx` or
+`.ods` (`sync.ingest.workbook`, typed cells: dates stay dates and numbers numbers; held whole).
+Its columns are found through an alias table, a `field,alias` CSV in `store/reference` that
+users can extend: a header cell names a field when, stripped and case-folded, it equals one of
+the field's aliases.
 
 The header is the row among the first `HEADER_SEARCH_ROWS` naming the most of the kind's
 mandatory fields, then the most distinct fields (the earliest on a tie), so title rows above it
@@ -28,8 +29,10 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
+import operator
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from store.i18n import message
@@ -41,7 +44,8 @@ from sync.ingest.limits import Limits
 from sync.ingest.refused import Refused
 from sync.ingest.safezip import looks_like_zip, open_zip
 from sync.ingest.sheet import RawRow, Sheet
-from sync.ingest.textfile import decode_text
+from sync.ingest.source import Source, bytes_source
+from sync.ingest.textfile import TextStream
 from sync.ingest.workbook import ODS, XLS, XLSX, workbook_sheets
 
 HEADER_SEARCH_ROWS = 30
@@ -156,39 +160,46 @@ def is_ods(data: bytes, limits: Limits) -> bool:
     return mimetype is not None and archive.read(mimetype).strip() == ODS_MIMETYPE
 
 
-def open_tabular(data: bytes, name: str, limits: Limits) -> list[Sheet]:
+def open_tabular(data: bytes | Source, name: str, limits: Limits) -> list[Sheet]:
     """The sheets of a CSV, HTML-table, .xls, .xlsx or .ods file; anything else is refused.
 
     The format is taken from the bytes, never from the name: NHSO's `.xls` may be an HTML page
     and a re-saved file may keep any name. `name` labels the sheets (`rights.xlsx [Sheet1]`).
+    A CSV is read as a stream each time its rows are asked for; the other formats whole.
     """
-    if data.startswith(OLE2_MAGIC):
-        return workbook_sheets(data, name, XLS, limits)
-    if looks_like_zip(data):
-        if is_ods(data, limits):
-            return workbook_sheets(data, name, ODS, limits)
-        if not is_xlsx(data, limits):
+    source = bytes_source(data) if isinstance(data, bytes) else data
+    head = source.head
+    if head.startswith(OLE2_MAGIC):
+        return workbook_sheets(source.read(), name, XLS, limits)
+    if looks_like_zip(head):
+        whole = source.read()
+        if is_ods(whole, limits):
+            return workbook_sheets(whole, name, ODS, limits)
+        if not is_xlsx(whole, limits):
             raise Refused(message("ingest_read.unknown_zip"))
-        return workbook_sheets(data, name, XLSX, limits)
-    if looks_like_html(data):
-        return [html_sheet(data, name)]
-    return [_csv_sheet(data, name)]
+        return workbook_sheets(whole, name, XLSX, limits)
+    if looks_like_html(head):
+        return [html_sheet(source.read(), name)]
+    return [_csv_sheet(source, name)]
 
 
-def _csv_sheet(data: bytes, name: str) -> Sheet:
-    decoded = decode_text(data)
-    text = decoded.text
-    delimiter = sniff_delimiter(text)
+def _csv_sheet(source: Source, name: str) -> Sheet:
+    stream = TextStream(source.head, whole=source.whole)
+    delimiter = sniff_delimiter(stream.sample)
 
     def rows() -> Iterator[tuple[int, RawRow]]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            for cells in reader:
-                yield reader.line_num, [c.strip() for c in cells]
-        except csv.Error as exc:
-            raise Refused(f"not a readable CSV file (line {reader.line_num}: {exc})") from exc
+        with source.open() as raw:
+            lines = itertools.chain.from_iterable(
+                io.StringIO(block, newline="") for block in stream.blocks(raw)
+            )
+            reader = csv.reader(lines, delimiter=delimiter)
+            try:
+                for cells in reader:
+                    yield reader.line_num, [c.strip() for c in cells]
+            except csv.Error as exc:
+                raise Refused(f"not a readable CSV file (line {reader.line_num}: {exc})") from exc
 
-    return Sheet(name, "csv", decoded.encoding, rows)
+    return Sheet(name, "csv", stream.encoding, rows, stream=stream)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -310,42 +321,82 @@ def _header_text(cell: object) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def read_rows(header: Header, *, needs_cid: bool = False) -> Iterator[tuple[int, FieldRow]]:
-    """(row number, {field: cell}) for each data row below the header (see the module text).
+def read_values(
+    header: Header, *, needs_cid: bool = False
+) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """(row number, the cells of `header.columns`' fields in their order) for each data row
+    below the header (see the module text).
 
     Empty cells are ``""``; workbook numbers and dates keep their type for the converters.
     With `needs_cid`, a row whose CID cell holds something that is no attempt at a CID is no
     data row.
     """
-    picks = tuple(header.columns.items())
-    cid_column = header.columns.get(CID_FIELD) if needs_cid else None
+    indices = tuple(header.columns.values())
+    width = max(indices, default=-1) + 1
+    pick = _picker(indices)
+    fields = tuple(header.columns)
+    cid_at = fields.index(CID_FIELD) if needs_cid and CID_FIELD in header.columns else None
     for number, cells in header.sheet.rows():
         if number <= header.row:
             continue
-        count = len(cells)
-        row = {f: (_blank(cells[i]) if i < count else "") for f, i in picks}
-        if not any(_filled(v) for v in row.values()):
+        if len(cells) >= width:
+            values = pick(cells)
+        else:
+            values = tuple(cells[i] if i < len(cells) else "" for i in indices)
+        if None in values:
+            values = tuple(_blank(v) for v in values)
+        # A truthy cell is filled; only a row of falsy cells (0 is filled) needs a closer look.
+        if not any(values) and not any(_filled(v) for v in values):
             continue
-        if cid_column is not None and _filled(row[CID_FIELD]):
-            if not _tries_a_cid(row[CID_FIELD]):
+        if cid_at is not None and _filled(values[cid_at]):
+            if not _tries_a_cid(values[cid_at]):
                 continue
             # A row with a CID is data: no total or header row holds one.
-            yield number, row
+            yield number, values
             continue
-        if _is_total(cells) or _repeats_header(row, header):
+        if _is_total(cells) or _repeats_header(values, header):
             continue
-        yield number, row
+        yield number, values
+
+
+def _picker(indices: tuple[int, ...]) -> Callable[[RawRow], tuple[object, ...]]:
+    """The cells at `indices` of a row wide enough for all of them, as a tuple."""
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda cells: (cells[only],)
+    if not indices:
+        return lambda _cells: ()
+    return operator.itemgetter(*indices)
+
+
+def read_rows(header: Header, *, needs_cid: bool = False) -> Iterator[tuple[int, FieldRow]]:
+    """(row number, {field: cell}) for each data row below the header (see `read_values`)."""
+    fields = tuple(header.columns)
+    for number, values in read_values(header, needs_cid=needs_cid):
+        yield number, dict(zip(fields, values, strict=True))
 
 
 def read_columns(header: Header, *, needs_cid: bool = False) -> Columns:
-    """The rows below the header column by column (see `read_rows`)."""
+    """The rows below the header column by column (see `read_values`)."""
     lines: list[int] = []
-    values: dict[str, list[object]] = {f: [] for f in header.columns}
-    for number, row in read_rows(header, needs_cid=needs_cid):
+    rows: list[tuple[object, ...]] = []
+    for number, values in read_values(header, needs_cid=needs_cid):
         lines.append(number)
-        for name, value in row.items():
-            values[name].append(value)
-    return Columns(lines, values)
+        rows.append(values)
+    return columns_of(lines, rows, tuple(header.columns), header.sheet)
+
+
+def columns_of(
+    lines: list[int], rows: Sequence[tuple[object, ...]], fields: Sequence[str], sheet: Sheet
+) -> Columns:
+    """Rows of cells (in `fields`' order) as columns, with what the sheet knows of its lines."""
+    values = {
+        name: list(column) for name, column in zip(fields, zip(*rows, strict=True), strict=True)
+    }
+    if not rows:
+        values = {name: [] for name in fields}
+    notes = sheet.stream.line_notes if sheet.stream is not None else {}
+    return Columns(lines, values, sheet.all_text, notes)
 
 
 def read_tabular(
@@ -377,6 +428,8 @@ def _blank(cell: object) -> object:
 def _tries_a_cid(cell: object) -> bool:
     """The cell could be meant as a CID (a wrong one is data, for the converters to report);
     sub-header cells such as "(เลข 13 หลัก)" or a column number are not."""
+    if type(cell) is str and cell.isdigit():
+        return len(cell) >= CID_MIN_DIGITS
     text = str(cell) if isinstance(cell, int | float) and not isinstance(cell, bool) else cell
     return isinstance(text, str) and sum(ch.isdigit() for ch in text) >= CID_MIN_DIGITS
 
@@ -398,9 +451,9 @@ def _is_total(cells: RawRow) -> bool:
     return False
 
 
-def _repeats_header(row: FieldRow, header: Header) -> bool:
+def _repeats_header(values: Iterable[object], header: Header) -> bool:
     """A header row printed again (multi-page reports) or a sub-header naming fields: at least
     half the header's fields (a status cell may read like one column's name, not like half)."""
-    named = {header.aliases.field_of(c) for c in row.values() if isinstance(c, str) and c}
+    named = {header.aliases.field_of(c) for c in values if isinstance(c, str) and c}
     named.discard(None)
     return len(named) >= max(HEADER_MIN_FIELDS, len(header.columns) // 2)

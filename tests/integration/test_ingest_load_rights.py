@@ -7,10 +7,13 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
+from store.i18n import Message
 from store.ids import stable_id
+from sync.ingest import importer, textfile
 from sync.ingest.importer import import_paths
 from tests.support.ingest_builders import cid, count, rows_of
 
@@ -170,3 +173,77 @@ def test_a_tis620_csv_with_thai_headers(engine: Engine, tmp_path: Path) -> None:
     [result] = import_paths(engine, [path], now=NOW)
     assert result.parts[0].encoding == "cp874"
     assert rows_of(engine, "nhso_right", "maininscl", "status") == [("STP", "บุคคลที่มีปัญหาสถานะ")]
+
+
+# --- large downloads, read as a stream ---------------------------------------------------------
+
+STATUSES = ("บุคคลที่มีปัญหาสถานะ", "ผู้มีสิทธิหลักประกันสุขภาพ", "active")
+
+
+def _dump_rows(rows: int) -> list[list[object]]:
+    header: list[object] = ["person_id", "maininscl", "status_desc"]
+    return [header] + [[cid(100 + n), "UCS", STATUSES[n % 3]] for n in range(rows)]
+
+
+def _read_in_small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks and head of a few hundred bytes, so that small files cross many blocks."""
+    monkeypatch.setattr(importer, "HEAD_BYTES", 300)
+    monkeypatch.setattr(textfile, "BLOCK_BYTES", 257)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp874"])
+def test_a_dump_larger_than_a_read_block_loads_every_row_in_each_encoding(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
+    _read_in_small_blocks(monkeypatch)
+    rows = _dump_rows(60)
+    path = write_csv(tmp_path / "dump.csv", rows, encoding=encoding)
+    [result] = import_paths(engine, [path], now=NOW)
+    assert (result.status, result.rows_loaded, result.parts[0].encoding) == (
+        "loaded",
+        60,
+        encoding,
+    )
+    stored = rows_of(engine, "nhso_right", "cid", "status", order="cid")
+    assert stored == sorted((r[0], r[2]) for r in rows[1:])
+
+
+def test_a_tis620_line_far_into_a_utf8_dump_is_read_as_tis620_with_a_warning_on_its_line(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _read_in_small_blocks(monkeypatch)
+    path = write_csv(tmp_path / "dump.csv", _dump_rows(40))
+    odd = f"{cid(999)},WEL,ผู้พิการ\r\n".encode("cp874")
+    path.write_bytes(path.read_bytes() + odd)
+    [result] = import_paths(engine, [path], now=NOW)
+    assert (result.rows_loaded, result.parts[0].encoding, result.warnings) == (41, "utf-8", 1)
+    [warning] = result.parts[0].sample
+    assert warning.line == 42
+    assert isinstance(warning.message, Message)
+    assert warning.message.key == "ingest.issue.other_encoding"
+    assert ("WEL", "ผู้พิการ") in rows_of(engine, "nhso_right", "maininscl", "status")
+
+
+def test_a_dump_whose_first_lines_are_ascii_and_later_ones_tis620_is_tis620_without_warnings(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _read_in_small_blocks(monkeypatch)
+    ascii_rows: list[list[object]] = [[cid(100 + n), "UCS", "active"] for n in range(20)]
+    thai_row: list[object] = [cid(99), "SSS", "ผู้พิการ"]
+    rows: list[list[object]] = [["person_id", "maininscl", "status_desc"], *ascii_rows, thai_row]
+    path = write_csv(tmp_path / "dump.csv", rows, encoding="cp874")
+    [result] = import_paths(engine, [path], now=NOW)
+    assert (result.rows_loaded, result.parts[0].encoding, result.warnings) == (21, "cp874", 0)
+    assert ("SSS", "ผู้พิการ") in rows_of(engine, "nhso_right", "maininscl", "status")
+
+
+def test_binary_bytes_far_into_a_dump_refuse_it_and_write_none_of_its_rows(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _read_in_small_blocks(monkeypatch)
+    path = write_csv(tmp_path / "dump.csv", _dump_rows(40))
+    path.write_bytes(path.read_bytes() + b"\x00\x00\x00\r\n")
+    [result] = import_paths(engine, [path], now=NOW)
+    assert result.status == "refused"
+    assert "binary" in result.message
+    assert count(engine, "nhso_right") == 0

@@ -10,12 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Table
 
-from store.models import Person
+from store.models import NhsoRight, Person
 from sync.ingest import convert
 from sync.ingest.convert import Column, ColumnConverter, Columns, Derived
 from sync.ingest.f43 import read_f43
+from tests.support.ingest_builders import cid
 
 PERSON: Table = Person.__table__  # type: ignore[attr-defined]
+RIGHTS: Table = NhsoRight.__table__  # type: ignore[attr-defined]
 
 # --- splitting lines into columns ---------------------------------------------------------------
 
@@ -123,4 +125,24 @@ def test_converting_by_distinct_value_gives_what_converting_each_value_gives(
         patched.setattr(convert, "BULK_CONVERTERS", {})
         patched.setattr(convert, "_computed", _each_row)
         slow = _converter().convert(Columns(lines, values))
+    assert fast == slow
+
+
+_RIGHTS_CID = st.one_of(_CID, st.integers(1, 10**6).map(cid), st.sampled_from([" " + cid(7)]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(cids=st.lists(_RIGHTS_CID, max_size=30))
+def test_checking_cids_in_bulk_gives_what_checking_each_gives(cids: list[str]) -> None:
+    lines = list(range(2, len(cids) + 2))
+    values: dict[str, list[object]] = {"cid": list(cids)}
+
+    def checked() -> convert.ConvertedColumns:
+        converter = ColumnConverter("r.csv", RIGHTS, (Column("cid", "cid", "cid"),), {"cid"})
+        return converter.convert(Columns(lines, values, all_text=True))
+
+    fast = checked()
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(convert, "BULK_CONVERTERS", {})
+        slow = checked()
     assert fast == slow
