@@ -52,7 +52,9 @@ FULL = (300, 5000)
 PG_ADMIN = os.environ.get(
     "SITTHI_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-BENCH_DAY = dt.date(2026, 6, 30)
+BENCH_DAY = dt.date.today()
+"""The province is built and read on today's date: its server keeps the stored judgements of
+today, as in production, and a reader of an earlier day would be judging afresh."""
 SIZE = (80, 24)
 SCREEN_TIMEOUT_S = 900.0
 FOLLOW_UP_EVERY_S = 5.0

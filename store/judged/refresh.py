@@ -162,14 +162,17 @@ def units_to_judge(
     known: Sequence[str] | None = None,
 ) -> list[str]:
     """The units (all, or `hospcode`) a refresh on `as_of` judges: every known unit with
-    `everything`, else those whose stored judgements do not hold; with `judged_only`, only
-    units judged before."""
+    `everything`, else those whose stored judgements do not hold, except units stored for a
+    later day: a reader looking back (an earlier `--as-of`) gets a fresh evaluation and does
+    not move the stored present back, so it never undoes the server's refresh on today's date
+    and the server never undoes its work. With `judged_only`, only units judged before."""
     known = unit_hospcodes(conn, hospcode) if known is None else known
     if everything:
         wanted = list(known)
     else:
         fresh = fresh_units(conn, as_of, fiscal_year_of(as_of), hospcode)
-        wanted = [code for code in known if code not in fresh]
+        later = set(conn.execute(select(UNIT.c.hospcode).where(UNIT.c.as_of > as_of)).scalars())
+        wanted = [code for code in known if code not in fresh and code not in later]
     if judged_only:
         judged = set(conn.execute(select(UNIT.c.hospcode)).scalars())
         wanted = [code for code in wanted if code in judged]

@@ -235,8 +235,8 @@ def _figures_agree(conn: Connection, as_of: dt.date) -> None:
 def test_stored_judgements_equal_a_fresh_evaluation_after_any_changes(
     province: Engine, as_of: dt.date, steps: list[tuple[object, ...]]
 ) -> None:
-    with write_tx(province) as conn:
-        refresh_judgements(conn, as_of)
+    with write_tx(province) as conn:  # the store is shared by the examples, of any day
+        refresh_judgements(conn, as_of, everything=True)
     for step in steps:
         with write_tx(province) as conn:
             _apply(conn, step, as_of)
@@ -286,6 +286,22 @@ def test_another_day_is_judged_afresh_and_the_stored_day_is_kept(province: Engin
     with read_tx(province) as conn:
         assert stored_kpi_report(conn, later).to_json() == kpi_report(conn, later).to_json()
         assert fresh_units(conn, AS_OF, 2568) == {HOSPCODE, OTHER_UNIT}
+
+
+def test_a_reader_of_an_earlier_day_judges_afresh_and_leaves_the_stored_present(
+    province: Engine,
+) -> None:
+    """The server keeps today's judgements; an officer looking back (`--as-of`) must not move
+    them back to the day looked at, or the two would undo each other's work forever."""
+    earlier = AS_OF - dt.timedelta(days=40)
+    with write_tx(province) as conn:
+        refresh_judgements(conn, AS_OF, everything=True)
+        assert refresh_judgements(conn, earlier) == ()
+    with read_tx(province) as conn:
+        assert fresh_units(conn, AS_OF, 2568) == {HOSPCODE, OTHER_UNIT}
+        assert stored_kpi_report(conn, earlier).to_json() == kpi_report(conn, earlier).to_json()
+    with write_tx(province) as conn:
+        assert refresh_judgements(conn, earlier, everything=True) == (HOSPCODE, OTHER_UNIT)
 
 
 def test_a_closed_month_keeps_its_figures_when_later_data_changes_the_present(
