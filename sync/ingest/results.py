@@ -102,7 +102,7 @@ def every_row_failed(parts: Sequence[PartResult]) -> Message | None:
         rows=read,
         line=first.line,
         field=first.field,
-        reason=first.reason,
+        reason=first.message,
     )
 
 
