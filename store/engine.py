@@ -36,6 +36,7 @@ SCHEMA_REVISIONS = (
     "0010",
     "0011",
     "0013",
+    "0014",
 )
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
 
