@@ -81,7 +81,7 @@ def _message_columns(text: str, reason: Message | None) -> dict[str, str]:
     """The batch's message: its English text, and the key and parameters of its catalogue
     message when it has one and they fit (see `store.models.ImportBatch`)."""
     params = params_json(reason) if reason is not None else ""
-    if reason is None or len(params) > BATCH.c.message_params.type.length:
+    if reason is None or _fit(params, BATCH, "message_params") != params:
         return {"message": _fit(text, BATCH, "message"), "message_key": "", "message_params": ""}
     return {
         "message": _fit(text, BATCH, "message"),
