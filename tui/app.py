@@ -28,6 +28,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input
 from textual.worker import Worker, WorkerState
 
+from store.errors import os_error
 from tui.gateway import StoreGateway
 from tui.i18n import DEFAULT_LANGUAGE, Translator
 from tui.prefs import Prefs, load_prefs, save_prefs, use_ansi_colours
@@ -269,7 +270,9 @@ class SitthiApp(App[None]):
         try:
             save_prefs(prefs, self.prefs_file)
         except OSError as exc:
-            self.notify(self.t("settings.not_saved", error=str(exc)), severity="warning")
+            t = Translator(self.lang)  # the language just chosen, before `watch_lang` runs
+            error = t.message(os_error(exc))
+            self.notify(t("settings.not_saved", error=error), severity="warning")
 
     async def watch_lang(self, lang: str) -> None:
         self.t = Translator(lang)
