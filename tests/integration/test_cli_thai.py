@@ -4,6 +4,8 @@ failures of each command, with no English sentence left; and the catalogue behin
 from __future__ import annotations
 
 import errno
+import http.server
+import json
 import os
 import re
 import string
@@ -319,3 +321,58 @@ def test_a_store_address_sitthi_cannot_open_is_said_without_a_traceback(
     assert code == 1 and thai in text and "Traceback" not in text, text
     code, text = run(capsys, "report", "kpi", "--db", url, "--lang", "en")
     assert code == 1 and english in text, text
+
+
+class _OldServer(http.server.BaseHTTPRequestHandler):
+    """A server of another protocol version: refuses every request with 426 and its own
+    English words."""
+
+    def _refuse(self) -> None:
+        body = json.dumps(
+            {"error": "protocol", "message": "this server speaks sync protocol 1 to 2"}
+        )
+        self.send_response(426)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    do_GET = do_POST = _refuse
+
+    def log_message(self, *_args: object) -> None:
+        return
+
+
+def test_a_server_of_another_version_is_told_in_thai_without_its_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _OldServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("SITTHI_TOKEN", "sitthi_x")
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    argv = ["sync", "--server", url, "--db", str(tmp_path / "store.db")]
+    try:
+        code, thai = run(capsys, *argv, "--lang", "th")
+        _, english = run(capsys, *argv, "--lang", "en")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 1
+    assert "ใช้วิธีซิงก์คนละรุ่น" in thai and english_left(thai) == [], thai
+    assert "speaks" not in thai and "protocol" not in thai
+    assert "another version of the sync protocol" in english
+
+
+def test_rows_the_server_refused_are_listed_in_thai(capsys: pytest.CaptureFixture[str]) -> None:
+    from sync.protocol import Rejection
+    from tui.commands.sync import print_rejections
+
+    older = Rejection("person", "a1", catalog("en")["server.refused.older"])
+    odd = Rejection("card", "b2", "a reason from a newer server")
+    print_rejections([older, odd], "th")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        f"  แถว a1 ของตาราง person: {catalog('th')['server.refused.older']}",
+        f"  แถว b2 ของตาราง card: {catalog('th')['cli.sync.unknown_reason']}",
+    ]
+    assert [english_left(line) for line in lines] == [[], []]
