@@ -194,6 +194,15 @@ class SitthiApp(App[None]):
         if mode in self.MODES:
             self.switch_mode(mode)
 
+    def action_command_palette(self) -> None:
+        """The palette in the app's language (`tui.widgets.palette`)."""
+        from textual.command import CommandPalette
+
+        from tui.widgets.palette import SitthiCommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(SitthiCommandPalette(self.t))
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

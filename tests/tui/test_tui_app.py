@@ -226,3 +226,26 @@ def test_an_error_is_told_in_the_readers_language() -> None:
     assert describe_error(full, "th").startswith("ดิสก์เต็ม")
     assert describe_error(OSError("ทำไม่ได้"), "th") == "ทำไม่ได้"
     assert describe_error(ValueError("first\nsecond"), "en") == "first"
+
+
+@pytest.mark.parametrize(
+    ("lang", "placeholder", "nothing"),
+    [("th", "ค้นหาคำสั่งหรือหน้าจอ…", "ไม่พบคำสั่งที่ตรงกัน"), ("en", "Search for a command", "No command")],
+)
+async def test_the_command_palette_speaks_the_apps_language(
+    url: str, lang: str, placeholder: str, nothing: str
+) -> None:
+    from textual.command import CommandInput, CommandList
+
+    app = make_app(url, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert str(app.screen.query_one(CommandInput).placeholder).startswith(placeholder)
+        await pilot.press(*"zzzqqq")
+        await pilot.pause(1.0)
+        found = app.screen.query_one(CommandList)
+        shown = [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+        assert any(nothing in line for line in shown), shown
+        assert not any("No matches found" in line for line in shown)
