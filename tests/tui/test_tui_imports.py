@@ -121,3 +121,34 @@ async def test_a_batchs_message_reads_in_the_readers_language(url: str, tmp_path
             await pilot.press("end")
             await settle(pilot)
             assert "missing mandatory column PID" in text(message)
+
+
+async def test_a_refusal_stored_with_its_message_reads_in_thai(url: str) -> None:
+    import datetime as dt
+
+    from store.engine import open_store, write_tx
+    from store.i18n import message
+    from sync.ingest.ledger import record_refusal
+
+    why = message("ingest.zip.no_tables", wanted="person.txt")
+    moment = dt.datetime(2025, 1, 14, 9, 0, tzinfo=dt.UTC)
+    engine = open_store(url)
+    with write_tx(engine) as conn:
+        record_refusal(
+            conn,
+            kind="f43_zip",
+            file_name="F43_07543_20250114.zip",
+            sha256="0" * 64,
+            hospcode=None,
+            message=str(why),
+            started_at=moment,
+            finished_at=moment,
+            reason=why,
+        )
+    engine.dispose()
+    app = make_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        shown = text(app.screen.query_one("#batch-message", Static))
+    assert shown == why.render("th") and english_left(shown) == [], shown
