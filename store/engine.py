@@ -7,6 +7,7 @@ up front instead of failing with "database is locked" when another process wrote
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
 from store.errors import SitthiError, os_error
-from store.i18n import message
+from store.i18n import Message, message
 from store.paths import display_url, resolve_url
 from store.private import private_file
 
@@ -36,12 +37,19 @@ SCHEMA_REVISIONS = (
     "0010",
     "0011",
     "0013",
+    "0014",
 )
 """Every migration revision in order; the last is the head. A test checks it against alembic."""
+
+STORE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+"""The URL schemes of a store Sitthi opens: a SQLite file or a PostgreSQL database."""
 
 BUSY_TIMEOUT_MS = 15_000
 LOCK_WAIT_ENV = "SITTHI_LOCK_WAIT"
 """Seconds a writer waits for another writer (the daemon, the app, an import) to finish."""
+
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(SitthiError, RuntimeError):
@@ -130,6 +138,8 @@ def upgrade(engine: Engine) -> None:
 def open_store(db: str | os.PathLike[str] | None = None, *, demo: bool = False) -> Engine:
     """Open (creating or upgrading as needed) the store named by `db`; refuse a newer one."""
     url = resolve_url(db, demo=demo)
+    if url.split("://", 1)[0].lower() not in STORE_SCHEMES:
+        raise StoreError(message("store_open.not_an_address", store=display_url(url)))
     try:
         engine = create_store_engine(url)
     except OSError as exc:
@@ -140,10 +150,7 @@ def open_store(db: str | os.PathLike[str] | None = None, *, demo: bool = False) 
         revision = current_revision(engine)
     except Exception as exc:
         engine.dispose()
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StoreError(
-            message("store.open.cannot_open", store=display_url(url), detail=detail)
-        ) from exc
+        raise StoreError(_cannot_open(engine, url, exc)) from exc
     if revision == SCHEMA_REVISIONS[-1]:
         return engine
     if revision is not None and revision not in SCHEMA_REVISIONS:
@@ -151,6 +158,18 @@ def open_store(db: str | os.PathLike[str] | None = None, *, demo: bool = False) 
         raise StoreError(message("store.open.newer", store=display_url(url), revision=revision))
     upgrade(engine)
     return engine
+
+
+def _cannot_open(engine: Engine, url: str, exc: Exception) -> Message:
+    """Why the store could not be read: a database server out of reach says so in the reader's
+    language (the driver's own words go to the log); a file keeps the database's words."""
+    from sqlalchemy.exc import OperationalError
+
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, OperationalError) and not is_sqlite(engine):
+        log.warning("cannot reach the store %s: %s", display_url(url), detail)
+        return message("store_open.unreachable", store=display_url(url))
+    return message("store.open.cannot_open", store=display_url(url), detail=detail)
 
 
 @contextmanager

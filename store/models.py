@@ -64,7 +64,12 @@ class PartnerUnit(SQLModel, table=True):
 
 
 class ImportBatch(SQLModel, table=True):
-    """One file offered to `sitthi import` or the watcher, loaded or refused."""
+    """One file offered to `sitthi import` or the watcher, loaded or refused.
+
+    `message` is the English text of why (for logs and older readers); `message_key` and
+    `message_params` (a JSON object) are its catalogue message, which screens render in the
+    reader's language. Batches stored before the key have a blank one: shown as `message`.
+    """
 
     __tablename__ = "import_batch"
 
@@ -75,6 +80,10 @@ class ImportBatch(SQLModel, table=True):
     hospcode: str | None = Field(default=None, max_length=CODE)
     status: str = Field(max_length=16)
     message: str = Field(default="", max_length=2000)
+    message_key: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    message_params: str = Field(
+        default="", max_length=2000, sa_column_kwargs={"server_default": ""}
+    )
     started_at: dt.datetime
     finished_at: dt.datetime | None = None
     rows_loaded: int = 0

@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from store.engine import read_tx, write_tx
 from store.errors import SitthiError
 from store.followup import renew_node_id, store_node_id
+from store.i18n import Message, catalog
 from store.i18n import message as says
 from store.judged.refresh import refresh_after_change
 from store.outbox import (
@@ -297,7 +298,7 @@ class SyncClient:
                 self.result.pushed += sum(len(rows) for rows in request.tables.values())
                 self.result.rejected += result.rejected
             for rejection in result.rejected:
-                log.warning(
+                log.info(
                     "server refused %s row %s: %s",
                     rejection.table,
                     rejection.id,
@@ -405,20 +406,35 @@ def _page_budget() -> int:
     return 1_000_000 // PULL_PAGE_ROWS + MAX_ROUNDS_OVER_PENDING
 
 
+REFUSAL_KEYS = {401: "token", 403: "forbidden", 413: "too_large", 426: "version"}
+"""The client's message for each refusal the server answers with (`sync.client.*`); any other
+4xx is "the request was refused", with its status."""
+
+
 def _failure(server: str, status: int, content: bytes) -> SyncError:
-    detail = ""
+    """The reader's sentence for a failed request, chosen by its status; the server's own words
+    (English, for whoever runs it) go to the log, not into the sentence."""
     try:
         body = unpack(content, compressed=False)
-        detail = str(body.get("message", ""))
+        detail = f"{body.get('error', '')}: {body.get('message', '')}"
     except ProtocolError:
         detail = ""
-    if status == 426:
-        return SyncRefused(says("sync.client.version", server=server, detail=detail))
-    if status == 401:
-        return SyncRefused(says("sync.client.token", server=server))
-    if status in (400, 403, 404, 413):
-        return SyncRefused(says("sync.client.request", server=server, status=status, detail=detail))
+    log.info("%s answered %s %s", server, status, detail)
+    if status in REFUSAL_KEYS:
+        return SyncRefused(says(f"sync.client.{REFUSAL_KEYS[status]}", server=server))
+    if 400 <= status < 500:
+        return SyncRefused(says("sync.client.request", server=server, status=status))
     return ServerUnavailable(says("sync.client.answered", server=server, status=status))
+
+
+def rejection_reason(rejection: Rejection) -> Message | None:
+    """The catalogue message whose English is the reason the server gave for refusing a row
+    (the wire carries the English words), None for words the catalogue does not hold."""
+    english = catalog("en")
+    for key, template in english.items():
+        if key.startswith("server.refused.") and template == rejection.reason:
+            return says(key)
+    return None
 
 
 def sync_once(

@@ -28,6 +28,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input
 from textual.worker import Worker, WorkerState
 
+from store.errors import os_error
 from tui.gateway import StoreGateway
 from tui.i18n import DEFAULT_LANGUAGE, Translator
 from tui.prefs import Prefs, load_prefs, save_prefs, use_ansi_colours
@@ -193,6 +194,15 @@ class SitthiApp(App[None]):
         if mode in self.MODES:
             self.switch_mode(mode)
 
+    def action_command_palette(self) -> None:
+        """The palette in the app's language (`tui.widgets.palette`)."""
+        from textual.command import CommandPalette
+
+        from tui.widgets.palette import SitthiCommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(SitthiCommandPalette(self.t))
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -269,7 +279,9 @@ class SitthiApp(App[None]):
         try:
             save_prefs(prefs, self.prefs_file)
         except OSError as exc:
-            self.notify(self.t("settings.not_saved", error=str(exc)), severity="warning")
+            t = Translator(self.lang)  # the language just chosen, before `watch_lang` runs
+            error = t.message(os_error(exc))
+            self.notify(t("settings.not_saved", error=error), severity="warning")
 
     async def watch_lang(self, lang: str) -> None:
         self.t = Translator(lang)

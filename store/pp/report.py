@@ -51,6 +51,7 @@ from store.pp.claims import (
     ServiceClaim,
     UnmatchedLine,
     claim_rate_pct,
+    short_paid,
 )
 from store.pp.nhso_errors import normalise
 from store.pp.queries import Period, period_claims, period_money
@@ -85,6 +86,17 @@ class PpMoney:
     """Screenings the responsible population is due for on the as-of date (`store.pp.due`)."""
     to_earn_baht: Decimal = ZERO
     """Baht still to earn this fiscal year: rate × persons due."""
+
+    @property
+    def underpaid_baht(self) -> Decimal:
+        """What partially paid claims fell short of their rate (`store.pp.claims.short_paid`)."""
+        return short_paid(
+            self.eligible_baht,
+            self.paid_baht,
+            self.pending_baht,
+            self.denied_baht,
+            self.unclaimed_baht,
+        )
 
     @classmethod
     def of(cls, summary: MoneySummary | None, fiscal_year: int, rates_from: int | None) -> PpMoney:

@@ -17,7 +17,14 @@ from sqlalchemy import Connection, func, select
 from store.kpi import natural_key
 from store.models import SQLModel
 from store.pp.catalog_store import load_catalog
-from store.pp.claims import ZERO, ClaimStatus, ServiceClaim, claim_rate_pct, money_summary
+from store.pp.claims import (
+    ZERO,
+    ClaimStatus,
+    ServiceClaim,
+    claim_rate_pct,
+    money_summary,
+    short_paid,
+)
 from store.pp.queries import Period, period_claims
 from store.pp.statement_figures import StatementFigures
 from store.pp.statement_store import period_statement_figures
@@ -41,6 +48,17 @@ class Money:
     pending_baht: Decimal
     denied_baht: Decimal
     unclaimed_baht: Decimal
+
+    @property
+    def underpaid_baht(self) -> Decimal:
+        """What partially paid claims fell short of their rate (`store.pp.claims.short_paid`)."""
+        return short_paid(
+            self.eligible_baht,
+            self.paid_baht,
+            self.pending_baht,
+            self.denied_baht,
+            self.unclaimed_baht,
+        )
 
     @property
     def claim_rate_pct(self) -> Decimal | None:

@@ -60,12 +60,16 @@ class PpMoney:
 
     @property
     def underpaid_baht(self) -> Decimal:
-        """What partially paid claims fell short of their rate: the part of the claimable money
-        that is neither paid, pending, denied nor unclaimed (so the five add up to it)."""
-        rest = self.eligible_baht - (
-            self.paid_baht + self.pending_baht + self.denied_baht + self.unclaimed_baht
+        """What partially paid claims fell short of their rate (`store.pp.claims.short_paid`)."""
+        from store.pp.claims import short_paid
+
+        return short_paid(
+            self.eligible_baht,
+            self.paid_baht,
+            self.pending_baht,
+            self.denied_baht,
+            self.unclaimed_baht,
         )
-        return max(rest, Decimal(0))
 
     @property
     def meets_target(self) -> bool | None:

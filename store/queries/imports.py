@@ -27,12 +27,19 @@ class BatchRow:
     hospcode: str
     status: str
     message: str
+    """The stored English text."""
     started_at: dt.datetime
     finished_at: dt.datetime | None
     rows_loaded: int
     rows_unchanged: int
     issues: int
     warnings: int
+    message_key: str = ""
+    message_params: str = ""
+
+    def message_in(self, lang: str) -> str:
+        """Why the file was refused (or had nothing new) in `lang`, else the stored text."""
+        return stored_text(self.message_key, self.message_params, self.message, lang)
 
     def age(self, now: dt.datetime) -> dt.timedelta:
         """Time since the batch finished (or started, while it runs)."""

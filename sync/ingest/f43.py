@@ -92,9 +92,13 @@ class UnknownLayout(Refused):
     def __init__(self, file: str, count: int, known: Collection[int], rows: int) -> None:
         counts = ", ".join(str(n) for n in sorted(known))
         super().__init__(
-            f"{count} fields per line without a header fits no known layout of {file} "
-            f"({counts} fields); nothing of it was loaded: export it again with a header "
-            f"line, or add its layout to {VARIANTS}"
+            message(
+                "ingest.zip.unknown_layout",
+                count=count,
+                file=file,
+                counts=counts,
+                variants=VARIANTS,
+            )
         )
         self.file = file
         self.count = count

@@ -208,6 +208,7 @@ def _refuse(
     clock: Clock,
 ) -> FileResult:
     hint = hospcode_hint(path.name)
+    reason = carried_reason(refusal)
     with write_tx(engine) as conn:
         batch_id = record_refusal(
             conn,
@@ -218,13 +219,8 @@ def _refuse(
             message=refusal.message,
             started_at=started,
             finished_at=clock(),
+            reason=reason,
         )
     return FileResult(
-        str(path),
-        refusal.kind,
-        REFUSED,
-        refusal.message,
-        batch_id,
-        hint,
-        reason=carried_reason(refusal),
+        str(path), refusal.kind, REFUSED, refusal.message, batch_id, hint, reason=reason
     )

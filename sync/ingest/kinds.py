@@ -139,13 +139,18 @@ def _load_f43_member(
     try:
         reading = read_f43(data, spec.name)
     except Refused as refusal:
-        raise Refused(f"{member}: {refusal.message}", kind=refusal.kind) from refusal
+        reason = refusal.reason or refusal.message
+        in_member = message("ingest.zip.in_member", member=member, reason=reason)
+        raise Refused(in_member, kind=refusal.kind) from refusal
     if reading.unknown_layout is not None:
         return _refuse_member(conn, member, part, reading.unknown_layout, context, sha256)
     part.encoding, part.has_header = reading.encoding, reading.has_header
     missing = sorted(spec.required - reading.fields)
     if missing:
-        raise Refused(f"{member}: no column for {', '.join(missing)}", kind=F43_ZIP)
+        missing_columns = message("ingest.zip.no_column", fields=", ".join(missing))
+        raise Refused(
+            message("ingest.zip.in_member", member=member, reason=missing_columns), kind=F43_ZIP
+        )
     hospcodes.update(load_columns(conn, spec, reading.columns(spec.fields), part, context))
     record_part(conn, context.batch_id, part, sha256)
     return part
@@ -162,7 +167,7 @@ def _refuse_member(
     """A member whose layout is unknown: none of its rows loads, the rest of the export does
     (when nothing else had rows, every row failed and the importer refuses the file)."""
     part.rows_read = unknown.rows
-    issues = [Issue(member, 1, unknown.file, ERROR, unknown.message)]
+    issues = [Issue(member, 1, unknown.file, ERROR, unknown.reason or unknown.message)]
     record_issues(conn, context.batch_id, issues)
     part.count(issues)
     record_part(conn, context.batch_id, part, sha256)
@@ -188,10 +193,7 @@ def prepare_f43_zip(offered: Offered) -> Prepared | None:
             chosen.append((info, spec))
     if not chosen:
         wanted = ", ".join(f"{s.name.lower()}.txt" for s in f43_specs())
-        raise Refused(
-            f"no 43-file table Sitthi loads in the zip (looked for {wanted})",
-            kind=F43_ZIP,
-        )
+        raise Refused(message("ingest.zip.no_tables", wanted=wanted), kind=F43_ZIP)
     chosen.sort(key=lambda pair: (order[pair[1].name], pair[0].filename))
     return Prepared(F43_ZIP, _zip_loader(archive, chosen))
 
@@ -309,6 +311,12 @@ FILE_KINDS: tuple[Callable[[Offered], Prepared | None], ...] = (
 
 
 def recognise(offered: Offered) -> Prepared:
+    """The kind that loads the file; an empty file, or a `.zip` that is no zip, is refused
+    first with a short message (the kinds would take it for text they cannot tell)."""
+    if not offered.data or offered.data.isspace():
+        raise Refused(message("ingest.offer.empty"))
+    if offered.path.suffix.lower() == ".zip" and not looks_like_zip(offered.data):
+        raise Refused(message("ingest.zip.not_a_zip"), kind=ZIP)
     for prepare in FILE_KINDS:
         prepared = prepare(offered)
         if prepared is not None:

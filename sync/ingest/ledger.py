@@ -77,6 +77,19 @@ def start_batch(
     )
 
 
+def _message_columns(text: str, reason: Message | None) -> dict[str, str]:
+    """The batch's message: its English text, and the key and parameters of its catalogue
+    message when it has one and they fit (see `store.models.ImportBatch`)."""
+    params = params_json(reason) if reason is not None else ""
+    if reason is None or _fit(params, BATCH, "message_params") != params:
+        return {"message": _fit(text, BATCH, "message"), "message_key": "", "message_params": ""}
+    return {
+        "message": _fit(text, BATCH, "message"),
+        "message_key": reason.key,
+        "message_params": params,
+    }
+
+
 def finish_batch(conn: Connection, result: FileResult, finished_at: dt.datetime) -> None:
     conn.execute(
         update(BATCH)
@@ -84,7 +97,7 @@ def finish_batch(conn: Connection, result: FileResult, finished_at: dt.datetime)
         .values(
             status=result.status,
             hospcode=result.hospcode,
-            message=_fit(result.message, BATCH, "message"),
+            **_message_columns(result.message, result.reason),
             finished_at=finished_at,
             rows_loaded=result.rows_loaded,
             rows_unchanged=result.rows_unchanged,
@@ -104,8 +117,10 @@ def record_refusal(
     message: str,
     started_at: dt.datetime,
     finished_at: dt.datetime,
+    reason: Message | None = None,
 ) -> str:
-    """A refused file's batch (no parts, no rows); returns its id."""
+    """A refused file's batch (no parts, no rows); returns its id. `reason` is the catalogue
+    message behind `message` (its English text), when the refusal has one."""
     batch_id = new_batch_id()
     conn.execute(
         insert(BATCH).values(
@@ -115,7 +130,7 @@ def record_refusal(
             sha256=sha256,
             hospcode=hospcode,
             status=REFUSED,
-            message=_fit(message, BATCH, "message"),
+            **_message_columns(message, reason),
             started_at=started_at,
             finished_at=finished_at,
             rows_loaded=0,

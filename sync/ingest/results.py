@@ -102,8 +102,20 @@ def every_row_failed(parts: Sequence[PartResult]) -> Message | None:
         rows=read,
         line=first.line,
         field=first.field,
-        reason=first.reason,
+        reason=first.message,
     )
+
+
+def kind_name(kind: str, lang: str) -> str:
+    """A file kind in the words of `lang`: an NHSO download by its label in `nhso_files.csv`,
+    the 43-file kinds and the PP catalog by the catalogue (`import_kind`), else its code."""
+    from store.i18n import catalog
+    from store.reference import table
+
+    for row in table("nhso_files.csv", key=("kind",)):
+        if row["kind"] == kind:
+            return (row.get("label_th") or row["label"]) if lang == "th" else row["label"]
+    return catalog(lang).get(f"import_kind.{kind}", kind)
 
 
 JSON_VERSION = 1

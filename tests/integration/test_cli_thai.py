@@ -4,6 +4,8 @@ failures of each command, with no English sentence left; and the catalogue behin
 from __future__ import annotations
 
 import errno
+import http.server
+import json
 import os
 import re
 import string
@@ -18,6 +20,7 @@ from store.errors import os_error
 from store.i18n import LANGUAGES, catalog
 from store.pp.catalog import COLUMNS
 from tests.support.english import english_left
+from tests.support.ingest_builders import f43_text, person, write_zip
 from tests.support.syncserver import free_port
 from tui.cli import main
 
@@ -112,6 +115,10 @@ def failure_paths(tmp_path: Path) -> list[list[str]]:
         ["import", str(tmp_path / "garbage.zip"), "--db", db],
         ["import", str(tmp_path / "unreadable.zip"), "--db", db],
         ["import", str(tmp_path / "catalog.csv"), "--db", db],
+        *(["import", str(tmp_path / name), "--db", db] for name in REFUSED_FILES),
+        ["report", "kpi", "--db", "foo://x"],
+        ["report", "kpi", "--db", "mysql://user@127.0.0.1/sitthi"],
+        ["report", "kpi", "--db", f"postgresql://postgres@127.0.0.1:{free_port()}/sitthi"],
         ["report", "kpi", "--db", str(tmp_path / "a-folder")],
         ["sync", "--db", db],
         ["sync", "--server", unreachable, "--db", db],
@@ -154,9 +161,32 @@ def bad_catalog(path: Path) -> None:
     path.write_text(",".join(COLUMNS) + "\n" + ",".join(cells.values()) + "\n", "utf-8")
 
 
+REFUSED_FILES = (
+    "empty.txt",
+    "random.zip",
+    "no_tables.zip",
+    "no_d_update.zip",
+    "binary_member.zip",
+    "headerless.zip",
+)
+"""Files `write_refused_files` makes, each refused for another reason."""
+
+
+def write_refused_files(folder: Path) -> None:
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "random.zip").write_bytes(bytes(range(7, 256)) * 4)
+    write_zip(folder / "no_tables.zip", {"readme.txt": b"hello"})
+    fields = ["HOSPCODE", "PID", "CID", "NAME"]
+    write_zip(folder / "no_d_update.zip", {"PERSON.txt": f43_text("PERSON", [], fields=fields)})
+    write_zip(folder / "binary_member.zip", {"PERSON.txt": bytes(range(256)) * 8})
+    three = f43_text("PERSON", [person(1), person(2)], header=False, fields=fields[:3])
+    write_zip(folder / "headerless.zip", {"PERSON.txt": three})
+
+
 def test_every_failure_path_speaks_thai_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    write_refused_files(tmp_path)
     (tmp_path / "garbage.zip").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "unreadable.zip").write_bytes(b"PK\x03\x04")
     deny_reading(monkeypatch, tmp_path / "unreadable.zip")
@@ -243,3 +273,106 @@ def test_the_saved_app_language_is_the_default(capsys: pytest.CaptureFixture[str
     assert "no server configured" in text
     _, text = run(capsys, "sync", "--lang", "th")
     assert "ยังไม่ได้ตั้งค่าเซิร์ฟเวอร์" in text
+
+
+def refusal(capsys: pytest.CaptureFixture[str], path: Path, lang: str) -> str:
+    code, text = run(capsys, "import", str(path), "--db", str(path.parent / "s.db"), "--lang", lang)
+    assert code == 1, text
+    return text
+
+
+def test_an_empty_file_and_a_false_zip_are_told_apart_shortly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_refused_files(tmp_path)
+    empty = refusal(capsys, tmp_path / "empty.txt", "en")
+    assert "the file is empty: export it again" in empty and "tell" not in empty
+    assert "ไฟล์ว่างเปล่า" in refusal(capsys, tmp_path / "empty.txt", "th")
+    damaged = refusal(capsys, tmp_path / "random.zip", "en")
+    assert "not a zip file (damaged or another kind of file)" in damaged
+    assert "UTF-8" not in damaged
+    assert "ไม่ใช่ไฟล์ zip" in refusal(capsys, tmp_path / "random.zip", "th")
+
+
+def test_a_zip_members_refusal_names_the_member_in_the_readers_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_refused_files(tmp_path)
+    missing = refusal(capsys, tmp_path / "no_d_update.zip", "th")
+    assert "PERSON.txt" in missing and "D_UPDATE" in missing and "ไม่มีคอลัมน์" in missing
+    binary = refusal(capsys, tmp_path / "binary_member.zip", "th")
+    assert "PERSON.txt: ไม่ใช่ข้อความ UTF-8 หรือ TIS-620" in binary
+    assert "PERSON.txt: neither UTF-8" in refusal(capsys, tmp_path / "binary_member.zip", "en")
+
+
+@pytest.mark.parametrize(
+    ("url", "thai", "english"),
+    [
+        ("foo://x", "ไม่ใช่ที่อยู่ของที่เก็บข้อมูล", "not a store address Sitthi opens"),
+        ("mysql://u@127.0.0.1/s", "ไม่ใช่ที่อยู่ของที่เก็บข้อมูล", "not a store address"),
+        ("postgresql://postgres@127.0.0.1:{port}/s", "ติดต่อเซิร์ฟเวอร์ฐานข้อมูล", "cannot reach"),
+    ],
+)
+def test_a_store_address_sitthi_cannot_open_is_said_without_a_traceback(
+    url: str, thai: str, english: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = url.format(port=free_port())
+    code, text = run(capsys, "report", "kpi", "--db", url, "--lang", "th")
+    assert code == 1 and thai in text and "Traceback" not in text, text
+    code, text = run(capsys, "report", "kpi", "--db", url, "--lang", "en")
+    assert code == 1 and english in text, text
+
+
+class _OldServer(http.server.BaseHTTPRequestHandler):
+    """A server of another protocol version: refuses every request with 426 and its own
+    English words."""
+
+    def _refuse(self) -> None:
+        body = json.dumps(
+            {"error": "protocol", "message": "this server speaks sync protocol 1 to 2"}
+        )
+        self.send_response(426)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    do_GET = do_POST = _refuse
+
+    def log_message(self, *_args: object) -> None:
+        return
+
+
+def test_a_server_of_another_version_is_told_in_thai_without_its_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _OldServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("SITTHI_TOKEN", "sitthi_x")
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    argv = ["sync", "--server", url, "--db", str(tmp_path / "store.db")]
+    try:
+        code, thai = run(capsys, *argv, "--lang", "th")
+        _, english = run(capsys, *argv, "--lang", "en")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 1
+    assert "ใช้วิธีซิงก์คนละรุ่น" in thai and english_left(thai) == [], thai
+    assert "speaks" not in thai and "protocol" not in thai
+    assert "another version of the sync protocol" in english
+
+
+def test_rows_the_server_refused_are_listed_in_thai(capsys: pytest.CaptureFixture[str]) -> None:
+    from sync.protocol import Rejection
+    from tui.commands.sync import print_rejections
+
+    older = Rejection("person", "a1", catalog("en")["server.refused.older"])
+    odd = Rejection("card", "b2", "a reason from a newer server")
+    print_rejections([older, odd], "th")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        f"  แถว a1 ของตาราง person: {catalog('th')['server.refused.older']}",
+        f"  แถว b2 ของตาราง card: {catalog('th')['cli.sync.unknown_reason']}",
+    ]
+    assert [english_left(line) for line in lines] == [[], []]

@@ -29,7 +29,7 @@ def test_the_summary_names_each_member_and_its_first_issues(
     assert tui.cli.main(["import", "--db", store_url, "--lang", "en", str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        f"{path}: loaded (f43_zip, unit {HOSPCODE})",
+        f"{path}: loaded (43-file export, unit {HOSPCODE})",
         "  person.txt → person: read 3, loaded 2, unchanged 0, issues 1, warnings 1"
         " [utf-8, header]",
         "    line 3 SEX: not a known code (see sex.csv) (error)",
@@ -48,6 +48,15 @@ def test_the_summary_is_thai_by_default(
     second_run = capsys.readouterr().out.splitlines()[-2:]
     assert second_run[0].startswith(f"{path}: ไม่มีข้อมูลใหม่ (ไฟล์นี้นำเข้าไปแล้ว")
     assert second_run[1] == "รวม 1 ไฟล์: นำเข้า 0 ไม่มีข้อมูลใหม่ 1 ไม่รับ 0"
+
+
+def test_the_kind_of_file_is_named_in_thai(
+    store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _export(tmp_path)
+    assert tui.cli.main(["--db", store_url, "import", str(path), "--lang", "th"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"{path}: นำเข้าแล้ว (ไฟล์ส่งออก 43 แฟ้ม หน่วยบริการ {HOSPCODE})", first
 
 
 def test_a_missing_path_is_refused_and_the_others_still_import(

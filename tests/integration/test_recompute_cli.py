@@ -53,7 +53,11 @@ def test_recompute_after_a_catalog_change_stores_the_new_money(
     engine = build_store(store_url)
     code, out, _ = run(capsys, "recompute", "--as-of", "15/01/2568", "--db", store_url)
     assert code == 0
-    assert "1" in out and "2025-01-15" in out
+    assert "1" in out and "15 ม.ค. 2568" in out and "2025" not in out
+    _, english, _ = run(
+        capsys, "recompute", "--as-of", "15/01/2568", "--db", store_url, "--lang", "en"
+    )
+    assert "as of 15 Jan 2025" in english
     before = json.loads(_kpi(capsys, store_url))["units"][0]["pp"]["eligible_baht"]
     items = [
         dataclasses.replace(item, rate=item.rate + Decimal("10.00"))
@@ -77,3 +81,13 @@ def test_recompute_refuses_an_unknown_unit(
     code, _, err = run(capsys, "recompute", "--hospcode", "99999", "--db", store_url)
     assert code == 1
     assert "99999" in err
+
+
+def test_a_buddhist_era_date_with_slashes_is_the_day_it_names(
+    store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_store(store_url).dispose()
+    argv = ("report", "kpi", "--json", "--as-of", "30/06/2569", "--db", store_url)
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["as_of"] == "2026-06-30"

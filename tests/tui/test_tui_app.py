@@ -4,18 +4,24 @@ work kept off the UI thread, others' writes shown within seconds, and no redraw 
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
+import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text as sql
 from textual.widgets import Input, Static
 
-from store.engine import open_store, write_tx
+from store.engine import StoreError, open_store, write_tx
 from store.followup import append_followup
+from store.i18n import message
+from tests.support.english import english_left
 from tests.support.tui_pilot import make_app, settle, text
 from tests.support.tui_store import HOSPCODE, PEOPLE
 from tui.gateway import UiThreadStoreAccess
 from tui.prefs import prefs_path
+from tui.screens.base import describe_error
 from tui.screens.claims import ClaimsScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.imports import ImportsScreen
@@ -196,3 +202,50 @@ async def test_nothing_is_redrawn_while_nothing_changes(url: str) -> None:
         version = app.data_version
     assert drawn == []
     assert version == 0
+
+
+async def test_settings_that_cannot_be_saved_are_said_in_thai(url: str, tmp_path: Path) -> None:
+    """A folder for the settings that is a file: the system's "[Errno 17] File exists" becomes
+    the catalogue's words."""
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    app = make_app(url, lang="en", prefs_file=tmp_path / "a-file" / "prefs.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.set_language("th")
+        await settle(pilot)
+        [note] = [n.message for n in app._notifications]
+        assert note.startswith("บันทึกการตั้งค่าไม่ได้: ") and "EEXIST" in note
+        assert "Errno" not in note and english_left(note) == [], note
+
+
+def test_an_error_is_told_in_the_readers_language() -> None:
+    refused = StoreError(message("store_open.unreachable", store="postgresql://x@db/s"))
+    assert describe_error(refused, "th").startswith("ติดต่อเซิร์ฟเวอร์ฐานข้อมูล")
+    assert describe_error(refused, "en").startswith("cannot reach the database server")
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    assert describe_error(full, "th").startswith("ดิสก์เต็ม")
+    assert describe_error(OSError("ทำไม่ได้"), "th") == "ทำไม่ได้"
+    assert describe_error(ValueError("first\nsecond"), "en") == "first"
+
+
+@pytest.mark.parametrize(
+    ("lang", "placeholder", "nothing"),
+    [("th", "ค้นหาคำสั่งหรือหน้าจอ…", "ไม่พบคำสั่งที่ตรงกัน"), ("en", "Search for a command", "No command")],
+)
+async def test_the_command_palette_speaks_the_apps_language(
+    url: str, lang: str, placeholder: str, nothing: str
+) -> None:
+    from textual.command import CommandInput, CommandList
+
+    app = make_app(url, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert str(app.screen.query_one(CommandInput).placeholder).startswith(placeholder)
+        await pilot.press(*"zzzqqq")
+        await pilot.pause(1.0)
+        found = app.screen.query_one(CommandList)
+        shown = [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+        assert any(nothing in line for line in shown), shown
+        assert not any("No matches found" in line for line in shown)

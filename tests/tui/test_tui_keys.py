@@ -122,3 +122,35 @@ async def test_a_store_with_data_opens_on_the_overview(url: str) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+@pytest.mark.parametrize("key", ["question_mark", "f1"])
+async def test_help_opens_from_the_first_run_screen(tmp_path: object, key: str) -> None:
+    from pathlib import Path
+
+    from tui.screens.first_run import FirstRunScreen
+
+    empty = f"sqlite:///{Path(str(tmp_path)) / 'empty.db'}"
+    app = make_app(empty)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+
+
+async def test_home_and_end_work_on_the_claims_list(url: str) -> None:
+    app = make_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#claim-items", DataTable)
+        assert app.focused is table
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 > 0
+        await pilot.press("home")
+        assert table.cursor_row == 0

@@ -97,3 +97,43 @@ def test_the_facility_list_population_is_the_kpi_population(
     assert main(["facility", "list", "--db", url, "--lang", "en"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(HOSPCODE))
     assert f" {unit['population']:,} " in f" {line} "
+
+
+def amount(cell: object) -> Decimal:
+    return Decimal(str(cell).replace(",", "") or "0")
+
+
+MONEY_PARTS = ("paid", "short", "pending", "denied", "unclaimed")
+"""The claims screen's columns that make up what is claimable."""
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+async def test_the_claims_screens_parts_add_up_to_what_is_claimable(url: str, lang: str) -> None:
+    unit, _, _ = reports(url)
+    pp = pp_money(unit["pp"])  # type: ignore[arg-type]
+    app = make_app(url, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        items = app.screen.query_one("#claim-items", DataTable)
+        rows = [[items.get_cell(key, c) for c in ("eligible", *MONEY_PARTS)] for key in items.rows]
+    shorts = [amount(row[2]) for row in rows]
+    assert shorts[-1] == round(pp.underpaid_baht) > 0
+    for eligible, *parts in rows:
+        assert sum(amount(p) for p in parts) == amount(eligible), (eligible, parts)
+    assert sum(shorts[:-1]) == shorts[-1]
+
+
+def test_the_kpi_reports_money_adds_up_to_what_is_claimable(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unit, _, _ = reports(url)
+    pp = pp_money(unit["pp"])  # type: ignore[arg-type]
+    assert main(["report", "kpi", "--as-of", AS_OF.isoformat(), "--db", url, "--lang", "en"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    header = next(line for line in out if "Short-paid" in line)
+    row = next(line for line in out[out.index(header) :] if line.startswith(HOSPCODE))
+    figures = [amount(cell) for cell in row.split()[2:8]]
+    eligible, *parts = figures
+    assert parts[-1] == pp.underpaid_baht > 0
+    assert sum(parts) == eligible

@@ -198,3 +198,17 @@ async def test_the_help_screen_lists_the_district_keys(url: str) -> None:
             ["d", "ทีละอำเภอ"],
             ["g", "จัดกลุ่มอำเภอ"],
         ]
+
+
+async def test_home_and_end_go_to_the_first_and_last_unit(url: str) -> None:
+    app = make_app(url, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        table = table_of(app)
+        assert app.focused is table
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 == 2
+        await pilot.press("home")
+        assert table.cursor_row == 0

@@ -62,6 +62,7 @@ def summary_lines(result: FileResult, lang: str) -> list[str]:
     for a terminal (`store.controls.terminal_safe`).
     """
     from store.controls import terminal_safe
+    from sync.ingest.results import kind_name
 
     text = TEXTS[lang]
     said = result.message_in(lang)
@@ -72,7 +73,8 @@ def summary_lines(result: FileResult, lang: str) -> list[str]:
     else:
         unit = text["unit"].format(hospcode=result.hospcode) if result.hospcode else ""
         head = "loaded" if result.status == "loaded" else "unchanged"
-        lines = [text[head].format(file=result.file, kind=result.kind, unit=unit, message=said)]
+        kind = kind_name(result.kind, lang)
+        lines = [text[head].format(file=result.file, kind=kind, unit=unit, message=said)]
         for part in result.parts:
             lines.extend(_part_lines(part, text, lang))
     return [terminal_safe(line) for line in lines]

@@ -8,7 +8,7 @@ import argparse
 import datetime as dt
 
 from store.i18n import message
-from tui.cli import EXIT_OK, Subparsers, add_command, fail, opened_store, say
+from tui.cli import EXIT_OK, Subparsers, add_command, fail, language, opened_store, say
 
 
 def register(subparsers: Subparsers) -> None:
@@ -32,6 +32,7 @@ def recompute(args: argparse.Namespace) -> int:
     from store.engine import write_tx
     from store.judged.refresh import refresh_judgements
     from store.rights.inputs import unit_hospcodes
+    from tui.commands.report.render import format_date
 
     as_of: dt.date = args.as_of or dt.date.today()
     hospcode: str | None = args.hospcode
@@ -39,5 +40,5 @@ def recompute(args: argparse.Namespace) -> int:
         if hospcode is not None and not unit_hospcodes(conn, hospcode):
             return fail(message("cli.report.unknown_unit", unit=hospcode))
         units = refresh_judgements(conn, as_of, hospcode, everything=True)
-    print(say("cli.recompute.done", units=len(units), date=as_of.isoformat()))
+    print(say("cli.recompute.done", units=len(units), date=format_date(as_of, language())))
     return EXIT_OK

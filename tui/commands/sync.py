@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from store.i18n import Section, message
 from tui.cli import EXIT_OK, Subparsers, add_command, fail, opened_store, say
+
+if TYPE_CHECKING:
+    from sync.protocol import Rejection
 
 TEXTS = Section("cli.sync")
 
@@ -51,8 +55,26 @@ def run_sync(args: argparse.Namespace) -> int:
         print(text["summary"].format(**result.to_json()))
         if result.rejected:
             print(text["rejected"].format(count=len(result.rejected)))
+            print_rejections(result.rejected, args.lang or "th")
         if result.reidentified:
             from store.i18n import render
 
             print(render("sync_client.reidentified", args.lang or "th"))
     return EXIT_OK
+
+
+def print_rejections(rejections: list[Rejection], lang: str) -> None:
+    """Each refused row on standard error, its reason in the reader's language (a reason the
+    catalogue does not hold is said to be in the server's log, not shown in English)."""
+    import sys
+
+    from store.i18n import render
+    from sync.client import rejection_reason
+
+    unknown = message("cli.sync.unknown_reason")
+    for rejection in rejections:
+        reason = rejection_reason(rejection) or unknown
+        line = render(
+            "cli.sync.rejected_row", lang, table=rejection.table, id=rejection.id, reason=reason
+        )
+        print(line, file=sys.stderr)

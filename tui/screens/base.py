@@ -26,6 +26,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from store.controls import terminal_safe_lines
+from store.errors import SitthiError, os_error
 from tui.gateway import QueryInterrupted
 from tui.widgets.footer import translate_bindings
 
@@ -68,9 +69,18 @@ class QueryFailed(Message):
         self.error = error
 
 
-def describe_error(exc: BaseException) -> str:
-    """One line for the user: the first line of the error, without a traceback."""
-    text = str(exc).strip().splitlines()
+def describe_error(exc: BaseException, lang: str) -> str:
+    """One line for the user in `lang`, without a traceback: Sitthi's own errors by their
+    catalogue message, what the system refused by its errno (`store.errors.os_error`); an
+    OSError without one carries words already made for the reader; anything else by its
+    first line."""
+    if isinstance(exc, SitthiError):
+        said = exc.render(lang)
+    elif isinstance(exc, OSError) and exc.errno is not None:
+        said = os_error(exc).render(lang)
+    else:
+        said = str(exc)
+    text = said.strip().splitlines()
     return text[0] if text else type(exc).__name__
 
 
@@ -119,7 +129,7 @@ class StoreAccess:
                 return
             except Exception as exc:
                 if not worker.is_cancelled:
-                    screen.post_message(QueryFailed(describe_error(exc)))
+                    screen.post_message(QueryFailed(describe_error(exc, self.t.lang)))
                 return
             if not worker.is_cancelled:
                 screen.post_message(QueryDone(lambda: show(result), worker))
@@ -149,7 +159,7 @@ class StoreAccess:
                 return
             except Exception as exc:
                 if not worker.is_cancelled:
-                    app.call_from_thread(self.show_error, describe_error(exc))
+                    app.call_from_thread(self.show_error, describe_error(exc, self.t.lang))
                 return
             if worker.is_cancelled:
                 return
@@ -164,7 +174,8 @@ class StoreAccess:
             try:
                 record_export(REVEAL_AUDIT_COMMAND, hospcode, 1)
             except OSError as exc:
-                raise OSError(self.t("error.audit", error=describe_error(exc))) from exc
+                said = describe_error(exc, self.t.lang)
+                raise OSError(self.t("error.audit", error=said)) from exc
 
         self.off_ui(audit, lambda _: reveal(), group="audit")
 

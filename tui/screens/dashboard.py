@@ -142,7 +142,7 @@ class DashboardScreen(SitthiScreen):
         try:
             self.sitthi.gateway.write(lambda conn: refresh_judgements(conn, as_of, hospcode))
         except Exception as exc:
-            self.sitthi.call_from_thread(self.show_error, describe_error(exc))
+            self.sitthi.call_from_thread(self.show_error, describe_error(exc, self.t.lang))
             return False
         return True
 

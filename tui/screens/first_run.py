@@ -15,12 +15,14 @@ from tui.widgets.footer import SitthiFooter
 
 
 class FirstRunScreen(SitthiModal[None]):
-    """`i` imports a file at once; `esc` goes on to the (empty) overview."""
+    """`i` imports a file at once; `esc` goes on to the (empty) overview; `?` and F1 list the
+    keys here too (a dialog keeps the app's own keys from working)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i", "import_file", "key.import_file"),
         Binding("escape", "close", "first_run.to_dashboard"),
         Binding("q", "app.quit", "key.quit"),
+        Binding("question_mark,f1", "app.help", "key.help", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -89,7 +89,8 @@ def summary(results: list[FileResult], t: Translator) -> str:
     for result in results:
         name = result.file.replace("\\", "/").rsplit("/", 1)[-1]
         if result.refused:
-            lines.append(t("imports.result_refused", file=name, message=result.message))
+            said = result.message_in(t.lang)
+            lines.append(t("imports.result_refused", file=name, message=said))
         else:
             lines.append(
                 t(

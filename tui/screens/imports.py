@@ -169,7 +169,7 @@ class ImportsScreen(SitthiScreen):
         self.fetch(issues, self.show_issues, group="issues")
 
     def show_message(self, batch: BatchRow) -> None:
-        text = batch.message or self.t(
+        text = batch.message_in(self.t.lang) or self.t(
             "imports.counts",
             loaded=self.t.number(batch.rows_loaded),
             unchanged=self.t.number(batch.rows_unchanged),

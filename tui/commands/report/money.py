@@ -17,7 +17,15 @@ if TYPE_CHECKING:
     from store.kpi import UnitKpi
     from store.pp.report import ClaimRow, PpMoney
 
-PP_MONEY = ("eligible_baht", "paid_baht", "denied_baht", "pending_baht", "unclaimed_baht")
+PP_MONEY = (
+    "eligible_baht",
+    "paid_baht",
+    "denied_baht",
+    "pending_baht",
+    "unclaimed_baht",
+    "underpaid_baht",
+)
+"""What is claimable, then its parts: they add up to it."""
 
 
 def money(amount: Decimal) -> str:
@@ -48,7 +56,7 @@ def render_pp_money(units: Sequence[UnitKpi], date_text: str, lang: str) -> list
         *rates_notice(year, units[0].pp.rates_from_fiscal_year, lang),
         text["pp_target"].format(target=f"{target:g}"),
         "",
-        format_table([text[h] for h in headers], rows, "l" + "r" * 7 + "l"),
+        format_table([text[h] for h in headers], rows, "l" + "r" * (len(PP_MONEY) + 2) + "l"),
         text["pp_to_earn"].format(baht=money(total.to_earn_baht), due=f"{total.due_count:,}"),
     ]
 
