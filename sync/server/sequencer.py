@@ -15,12 +15,14 @@ NHSO records already held for the person's CID, whenever they were loaded.
 A record follows a CID to a unit only for a person of the unit's responsible population
 (TYPEAREA 1 or 3: the people the unit answers for), and every such decision is recorded in
 `sync_delivery` for the province's audit (`sitthi server audit`). A unit that sends a person
-someone else answers for (the record names another unit of the province and not this one, or
-another unit holds the CID as responsible) gets nothing: the record is withheld and the unit
-flagged, since a unit could otherwise collect anyone's records by typing in their CID with
-TYPEAREA 1. A unit that would receive records for more people new to it in one day than the
-province allows (`DeliverySettings.daily_limit`) gets the rest held, flagged in the audit and
-the log; held records go out on later days, within each day's limit.
+another unit holds as responsible, where the record does not name the sending unit, gets
+nothing: the record is withheld and the unit flagged, since a unit could otherwise collect
+another unit's patients' records by typing in their CIDs with TYPEAREA 1. A record that merely
+names another unit is delivered: a person living in this unit's area and registered at another
+is the OUTSIDE_UNIT gap the unit must see. A unit that would receive records for more people
+new to it in one day than the province allows (`DeliverySettings.daily_limit`) gets the rest
+held, flagged in the audit and the log; held records go out on later days, within each day's
+limit.
 """
 
 from __future__ import annotations
@@ -40,7 +42,6 @@ from sync.protocol import (
     PERSON_CID_COLUMN,
     PERSON_TABLE,
     REGISTRY,
-    Role,
     Route,
     SyncTable,
 )
@@ -287,27 +288,18 @@ def _warn(unit: str, table: str, limit: int, counts: dict[str, int]) -> None:
 
 
 class _Elsewhere:
-    """Whether a record's person is another unit's: the record names another unit the server
-    serves and not the asking one, or another unit holds the CID in its responsible population
-    and the record does not name the asking unit (a person who moved in, or whom NHSO
-    registered to the asking unit, still gets the record)."""
+    """Whether a record's person is another unit's: another unit holds the CID in its
+    responsible population and the record does not name the asking unit (a person who moved
+    in, whom NHSO registered to the asking unit, or who lives in its area and is registered
+    elsewhere still gets the record)."""
 
     def __init__(self, conn: Connection, cids: set[str]) -> None:
-        self.served = _served_units(conn)
         self.holders = _responsible_holders(conn, cids)
 
     def answers_for(self, candidate: Candidate) -> bool:
         if candidate.unit in candidate.named:
             return False
-        if (candidate.named & self.served) - {candidate.unit}:
-            return True
         return bool(self.holders.get(candidate.cid, set()) - {candidate.unit})
-
-
-def _served_units(conn: Connection) -> frozenset[str]:
-    """The units with a token of this server (revoked or not: the unit still exists)."""
-    query = text("SELECT DISTINCT hospcode FROM sync_credential WHERE kind = :k")
-    return frozenset(str(h) for (h,) in conn.execute(query, {"k": Role.FACILITY.value}))
 
 
 def _responsible_holders(conn: Connection, cids: set[str]) -> dict[str, set[str]]:

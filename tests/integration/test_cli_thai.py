@@ -12,6 +12,7 @@ import string
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,14 +144,22 @@ EXCEPTION_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:Error|Exception)\b
 def deny_reading(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
     """Reading `denied` fails as a file of another user does (the tests may run as root, who
     may read anything)."""
-    read_bytes = Path.read_bytes
+    read_bytes, opened = Path.read_bytes, Path.open
 
-    def guarded(path: Path) -> bytes:
+    def refuse(path: Path) -> None:
         if path.name == denied.name:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    def guarded(path: Path) -> bytes:
+        refuse(path)
         return read_bytes(path)
 
+    def guarded_open(path: Path, *args: Any, **kwargs: Any) -> Any:
+        refuse(path)
+        return opened(path, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_bytes", guarded)
+    monkeypatch.setattr(Path, "open", guarded_open)
 
 
 def bad_catalog(path: Path) -> None:

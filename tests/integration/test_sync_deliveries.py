@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from store.engine import write_tx
+from store.ids import stable_id
 from sync.server.settings import DeliverySettings
 from tests.support.syncserver import (
     Province,
@@ -130,29 +131,33 @@ def test_records_for_many_people_new_to_a_unit_are_limited_per_day_and_flagged(
 def test_a_made_up_responsible_person_with_another_units_cid_gets_no_records_and_is_flagged(
     server: RunningServer, province: Province, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    held_by_b, named_for_b = synthetic_cid(51), synthetic_cid(52)
+    """Unit A types in B's patient's CID as its own responsible person: withheld and flagged.
+    A person of A's area whom NHSO registered at B (and B does not answer for) is A's
+    OUTSIDE_UNIT gap: A gets that record."""
+    held_by_b, registered_at_b = synthetic_cid(51), synthetic_cid(52)
     b, a = centre_store(tmp_path / "b.db"), centre_store(tmp_path / "a.db")
     with write_tx(b) as conn:
         add_person(conn, "10002", "1", held_by_b)
     with write_tx(province.engine) as conn:
         add_rights_in_bulk(conn, [held_by_b], hsub="", hmain=HOSPITAL)
-        add_rights_in_bulk(conn, [named_for_b], hsub="10002")
+        add_rights_in_bulk(conn, [registered_at_b], hsub="10002")
+    outside = stable_id("nhso_right", registered_at_b, "2025-01-10")
     sync_all(b, server.url, province.tokens["10002"])
     with write_tx(a) as conn:
         add_person(conn, "10001", "900", held_by_b)
-        add_person(conn, "10001", "901", named_for_b)
+        add_person(conn, "10001", "901", registered_at_b)
     for _ in range(2):
         sync_all(a, server.url, province.tokens["10001"])
-    assert snapshot(a)["nhso_right"] == {}
-    assert len(snapshot(b)["nhso_right"]) == 2, "one by its CID, one named for the unit"
+    assert set(snapshot(a)["nhso_right"]) == {outside}
+    assert len(snapshot(b)["nhso_right"]) == 2, "one by its CID, one naming the unit"
     days = audit(province, capsys)
     assert [(d["hospcode"], d["records"], d["withheld"], d["flagged"]) for d in days] == [
-        ("10001", 0, 2, True),
+        ("10001", 1, 1, True),
         ("10002", 1, 0, False),
     ]
     url = province.engine.url.render_as_string(hide_password=False)
     assert main(["--lang", "en", "server", "audit", "--hospcode", "10001", "--db", url]) == 0
-    assert "FLAGGED: 2 records withheld" in capsys.readouterr().out
+    assert "FLAGGED: 1 records withheld" in capsys.readouterr().out
     a.dispose()
     b.dispose()
 

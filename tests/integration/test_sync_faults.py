@@ -142,14 +142,10 @@ class Scenario:
 def expected_for_unit(
     server: dict[str, dict[str, Any]], unit: str, written: Written
 ) -> dict[str, Any]:
-    def named(row: dict[str, Any]) -> set[str]:
-        return {row["hsub"], row["hmain"], row["hmain_op"]}
-
     rights = {
         i: row
         for i, row in server["nhso_right"].items()
-        if unit in (row["hsub"], row["hmain_op"])
-        or (row["cid"] in written.cids[unit] and not named(row) & (set(UNITS) - {unit}))
+        if unit in (row["hsub"], row["hmain_op"]) or row["cid"] in written.cids[unit]
     }
     facility = {e.name for e in REGISTRY if e.owner is Owner.FACILITY}
     expected: dict[str, Any] = {
