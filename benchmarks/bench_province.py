@@ -559,11 +559,23 @@ def docs_section(report: dict[str, Any]) -> str:
         ratio = f"{figure['x_floor']}×" if figure["x_floor"] is not None else ""
         rss = f"{figure['peak_rss_mib']:.0f} MiB" if figure["peak_rss_mib"] else ""
         lines.append(f"| {figure['label']} | {wall} | {ratio} | {rss} | {_verdict(figure)} |")
+    persons = report["units"] * report["persons_per_unit"]
+    full = FULL[0] * FULL[1]
+    fresh = report["figures"].get("kpi_fresh", {}).get("seconds")
+    if fresh and persons < full:
+        lines += [
+            "",
+            f"The targets are those of {FULL[0]} units × {FULL[1]:,} persons. The league, the "
+            "drill-down and the stored KPI read a few stored rows per unit; the fresh KPI and "
+            "the recompute judge every person, so they grow with the province: multiplied out "
+            f"to {full:,} persons the fresh KPI of this run would take about "
+            f"{fresh * full / persons:,.0f} s.",
+        ]
     syncing = report["figures"].get("league_syncing", {}).get("detail", {})
     if syncing:
         lines += [
             "",
-            f"While syncing: {syncing.get('follow_ups_pushed', 0)} follow-ups were recorded and "
+            f"While syncing: {syncing.get('follow_ups_pushed', 0)} follow-up(s) were recorded and "
             f"synced during the measurement ({syncing.get('sync_rounds_failed', 0)} rounds "
             f"failed and were retried); `q` took {syncing.get('quit_s', 0):.2f} s to quit.",
         ]
