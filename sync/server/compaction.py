@@ -32,11 +32,11 @@ from store.engine import read_tx, write_tx
 from store.outbox import forget_read, get_state, set_state
 from sync.protocol import REGISTRY, Role
 from sync.server.sequencer import COUNTER_KEY
+from sync.server.settings import ACTIVE_READER_DAYS
 
 HORIZON_KEY = "log_horizon"
 PROGRESS_KEY = "log_compacted"
 """How far removal has gone: below it only tombstones and entries a writer held remain."""
-ACTIVE_READER_DAYS = 30
 CHUNK = 5_000
 
 

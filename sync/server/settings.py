@@ -18,6 +18,9 @@ NEW_PEOPLE_SHARE = 0.05
 DEFAULT_FIRST_SYNC_PEOPLE = 10_000
 """A unit that has received no records yet (its first sync) may take this many people: more
 than a large sub-district centre holds in all."""
+ACTIVE_READER_DAYS = 30
+"""A provincial reader that pulled within this many days is active: the change log keeps what
+it has not read yet (`sync.server.compaction`)."""
 
 
 @dataclass(frozen=True)

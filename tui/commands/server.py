@@ -28,8 +28,8 @@ DEFAULT_AUDIT_DAYS = 30
 
 
 def register(subparsers: Subparsers) -> None:
-    from sync.server.compaction import ACTIVE_READER_DAYS
     from sync.server.settings import (
+        ACTIVE_READER_DAYS,
         DEFAULT_FIRST_SYNC_PEOPLE,
         DEFAULT_MAX_CLOCK_SKEW_S,
         DEFAULT_NEW_PEOPLE_PER_DAY,
