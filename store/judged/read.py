@@ -29,7 +29,7 @@ from store.judged.refresh import (
 )
 from store.kpi import KpiReport, UnitKpi, evaluate_units, judged_units
 from store.pp.claims import ZERO, ClaimStatus, claim_rate_pct
-from store.rights.inputs import unit_facts_of, unit_hospcodes
+from store.rights.inputs import UnitFacts, unit_facts_of, unit_hospcodes
 from store.rights.rules import CoverageTally, GapRules, tally
 from store.thaidate import fiscal_year as fiscal_year_of
 
@@ -125,6 +125,19 @@ def month_figures(
 ) -> dict[str, dict[dt.date, CoverageTally]]:
     """Each known unit's counts at each of `days` (month ends, sorted): the closed month's
     figures where the month is closed, else computed from the store now."""
+    found = closed_month_figures(conn, days, hospcode)
+    incomplete = [code for code, have in found.items() if len(have) < len(days)]
+    rules = GapRules.from_reference()
+    for facts in unit_facts_of(conn, incomplete):
+        complete_months(found[facts.hospcode], facts, days, rules)
+    return found
+
+
+def closed_month_figures(
+    conn: Connection, days: Sequence[dt.date], hospcode: str | None = None
+) -> dict[str, dict[dt.date, CoverageTally]]:
+    """Each known unit's counts at those of `days` whose month it has closed (the stored part
+    of `month_figures`)."""
     known = unit_hospcodes(conn, hospcode)
     found: dict[str, dict[dt.date, CoverageTally]] = {code: {} for code in known}
     if not days:
@@ -137,13 +150,20 @@ def month_figures(
             found[row.hospcode][row.month_end] = CoverageTally(
                 row.population, row.thai_population, row.covered, {}, row.persons_with_gaps
             )
-    incomplete = [code for code in known if len(found[code]) < len(days)]
-    rules = GapRules.from_reference()
-    for facts in unit_facts_of(conn, incomplete):
-        have = found[facts.hospcode]
-        wanted = [day for day in days if day not in have]
-        have.update(month_tallies(facts, wanted, rules))
     return found
+
+
+def complete_months(
+    have: dict[dt.date, CoverageTally],
+    facts: UnitFacts,
+    days: Sequence[dt.date],
+    rules: GapRules,
+) -> None:
+    """Add to one unit's closed months (`have`) the counts of the `days` not closed yet,
+    judged now from the unit's facts."""
+    wanted = [day for day in days if day not in have]
+    if wanted:
+        have.update(month_tallies(facts, wanted, rules))
 
 
 def persons_with_gaps(

@@ -4,13 +4,13 @@ A province's report needs, for every unit, the KPI report's coverage, gaps, PP m
 figures, the coverage at each month end, the money month by month and item by item, and the
 money of the same days a year earlier. Asked for one by one (`kpi_report`, `coverage_trend`,
 `money_by_month`, `claims_view`, `period_money` twice) that reads and judges the same rows six
-times; here each unit's facts are read and judged once on the report's last day, the month
-ends before it are the units' closed months (`store.judged.read.month_figures`: as they were
-closed, or judged now while not closed yet), and the services of both fiscal years are judged
-and matched once with the lines that decide them, statement and e-Claim REP visit lines, as the
-KPI report matches them (`store.pp.queries.match_stored_lines`). The figures are those
-functions' figures: the same rules, tallies and money sums (`tally`, `money_summary`, `money`,
-`persons_due`).
+times; here each unit's facts are read once and judged on the report's last day, the month
+ends before it are the units' closed months (`store.judged.read.closed_month_figures`: as they
+were closed, or judged now from the same facts while not closed yet), and the services of
+both fiscal years are judged and matched once with the lines that decide them, statement and
+e-Claim REP visit lines, as the KPI report matches them (`store.pp.queries.match_stored_lines`).
+The figures are those functions' figures: the same rules, tallies and money sums (`tally`,
+`money_summary`, `money`, `persons_due`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from store.judged.read import month_figures
+from store.judged.read import closed_month_figures, complete_months
 from store.kpi import evaluate_units
 from store.pp.catalog_store import load_catalog
 from store.pp.claims import ZERO, ClaimStatus, MoneySummary, ServiceClaim
@@ -34,6 +34,7 @@ from store.pp.statement_figures import StatementFigures
 from store.pp.statement_store import period_statement_figures
 from store.queries.claims import Money, MonthMoney, money, months_money
 from store.queries.dashboard import Trend, TrendPoint, month_ends
+from store.rights.inputs import iter_unit_facts
 from store.rights.rules import CoverageTally, GapRules, tally
 from store.thaidate import fiscal_year as fiscal_year_of
 from store.thaidate import fiscal_year_bounds
@@ -120,12 +121,11 @@ def report_figures(
     before = Period(year - 1, as_of=before_end)
     year_claims = [c for c in claims if current.contains(c.evaluation.service.date)]
     money_by_unit = {m.hospcode: m for m in unit_money(year_claims, year)}
-    closed = month_figures(conn, days[:-1], hospcode)
-    for day in days[:-1]:
-        covered[day] = sum(unit[day].covered for unit in closed.values())
-        thai[day] = sum(unit[day].thai_population for unit in closed.values())
+    closed = closed_month_figures(conn, days[:-1], hospcode)
     units = []
-    for unit in evaluate_units(conn, end, hospcode, rules):
+    for facts in iter_unit_facts(conn, hospcode):
+        complete_months(closed[facts.hospcode], facts, days[:-1], rules)
+        [unit] = evaluate_units(conn, end, rules=rules, facts=(facts,))
         at_end = unit.evaluations
         covered[end] += sum(int(judgement.covered) for judgement in at_end)
         thai[end] += sum(int(judgement.in_coverage) for judgement in at_end)
@@ -139,6 +139,9 @@ def report_figures(
                 sum((p.to_earn_baht for p in due), ZERO),
             )
         )
+    for day in days[:-1]:
+        covered[day] = sum(unit[day].covered for unit in closed.values())
+        thai[day] = sum(unit[day].thai_population for unit in closed.values())
     trend = Trend(
         tuple(
             TrendPoint(
