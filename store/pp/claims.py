@@ -402,14 +402,6 @@ def claim_rate_pct(paid: Decimal, eligible: Decimal) -> Decimal | None:
     return (paid * 100 / eligible).quantize(CENT, ROUND_HALF_UP)
 
 
-def short_paid(
-    eligible: Decimal, paid: Decimal, pending: Decimal, denied: Decimal, unclaimed: Decimal
-) -> Decimal:
-    """What partially paid claims fell short of their rate: the part of the claimable money
-    that is neither paid, pending, denied nor unclaimed (so the five add up to it)."""
-    return max(eligible - (paid + pending + denied + unclaimed), ZERO)
-
-
 def money_summary(claims: Iterable[ServiceClaim], fiscal_year: int) -> list[MoneySummary]:
     """Per unit (ordered by hospcode), the money of the services dated in the fiscal year."""
     tallies: dict[str, _Tally] = {}

@@ -51,8 +51,8 @@ from store.pp.claims import (
     ServiceClaim,
     UnmatchedLine,
     claim_rate_pct,
-    short_paid,
 )
+from store.pp.money_parts import ShortPaid
 from store.pp.nhso_errors import normalise
 from store.pp.queries import Period, period_claims, period_money
 
@@ -69,7 +69,7 @@ def _baht_or_null(amount: Decimal | None) -> float | None:
 
 
 @dataclass(frozen=True)
-class PpMoney:
+class PpMoney(ShortPaid):
     """One unit's PP money in a fiscal year (the KPI report's `pp` block), amounts in baht."""
 
     fiscal_year: int
@@ -86,17 +86,6 @@ class PpMoney:
     """Screenings the responsible population is due for on the as-of date (`store.pp.due`)."""
     to_earn_baht: Decimal = ZERO
     """Baht still to earn this fiscal year: rate × persons due."""
-
-    @property
-    def underpaid_baht(self) -> Decimal:
-        """What partially paid claims fell short of their rate (`store.pp.claims.short_paid`)."""
-        return short_paid(
-            self.eligible_baht,
-            self.paid_baht,
-            self.pending_baht,
-            self.denied_baht,
-            self.unclaimed_baht,
-        )
 
     @classmethod
     def of(cls, summary: MoneySummary | None, fiscal_year: int, rates_from: int | None) -> PpMoney:

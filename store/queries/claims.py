@@ -23,8 +23,8 @@ from store.pp.claims import (
     ServiceClaim,
     claim_rate_pct,
     money_summary,
-    short_paid,
 )
+from store.pp.money_parts import ShortPaid
 from store.pp.queries import Period, period_claims
 from store.pp.statement_figures import StatementFigures
 from store.pp.statement_store import period_statement_figures
@@ -35,7 +35,7 @@ PP_SERVICE = SQLModel.metadata.tables["pp_service"]
 
 
 @dataclass(frozen=True)
-class Money:
+class Money(ShortPaid):
     """Services and baht of one item (or all items) in a period, as `MoneySummary` counts them."""
 
     item: str
@@ -48,17 +48,6 @@ class Money:
     pending_baht: Decimal
     denied_baht: Decimal
     unclaimed_baht: Decimal
-
-    @property
-    def underpaid_baht(self) -> Decimal:
-        """What partially paid claims fell short of their rate (`store.pp.claims.short_paid`)."""
-        return short_paid(
-            self.eligible_baht,
-            self.paid_baht,
-            self.pending_baht,
-            self.denied_baht,
-            self.unclaimed_baht,
-        )
 
     @property
     def claim_rate_pct(self) -> Decimal | None:

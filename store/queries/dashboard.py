@@ -28,6 +28,7 @@ from store.kpi import (
     coverage_target_pct,
     pp_claim_target_pct,
 )
+from store.pp.money_parts import ShortPaid
 from store.pp.report import PpMoney as ReportMoney
 from store.pp.statement_figures import StatementFigures
 from store.queries.states import STATE_NONE, STATE_OPEN, STATE_RESOLVED, STATES
@@ -39,7 +40,7 @@ TREND_MONTHS = 12
 
 
 @dataclass(frozen=True)
-class PpMoney:
+class PpMoney(ShortPaid):
     """The KPI report's PP money (baht) of the units shown, summed when there are several."""
 
     fiscal_year: int
@@ -57,19 +58,6 @@ class PpMoney:
     to_earn_baht: Decimal = Decimal("0")
     """Baht still to earn this fiscal year: rate × persons due (`store.pp.due`)."""
     due_count: int = 0
-
-    @property
-    def underpaid_baht(self) -> Decimal:
-        """What partially paid claims fell short of their rate (`store.pp.claims.short_paid`)."""
-        from store.pp.claims import short_paid
-
-        return short_paid(
-            self.eligible_baht,
-            self.paid_baht,
-            self.pending_baht,
-            self.denied_baht,
-            self.unclaimed_baht,
-        )
 
     @property
     def meets_target(self) -> bool | None:
