@@ -349,6 +349,11 @@ def _batch_of(rows: int) -> bytes:
     return pack({"node_id": "n", "batch_id": "b", "upto": 1, "tables": {"nope": table}})
 
 
+HEALTH_WAIT_S = 2.5
+"""The longest /healthz may wait while a push is read: a body parsed on the event loop stalled
+it 4-8 s; a loaded 2-core machine answers in about 1 s when the body is read in a thread."""
+
+
 @pytest.mark.parametrize(
     ("what", "body", "status"),
     [
@@ -382,7 +387,7 @@ def test_health_answers_while_a_push_is_read(
         slowest = max(slowest, time.monotonic() - started)
     sender.join()
     assert statuses == [status], what
-    assert slowest < 1.0, f"/healthz waited {slowest:.2f} s behind {what}"
+    assert slowest < HEALTH_WAIT_S, f"/healthz waited {slowest:.2f} s behind {what}"
 
 
 def test_a_follow_up_stamp_stored_before_the_checks_does_not_break_the_work_list(
