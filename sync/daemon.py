@@ -35,7 +35,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from store import paths
-from store.controls import terminal_safe, terminal_safe_lines
 from store.engine import read_tx
 from store.i18n import Message, message
 from store.outbox import pending_count
@@ -50,6 +49,7 @@ from sync.daemon_status import (
     write_status,
 )
 from sync.ingest.results import REFUSED
+from sync.logformat import TerminalSafeFormatter
 from sync.watch import RESCAN_S, SETTLE_S, FolderWatcher, ImportMemory, content_hash
 
 log = logging.getLogger("sitthi.daemon")
@@ -110,23 +110,6 @@ def configure_logging(level: int = logging.INFO) -> Path:
         handler.setFormatter(formatter)
         root.addHandler(handler)
     return target
-
-
-class TerminalSafeFormatter(logging.Formatter):
-    """Log lines safe to show in a terminal and to read back as lines: file names come from
-    whoever wrote the file, and one holding ESC ] 0; ... BEL would retitle or drive the
-    terminal of whoever follows the log, one holding a line break would add a made-up line.
-    The line is written with its control characters as escapes (`store.controls`); a traceback
-    keeps its own line breaks."""
-
-    def formatMessage(self, record: logging.LogRecord) -> str:
-        return terminal_safe(super().formatMessage(record))
-
-    def formatException(self, ei: Any) -> str:
-        return terminal_safe_lines(super().formatException(ei))
-
-    def formatStack(self, stack_info: str) -> str:
-        return terminal_safe_lines(super().formatStack(stack_info))
 
 
 class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):

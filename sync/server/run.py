@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from store import paths
 from store.engine import open_store
 from store.i18n import Message, message
+from sync.logformat import uvicorn_log_config
 from sync.server.settings import DeliverySettings, TrustSettings
 
 DEFAULT_HOST = "127.0.0.1"
@@ -86,6 +87,7 @@ def serve(
         timeout_graceful_shutdown=30,
         timeout_keep_alive=KEEP_ALIVE_S,
         log_level="info",
+        log_config=uvicorn_log_config(),
     )
 
 

@@ -134,3 +134,34 @@ async def test_the_app_shows_brackets_escapes_and_odd_cids_without_failing(url: 
         header = text(app.screen.query_one("#person-header", Static))
         assert f"{MARKUP_NAME}\\x1b[2J ข" in header
         assert "\x1b" not in header
+
+
+def test_the_servers_own_log_lines_are_terminal_safe(capsys: pytest.CaptureFixture[str]) -> None:
+    """uvicorn writes the server's start-up, error and access lines; a request's text that
+    ends up in them (an error's message, a path) must not drive the officer's terminal."""
+    import logging
+    import logging.config
+
+    from sync.logformat import uvicorn_log_config
+
+    loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "uvicorn.access")]
+    kept = [(logger, logger.handlers[:], logger.level, logger.propagate) for logger in loggers]
+    logging.config.dictConfig(uvicorn_log_config())
+    try:
+        try:
+            raise ValueError("unit \x1b]0;owned\x07 refused")
+        except ValueError:
+            logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+        logging.getLogger("uvicorn.access").info(
+            '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", "/x\x1b[2J", "1.1", 404
+        )
+    finally:
+        for logger, handlers, level, propagate in kept:
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate = propagate
+    said = capsys.readouterr()
+    assert "\x1b" not in said.err + said.out
+    assert "unit \\x1b]0;owned\\x07 refused" in said.err
+    assert "/x\\x1b[2J" in said.out
+    assert "Traceback (most recent call last):\n" in said.err
