@@ -109,6 +109,7 @@ class _ThreadServer:
             host=host,
             port=port,
             log_level="warning",
+            log_config=uvicorn_log_config(),
             timeout_keep_alive=KEEP_ALIVE_S,
         )
         self.server = Quiet(config)
